@@ -1,0 +1,6 @@
+"""Allow ``python -m harvester``."""
+
+from harvester.cli import main
+
+if __name__ == "__main__":
+    main()

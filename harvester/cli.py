@@ -1,0 +1,354 @@
+"""The ``csfinder`` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from harvester.errors import CsfinderError
+from harvester.harvest import HarvestRequest, harvest_source
+from harvester.http import http_client_for
+from harvester.oai.check import check_oai_endpoint
+from harvester.oai.harvest import validate_oai_date
+from harvester.progress import ProgressLine
+from harvester.runs import mark_stalled
+from harvester.settings import Settings, load_settings
+from harvester.sources import LoadedSources, SourceConfig, load_sources
+from harvester.store import SUCCEEDED, Run, Store
+
+
+class Failure(click.ClickException):
+    """A one-line reason and a non-zero exit status."""
+
+    exit_code = 1
+
+    def show(self, file: Any = None) -> None:
+        """Print ``csfinder: error: <reason>`` on standard error."""
+        click.echo(f"csfinder: error: {self.format_message()}", err=True)
+
+
+@dataclass
+class App:
+    """What every command needs: settings, sources and (lazily) the store."""
+
+    settings: Settings
+    _store: Store | None = None
+    _sources: LoadedSources | None = None
+
+    @property
+    def store(self) -> Store:
+        """The store, opened on first use (its folder created if needed)."""
+        if self._store is None:
+            self.settings.home.mkdir(parents=True, exist_ok=True)
+            self._store = Store(
+                self.settings.database_url, error_samples=self.settings.harvest.error_samples
+            )
+        return self._store
+
+    @property
+    def sources(self) -> LoadedSources:
+        """The configured sources, loaded once."""
+        if self._sources is None:
+            self._sources = load_sources(self.settings.sources_dir)
+        return self._sources
+
+    def source(self, source_id: str) -> SourceConfig:
+        """One source by id, or a clean failure."""
+        try:
+            return self.sources.get(source_id)
+        except CsfinderError as exc:
+            fail(str(exc))
+
+
+def fail(message: str) -> NoReturn:
+    """Stop the command with a one-line reason."""
+    raise Failure(message)
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+@click.group()
+@click.version_option(package_name="csfinder")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """csfinder: harvest citizen-science metadata and search it.
+
+    Settings come from config/settings.toml, overridden by CSFINDER_HOME,
+    CSFINDER_DATABASE_URL and CSFINDER_CONFIG.
+    """
+    try:
+        ctx.obj = App(load_settings())
+    except CsfinderError as exc:
+        fail(str(exc))
+
+
+# -- sources ---------------------------------------------------------------------------
+
+
+@main.group()
+def sources() -> None:
+    """List and check the configured sources."""
+
+
+@sources.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@pass_app
+def sources_list(app: App, as_json: bool) -> None:
+    """List every configured source with its last run."""
+    loaded = app.sources
+    counts = app.store.record_counts()
+    mark_stalled(app.store, app.settings.harvest.stall_after)
+    rows = []
+    for source in loaded.sources.values():
+        last = app.store.runs(source.id, limit=1)
+        rows.append(
+            {
+                **source.model_dump(mode="json"),
+                "last_run": last[0].as_dict() if last else None,
+                "records": counts.get(source.id, {}).get("records", 0),
+                "deleted_records": counts.get(source.id, {}).get("deleted", 0),
+            }
+        )
+    errors = [str(error) for error in loaded.errors]
+    if as_json:
+        click.echo(json.dumps({"sources": rows, "errors": errors}, indent=2))
+    else:
+        table = [
+            [
+                row["id"],
+                row["platform"],
+                row["protocol"],
+                "yes" if row["enabled"] else "no",
+                row["schedule"] or "-",
+                row["last_run"]["status"] if row["last_run"] else "never",
+                str(row["records"]),
+            ]
+            for row in rows
+        ]
+        headers = ["ID", "PLATFORM", "PROTOCOL", "ENABLED", "SCHEDULE", "LAST RUN", "RECORDS"]
+        echo_table(headers, table)
+        if not rows:
+            click.echo(f"no sources in {app.settings.sources_dir}")
+    for error in errors:
+        click.echo(f"csfinder: warning: {error}", err=True)
+
+
+@sources.command("check")
+@click.argument("source_id")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@pass_app
+def sources_check(app: App, source_id: str, as_json: bool) -> None:
+    """Ask a source's endpoint what it offers, and say what does not fit."""
+    source = app.source(source_id)
+    if source.protocol != "oai-pmh":
+        fail(f"checking protocol '{source.protocol}' is not supported yet")
+    http = http_client_for(source, app.settings.harvest)
+    try:
+        report = check_oai_endpoint(
+            source.id, source.url, source.metadata_prefix, source.sets, http
+        )
+    finally:
+        http.close()
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        click.echo(f"{source.id}: {source.url}")
+        for key, value in report.identify.items():
+            click.echo(f"  {key.replace('_', ' ')}: {value}")
+        if report.formats:
+            click.echo(f"  metadata formats: {', '.join(report.formats)}")
+        more = "" if report.sets_complete else " (first pages only)"
+        click.echo(f"  sets: {len(report.sets)}{more}")
+        for spec, name in report.sets[:10]:
+            click.echo(f"    {spec}  {name}")
+        if len(report.sets) > 10:
+            click.echo(f"    ... {len(report.sets) - 10} more")
+        click.echo("  OK: ready to harvest" if report.ok else "  problems:")
+        for problem in report.problems:
+            click.echo(f"    - {problem}")
+    if not report.ok:
+        fail(f"source '{source.id}': {report.problems[0]}")
+
+
+# -- harvest ---------------------------------------------------------------------------
+
+
+def _from_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return validate_oai_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@main.command()
+@click.argument("source_id", required=False)
+@click.option("--all", "all_sources", is_flag=True, help="Harvest every enabled source.")
+@click.option("--full", is_flag=True, help="Ignore earlier runs: list everything.")
+@click.option(
+    "--from",
+    "from_date",
+    callback=_from_date,
+    metavar="DATE",
+    help="Harvest records changed since DATE (YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ).",
+)
+@pass_app
+def harvest(
+    app: App, source_id: str | None, all_sources: bool, full: bool, from_date: str | None
+) -> None:
+    """Harvest SOURCE_ID (incrementally, unless told otherwise), or --all."""
+    if full and from_date:
+        raise click.UsageError("--full and --from exclude each other")
+    if bool(source_id) == all_sources:
+        raise click.UsageError("name one SOURCE_ID, or give --all")
+    request = HarvestRequest(full=full, from_date=from_date)
+    if source_id:
+        run = _harvest_one(app, app.source(source_id), request)
+        if run.status != SUCCEEDED:
+            fail(f"{run.source_id}: run {run.id} {run.status}: {run.error}")
+        return
+    for error in app.sources.errors:
+        click.echo(f"csfinder: warning: {error}", err=True)
+    chosen = [s for s in app.sources.sources.values() if s.enabled]
+    finished = [_harvest_one(app, source, request) for source in chosen]
+    failed = [run.source_id for run in finished if run.status != SUCCEEDED]
+    if failed:
+        fail(f"{len(failed)} of {len(chosen)} sources failed: {', '.join(failed)}")
+
+
+def _harvest_one(app: App, source: SourceConfig, request: HarvestRequest) -> Run:
+    line = ProgressLine()
+    try:
+        run = harvest_source(source, app.store, app.settings.harvest, request, line)
+    except CsfinderError as exc:
+        line.close()
+        runs = app.store.runs(source.id, limit=1)
+        if not runs or runs[0].status == SUCCEEDED or runs[0].error is None:
+            fail(f"{source.id}: {exc}")
+        click.echo(describe_run(runs[0]), err=True)
+        return runs[0]
+    line.close()
+    click.echo(describe_run(run))
+    return run
+
+
+def describe_run(run: Run) -> str:
+    """One line saying what a run did."""
+    counts = ", ".join(f"{value} {name}" for name, value in run.counts.as_dict().items())
+    took = _duration(run.started_at, run.ended_at)
+    text = f"{run.source_id}: run {run.id} {run.status} in {took}: {counts}"
+    if run.resumed_run_id:
+        text += f" (resumed run {run.resumed_run_id})"
+    if run.error:
+        text += f"; error: {run.error}"
+    return text
+
+
+# -- runs ------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("source_id", required=False)
+@click.option("--limit", default=20, show_default=True, help="How many runs to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@pass_app
+def runs(app: App, source_id: str | None, limit: int, as_json: bool) -> None:
+    """Show recent harvest runs, newest first, with counts and errors."""
+    mark_stalled(app.store, app.settings.harvest.stall_after, source_id)
+    found = app.store.runs(source_id, limit=limit)
+    if as_json:
+        payload = [
+            {
+                **run.as_dict(),
+                "error_samples": [
+                    {"identifier": s.identifier, "reason": s.reason}
+                    for s in app.store.error_samples(run.id)
+                ],
+            }
+            for run in found
+        ]
+        click.echo(json.dumps(payload, indent=2))
+        return
+    headers = [
+        "RUN",
+        "SOURCE",
+        "STATUS",
+        "MODE",
+        "STARTED",
+        "TOOK",
+        "SEEN",
+        "ADDED",
+        "UPDATED",
+        "UNCHANGED",
+        "DELETED",
+        "FAILED",
+        "ERROR",
+    ]
+    table = [
+        [
+            str(run.id),
+            run.source_id,
+            run.status,
+            run.mode,
+            f"{run.started_at:%Y-%m-%d %H:%M:%S}",
+            _duration(run.started_at, run.ended_at),
+            *(str(v) for v in run.counts.as_dict().values()),
+            _clip(run.error or "", 60),
+        ]
+        for run in found
+    ]
+    echo_table(headers, table)
+    if not found:
+        click.echo("no runs yet")
+
+
+# -- output helpers --------------------------------------------------------------------
+
+
+def echo_table(headers: list[str], rows: Iterable[list[str]]) -> None:
+    """Print rows as aligned columns under a header."""
+    rows = list(rows)
+    if not rows:
+        return
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
+    for row in [headers, *rows]:
+        cells = (str(cell).ljust(width) for cell, width in zip(row, widths, strict=True))
+        click.echo("  ".join(cells).rstrip())
+
+
+def _duration(start: datetime, end: datetime | None) -> str:
+    if end is None:
+        return "-"
+    seconds = (end - start).total_seconds()
+    return f"{seconds:.1f}s" if seconds < 120 else f"{seconds / 60:.1f}min"
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def register_extra_commands() -> None:
+    """Attach the demo and bench commands (kept in their own modules)."""
+    from harvester.bench import bench
+    from harvester.demo.command import demo
+
+    main.add_command(demo)
+    main.add_command(bench)
+
+
+register_extra_commands()
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+
+__all__ = ["Path", "main"]

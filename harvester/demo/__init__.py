@@ -1,0 +1,1 @@
+"""``csfinder demo``: sample OAI-PMH providers on loopback, harvested end to end."""

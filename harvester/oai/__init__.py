@@ -1,0 +1,1 @@
+"""OAI-PMH harvesting: Sickle, wrapped so that it survives real providers."""

@@ -1,0 +1,98 @@
+"""Settings: ``config/settings.toml`` overridden by ``CSFINDER_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from harvester.errors import ConfigError
+
+ENV_HOME = "CSFINDER_HOME"
+ENV_DATABASE_URL = "CSFINDER_DATABASE_URL"
+ENV_CONFIG = "CSFINDER_CONFIG"
+
+
+@dataclass(frozen=True)
+class HarvestSettings:
+    """Defaults for every harvest; a source file may override timeout and retries."""
+
+    timeout: float = 60.0
+    max_retries: int = 5
+    backoff_base: float = 2.0
+    backoff_max: float = 300.0
+    max_response_bytes: int = 100 * 1024 * 1024
+    stall_after: float = 600.0
+    error_samples: int = 50
+    user_agent: str = "csfinder/0.1 (+https://github.com/csfinder)"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where csfinder keeps its data and configuration, and how it harvests."""
+
+    home: Path
+    config_dir: Path
+    database_url: str
+    harvest: HarvestSettings = field(default_factory=HarvestSettings)
+
+    @property
+    def sources_dir(self) -> Path:
+        """Folder of the per-source YAML files."""
+        return self.config_dir / "sources"
+
+    def with_home(self, home: Path) -> Settings:
+        """Return a copy using another data folder (and its default database)."""
+        return replace(self, home=home, database_url=default_database_url(home))
+
+
+def default_database_url(home: Path) -> str:
+    """The SQLite store inside the data folder."""
+    return f"sqlite:///{(home / 'csfinder.sqlite3').resolve()}"
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read settings from the config folder's ``settings.toml`` and the environment.
+
+    Args:
+        environ: environment to read (defaults to ``os.environ``).
+
+    Raises:
+        ConfigError: ``settings.toml`` is not valid TOML or has a value of the wrong type.
+    """
+    env = os.environ if environ is None else environ
+    config_dir = Path(env.get(ENV_CONFIG, "config"))
+    home = Path(env.get(ENV_HOME, "var"))
+    file_values = _read_toml(config_dir / "settings.toml")
+    harvest = _harvest_settings(file_values.get("harvest", {}), config_dir / "settings.toml")
+    database_url = env.get(ENV_DATABASE_URL) or default_database_url(home)
+    return Settings(home=home, config_dir=config_dir, database_url=database_url, harvest=harvest)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+
+
+def _harvest_settings(values: Mapping[str, Any], path: Path) -> HarvestSettings:
+    defaults = HarvestSettings()
+    known = {f.name: type(getattr(defaults, f.name)) for f in fields(HarvestSettings)}
+    chosen: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(f"{path}: [harvest] has unknown setting '{key}'")
+        wanted = known[key]
+        if wanted is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, wanted) or isinstance(value, bool):
+            raise ConfigError(f"{path}: [harvest] {key} must be {wanted.__name__}, not {value!r}")
+        chosen[key] = value
+    return replace(defaults, **chosen)

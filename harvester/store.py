@@ -1,0 +1,585 @@
+"""The store: raw records and harvest runs, with SQLAlchemy Core.
+
+SQLite by default (WAL, so readers never wait for a harvest); nothing here is SQLite-only,
+so a PostgreSQL URL works too. A page of records and the run's checkpoint are written in
+one transaction: a harvest killed at any moment resumes with nothing lost or doubled.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, Row
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from harvester.records import RawRecord, RecordFailure
+
+metadata = MetaData()
+
+raw_records = Table(
+    "raw_records",
+    metadata,
+    Column("source_id", String(64), primary_key=True),
+    Column("identifier", String(1024), primary_key=True),
+    Column("metadata_format", String(64), nullable=False),
+    Column("media_type", String(64), nullable=False),
+    Column("datestamp", String(40)),
+    Column("set_specs", Text, nullable=False, default="[]"),
+    Column("deleted", Boolean, nullable=False, default=False),
+    Column("payload", Text),
+    Column("content_hash", String(64), nullable=False),
+    Column("first_seen_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("last_run_id", Integer),
+)
+
+RUN_COUNTS = ("seen", "added", "updated", "unchanged", "deleted", "failed")
+
+harvest_runs = Table(
+    "harvest_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source_id", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("mode", String(16), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+    Column("heartbeat_at", DateTime(timezone=True), nullable=False),
+    Column("pid", Integer),
+    Column("host", String(255)),
+    Column("from_date", String(40)),
+    Column("response_date", String(40)),
+    Column("resumed_run_id", Integer),
+    *(Column(name, Integer, nullable=False, default=0) for name in RUN_COUNTS),
+    Column("error", Text),
+    Column("checkpoint_set_index", Integer, nullable=False, default=0),
+    Column("checkpoint_set", String(255)),
+    Column("checkpoint_token", Text),
+    Index("ix_harvest_runs_source_started", "source_id", "started_at"),
+)
+
+run_errors = Table(
+    "run_errors",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer, ForeignKey("harvest_runs.id"), nullable=False, index=True),
+    Column("identifier", String(1024)),
+    Column("reason", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+RUNNING, SUCCEEDED, FAILED, STALLED = "running", "succeeded", "failed", "stalled"
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """Where a run is in its list: which set, and the token for the next page."""
+
+    set_index: int = 0
+    set_spec: str | None = None
+    token: str | None = None
+
+
+@dataclass
+class Counts:
+    """What a run (or one page of it) did to the store."""
+
+    seen: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    failed: int = 0
+
+    def add(self, other: Counts) -> None:
+        """Add another tally to this one."""
+        for name in RUN_COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def as_dict(self) -> dict[str, int]:
+        """The counts by name."""
+        return {name: getattr(self, name) for name in RUN_COUNTS}
+
+
+@dataclass(frozen=True)
+class Run:
+    """One harvest run as stored."""
+
+    id: int
+    source_id: str
+    status: str
+    mode: str
+    started_at: datetime
+    ended_at: datetime | None
+    heartbeat_at: datetime
+    pid: int | None
+    host: str | None
+    from_date: str | None
+    response_date: str | None
+    resumed_run_id: int | None
+    counts: Counts
+    error: str | None
+    checkpoint: Checkpoint
+
+    @classmethod
+    def from_row(cls, row: Row[Any]) -> Run:
+        """Build from a ``harvest_runs`` row."""
+        m = row._mapping
+        return cls(
+            id=m["id"],
+            source_id=m["source_id"],
+            status=m["status"],
+            mode=m["mode"],
+            started_at=_aware(m["started_at"]) or utcnow(),
+            ended_at=_aware(m["ended_at"]),
+            heartbeat_at=_aware(m["heartbeat_at"]) or utcnow(),
+            pid=m["pid"],
+            host=m["host"],
+            from_date=m["from_date"],
+            response_date=m["response_date"],
+            resumed_run_id=m["resumed_run_id"],
+            counts=Counts(**{name: m[name] for name in RUN_COUNTS}),
+            error=m["error"],
+            checkpoint=Checkpoint(
+                m["checkpoint_set_index"], m["checkpoint_set"], m["checkpoint_token"]
+            ),
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready view of the run."""
+        return {
+            "id": self.id,
+            "source": self.source_id,
+            "status": self.status,
+            "mode": self.mode,
+            "started_at": self.started_at.isoformat(),
+            "ended_at": self.ended_at.isoformat() if self.ended_at else None,
+            "heartbeat_at": self.heartbeat_at.isoformat(),
+            "from_date": self.from_date,
+            "response_date": self.response_date,
+            "resumed_run_id": self.resumed_run_id,
+            "counts": self.counts.as_dict(),
+            "error": self.error,
+            "checkpoint": {
+                "set": self.checkpoint.set_spec,
+                "resumption_token": self.checkpoint.token,
+            },
+        }
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """A raw record as kept in the store."""
+
+    record: RawRecord
+    content_hash: str
+    first_seen_at: datetime
+    last_seen_at: datetime
+    changed_at: datetime
+
+
+@dataclass
+class _Seen:
+    content_hash: str
+    deleted: bool
+
+
+@dataclass(frozen=True)
+class PageWrite:
+    """What one page asks of the store: its records and the records that failed."""
+
+    records: Sequence[RawRecord]
+    failures: Sequence[RecordFailure] = ()
+
+
+class Store:
+    """Raw records and harvest runs in one relational database."""
+
+    def __init__(self, url: str, *, error_samples: int = 50) -> None:
+        self.url = url
+        self.max_error_samples = error_samples
+        self.engine: Engine = create_engine(url)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        """Release the connections."""
+        self.engine.dispose()
+
+    # -- raw records ---------------------------------------------------------------------
+
+    def write_page(self, run_id: int, page: PageWrite, checkpoint: Checkpoint | None) -> Counts:
+        """Store one page of records, its failures and the run's checkpoint, atomically.
+
+        Unchanged payloads are not rewritten (only their last-seen time moves); a deletion
+        notice marks the record deleted and keeps its last payload.
+
+        Args:
+            run_id: the run the page belongs to.
+            page: records and per-record failures of the page.
+            checkpoint: where to resume after this page, or ``None`` to leave it as is.
+
+        Returns:
+            What the page changed.
+        """
+        counts = Counts(seen=len(page.records) + len(page.failures), failed=len(page.failures))
+        now = utcnow()
+        with self.engine.begin() as conn:
+            if page.records:
+                self._upsert(conn, run_id, page.records, counts, now)
+            if page.failures:
+                self._sample_failures(conn, run_id, page.failures, now)
+            values: dict[str, Any] = {
+                name: getattr(harvest_runs.c, name) + getattr(counts, name) for name in RUN_COUNTS
+            }
+            values["heartbeat_at"] = now
+            if checkpoint is not None:
+                values.update(
+                    checkpoint_set_index=checkpoint.set_index,
+                    checkpoint_set=checkpoint.set_spec,
+                    checkpoint_token=checkpoint.token,
+                )
+            conn.execute(update(harvest_runs).where(harvest_runs.c.id == run_id).values(values))
+        return counts
+
+    def _upsert(
+        self,
+        conn: Connection,
+        run_id: int,
+        records: Sequence[RawRecord],
+        counts: Counts,
+        now: datetime,
+    ) -> None:
+        source_id = records[0].source_id
+        known = self._known(conn, source_id, [r.identifier for r in records])
+        inserts: list[dict[str, Any]] = []
+        deletions: list[dict[str, Any]] = []
+        changes: list[dict[str, Any]] = []
+        touches: list[dict[str, Any]] = []
+        for record in records:
+            digest = record.content_hash
+            previous = known.get(record.identifier)
+            base = {
+                "b_source": record.source_id,
+                "b_identifier": record.identifier,
+                "datestamp": record.datestamp,
+                "set_specs": json.dumps(list(record.sets)),
+                "last_seen_at": now,
+                "last_run_id": run_id,
+            }
+            if previous is None:
+                counts.deleted += record.deleted
+                counts.added += not record.deleted
+                inserts.append(_new_row(record, digest, now, run_id))
+            elif record.deleted:
+                if previous.deleted:
+                    counts.unchanged += 1
+                    touches.append(base)
+                else:
+                    counts.deleted += 1
+                    deletions.append(base)
+            elif previous.deleted or previous.content_hash != digest:
+                counts.updated += 1
+                changes.append(
+                    {
+                        **base,
+                        "deleted": False,
+                        "payload": record.payload,
+                        "content_hash": digest,
+                        "metadata_format": record.metadata_format,
+                        "media_type": record.media_type,
+                    }
+                )
+            else:
+                counts.unchanged += 1
+                touches.append(base)
+            known[record.identifier] = _Seen(digest, record.deleted)
+        if inserts:
+            conn.execute(insert(raw_records), inserts)
+        if touches:
+            conn.execute(_touch_statement(), touches)
+        if deletions:
+            conn.execute(_touch_statement().values(deleted=True, changed_at=now), deletions)
+        if changes:
+            stmt = _touch_statement().values(
+                deleted=bindparam("deleted"),
+                payload=bindparam("payload"),
+                content_hash=bindparam("content_hash"),
+                metadata_format=bindparam("metadata_format"),
+                media_type=bindparam("media_type"),
+                changed_at=now,
+            )
+            conn.execute(stmt, changes)
+
+    @staticmethod
+    def _known(conn: Connection, source_id: str, identifiers: list[str]) -> dict[str, _Seen]:
+        rows = conn.execute(
+            select(raw_records.c.identifier, raw_records.c.content_hash, raw_records.c.deleted)
+            .where(raw_records.c.source_id == source_id)
+            .where(raw_records.c.identifier.in_(set(identifiers)))
+        )
+        return {row.identifier: _Seen(row.content_hash, bool(row.deleted)) for row in rows}
+
+    def _sample_failures(
+        self, conn: Connection, run_id: int, failures: Sequence[RecordFailure], now: datetime
+    ) -> None:
+        kept = conn.execute(
+            select(func.count()).select_from(run_errors).where(run_errors.c.run_id == run_id)
+        ).scalar_one()
+        room = max(0, self.max_error_samples - kept)
+        rows = [
+            {"run_id": run_id, "identifier": f.identifier, "reason": f.reason[:2000], "at": now}
+            for f in failures[:room]
+        ]
+        if rows:
+            conn.execute(insert(run_errors), rows)
+
+    def get_record(self, source_id: str, identifier: str) -> StoredRecord | None:
+        """Return one stored record, or ``None``."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(raw_records).where(
+                    and_(
+                        raw_records.c.source_id == source_id,
+                        raw_records.c.identifier == identifier,
+                    )
+                )
+            ).first()
+        return _stored(row) if row is not None else None
+
+    def iter_records(
+        self, source_id: str | None = None, *, include_deleted: bool = True, batch: int = 1000
+    ) -> Iterator[StoredRecord]:
+        """Stream stored records in key order, ``batch`` rows per query (memory stays flat)."""
+        last: tuple[str, str] = ("", "")
+        while True:
+            stmt = select(raw_records).order_by(raw_records.c.source_id, raw_records.c.identifier)
+            if source_id is not None:
+                stmt = stmt.where(raw_records.c.source_id == source_id)
+            if not include_deleted:
+                stmt = stmt.where(raw_records.c.deleted.is_(False))
+            stmt = stmt.where(
+                (raw_records.c.source_id > last[0])
+                | and_(raw_records.c.source_id == last[0], raw_records.c.identifier > last[1])
+            ).limit(batch)
+            with self.engine.connect() as conn:
+                rows = conn.execute(stmt).all()
+            if not rows:
+                return
+            for row in rows:
+                yield _stored(row)
+            last = (rows[-1].source_id, rows[-1].identifier)
+
+    def record_counts(self, source_id: str | None = None) -> dict[str, dict[str, int]]:
+        """Per source: how many records are stored, and how many of them are deleted."""
+        stmt = select(
+            raw_records.c.source_id,
+            func.count().label("total"),
+            func.sum(raw_records.c.deleted.cast(Integer)).label("deleted"),
+        ).group_by(raw_records.c.source_id)
+        if source_id is not None:
+            stmt = stmt.where(raw_records.c.source_id == source_id)
+        with self.engine.connect() as conn:
+            return {
+                row.source_id: {"records": row.total, "deleted": int(row.deleted or 0)}
+                for row in conn.execute(stmt)
+            }
+
+    # -- runs ----------------------------------------------------------------------------
+
+    def start_run(
+        self,
+        source_id: str,
+        *,
+        mode: str,
+        from_date: str | None,
+        pid: int,
+        host: str,
+        resumed: Run | None = None,
+    ) -> Run:
+        """Record a new running run; a resumed run inherits the old run's checkpoint."""
+        now = utcnow()
+        checkpoint = resumed.checkpoint if resumed else Checkpoint()
+        values: dict[str, Any] = {
+            "source_id": source_id,
+            "status": RUNNING,
+            "mode": mode,
+            "started_at": now,
+            "heartbeat_at": now,
+            "pid": pid,
+            "host": host,
+            "from_date": from_date,
+            "response_date": resumed.response_date if resumed else None,
+            "resumed_run_id": resumed.id if resumed else None,
+            "checkpoint_set_index": checkpoint.set_index,
+            "checkpoint_set": checkpoint.set_spec,
+            "checkpoint_token": checkpoint.token,
+            **dict.fromkeys(RUN_COUNTS, 0),
+        }
+        with self.engine.begin() as conn:
+            key = conn.execute(insert(harvest_runs).values(values)).inserted_primary_key
+        assert key is not None
+        run = self.get_run(int(key[0]))
+        assert run is not None
+        return run
+
+    def update_run(self, run_id: int, **values: Any) -> None:
+        """Set columns of a run (and its heartbeat)."""
+        values.setdefault("heartbeat_at", utcnow())
+        with self.engine.begin() as conn:
+            conn.execute(update(harvest_runs).where(harvest_runs.c.id == run_id).values(values))
+
+    def finish_run(self, run_id: int, status: str, error: str | None = None) -> Run:
+        """Close a run with its final status."""
+        now = utcnow()
+        self.update_run(run_id, status=status, error=error, ended_at=now, heartbeat_at=now)
+        run = self.get_run(run_id)
+        assert run is not None
+        return run
+
+    def add_run_error(self, run_id: int, reason: str, identifier: str | None = None) -> None:
+        """Keep a run-level error sample (the counts are not touched)."""
+        with self.engine.begin() as conn:
+            self._sample_failures(conn, run_id, [RecordFailure(identifier, reason)], utcnow())
+
+    def get_run(self, run_id: int) -> Run | None:
+        """Return one run, or ``None``."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(harvest_runs).where(harvest_runs.c.id == run_id)).first()
+        return Run.from_row(row) if row is not None else None
+
+    def runs(self, source_id: str | None = None, limit: int = 50) -> list[Run]:
+        """The newest runs first, of one source or of all."""
+        stmt = select(harvest_runs).order_by(harvest_runs.c.id.desc()).limit(limit)
+        if source_id is not None:
+            stmt = stmt.where(harvest_runs.c.source_id == source_id)
+        with self.engine.connect() as conn:
+            return [Run.from_row(row) for row in conn.execute(stmt)]
+
+    def running_runs(self, source_id: str | None = None) -> list[Run]:
+        """Runs still marked running (live or not), oldest first."""
+        stmt = (
+            select(harvest_runs).where(harvest_runs.c.status == RUNNING).order_by(harvest_runs.c.id)
+        )
+        if source_id is not None:
+            stmt = stmt.where(harvest_runs.c.source_id == source_id)
+        with self.engine.connect() as conn:
+            return [Run.from_row(row) for row in conn.execute(stmt)]
+
+    def last_successful_run(self, source_id: str) -> Run | None:
+        """The newest run of the source that succeeded."""
+        stmt = (
+            select(harvest_runs)
+            .where(harvest_runs.c.source_id == source_id, harvest_runs.c.status == SUCCEEDED)
+            .order_by(harvest_runs.c.id.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(stmt).first()
+        return Run.from_row(row) if row is not None else None
+
+    def error_samples(self, run_id: int) -> list[RecordFailure]:
+        """The error samples kept for a run, oldest first."""
+        stmt = select(run_errors).where(run_errors.c.run_id == run_id).order_by(run_errors.c.id)
+        with self.engine.connect() as conn:
+            return [RecordFailure(row.identifier, row.reason) for row in conn.execute(stmt)]
+
+
+def _new_row(record: RawRecord, digest: str, now: datetime, run_id: int) -> dict[str, Any]:
+    return {
+        "source_id": record.source_id,
+        "identifier": record.identifier,
+        "metadata_format": record.metadata_format,
+        "media_type": record.media_type,
+        "datestamp": record.datestamp,
+        "set_specs": json.dumps(list(record.sets)),
+        "deleted": record.deleted,
+        "payload": record.payload,
+        "content_hash": digest,
+        "first_seen_at": now,
+        "last_seen_at": now,
+        "changed_at": now,
+        "last_run_id": run_id,
+    }
+
+
+def _touch_statement() -> Any:
+    return (
+        update(raw_records)
+        .where(raw_records.c.source_id == bindparam("b_source"))
+        .where(raw_records.c.identifier == bindparam("b_identifier"))
+        .values(
+            datestamp=bindparam("datestamp"),
+            set_specs=bindparam("set_specs"),
+            last_seen_at=bindparam("last_seen_at"),
+            last_run_id=bindparam("last_run_id"),
+        )
+    )
+
+
+def _stored(row: Row[Any]) -> StoredRecord:
+    m = row._mapping
+    record = RawRecord(
+        source_id=m["source_id"],
+        identifier=m["identifier"],
+        datestamp=m["datestamp"],
+        metadata_format=m["metadata_format"],
+        payload=m["payload"],
+        deleted=bool(m["deleted"]),
+        sets=tuple(json.loads(m["set_specs"] or "[]")),
+        media_type=m["media_type"],
+    )
+    return StoredRecord(
+        record=record,
+        content_hash=m["content_hash"],
+        first_seen_at=_aware(m["first_seen_at"]) or utcnow(),
+        last_seen_at=_aware(m["last_seen_at"]) or utcnow(),
+        changed_at=_aware(m["changed_at"]) or utcnow(),
+    )
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
