@@ -309,6 +309,13 @@ def runs(app: App, source_id: str | None, limit: int, as_json: bool) -> None:
     echo_table(headers, table)
     if not found:
         click.echo("no runs yet")
+    elif source_id:
+        samples = app.store.error_samples(found[0].id)
+        if samples:
+            click.echo(f"\nerror samples of run {found[0].id}:")
+        for sample in samples:
+            where = f"{sample.identifier}: " if sample.identifier else ""
+            click.echo(f"  - {where}{_clip(sample.reason, 160)}")
 
 
 # -- output helpers --------------------------------------------------------------------
@@ -329,6 +336,8 @@ def _duration(start: datetime, end: datetime | None) -> str:
     if end is None:
         return "-"
     seconds = (end - start).total_seconds()
+    if seconds < 10:
+        return f"{seconds:.2f}s"
     return f"{seconds:.1f}s" if seconds < 120 else f"{seconds / 60:.1f}min"
 
 

@@ -95,6 +95,7 @@ run_errors = Table(
 )
 
 RUNNING, SUCCEEDED, FAILED, STALLED = "running", "succeeded", "failed", "stalled"
+LOOKUP_CHUNK = 500  # identifiers per IN (...) query, well under every database's limit
 
 
 def utcnow() -> datetime:
@@ -351,12 +352,18 @@ class Store:
 
     @staticmethod
     def _known(conn: Connection, source_id: str, identifiers: list[str]) -> dict[str, _Seen]:
-        rows = conn.execute(
-            select(raw_records.c.identifier, raw_records.c.content_hash, raw_records.c.deleted)
-            .where(raw_records.c.source_id == source_id)
-            .where(raw_records.c.identifier.in_(set(identifiers)))
-        )
-        return {row.identifier: _Seen(row.content_hash, bool(row.deleted)) for row in rows}
+        wanted = sorted(set(identifiers))
+        known: dict[str, _Seen] = {}
+        for start in range(0, len(wanted), LOOKUP_CHUNK):
+            rows = conn.execute(
+                select(raw_records.c.identifier, raw_records.c.content_hash, raw_records.c.deleted)
+                .where(raw_records.c.source_id == source_id)
+                .where(raw_records.c.identifier.in_(wanted[start : start + LOOKUP_CHUNK]))
+            )
+            known.update(
+                (row.identifier, _Seen(row.content_hash, bool(row.deleted))) for row in rows
+            )
+        return known
 
     def _sample_failures(
         self, conn: Connection, run_id: int, failures: Sequence[RecordFailure], now: datetime

@@ -10,7 +10,7 @@ from lxml import etree
 
 from harvester.harvest import HarvestRequest, harvest_source
 from harvester.progress import ProgressLine
-from harvester.sample_provider import OAIProvider, load_demo_repositories, serve
+from harvester.sample_provider import OAIProvider, demo_repositories, serve
 from harvester.settings import Settings
 from harvester.sources import SourceConfig
 from harvester.store import SUCCEEDED, Run, Store
@@ -33,7 +33,7 @@ def demo(app: object, home: Path | None) -> None:
     settings = app.settings.with_home(home or app.settings.home / "demo")
     settings.home.mkdir(parents=True, exist_ok=True)
     store = Store(settings.database_url, error_samples=settings.harvest.error_samples)
-    repositories = load_demo_repositories()
+    repositories = demo_repositories()
     if not repositories:
         fail("no demo records are installed (harvester/demo/data is empty)")
     click.echo(f"csfinder demo: data folder {settings.home.resolve()}")

@@ -1,8 +1,9 @@
 """Reading provider XML safely: repair what can be repaired, never resolve entities.
 
-The fast path hands the bytes to libxml2 as they are. Only when that fails is the body
-repaired: decoded with the declared encoding, else the HTTP charset, else Windows-1252;
-characters XML 1.0 forbids (raw or as character references) removed; then parsed again.
+The fast path hands the bytes to libxml2 as they are, except UTF-8 bytes under a declared
+single-byte encoding, which are read as UTF-8. Only when that fails is the body repaired:
+decoded with the declared encoding, else the HTTP charset, else Windows-1252; characters
+XML 1.0 forbids (raw or as character references) removed; then parsed again.
 A DTD is refused outright, so neither external entities (XXE) nor entity expansion
 ("billion laughs") can happen.
 """
@@ -24,6 +25,7 @@ _ILLEGAL_CHAR_REFS = re.compile(
 )
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*?\?>", re.DOTALL)
 _DECLARED_ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]*)["']""")
+_SINGLE_BYTE_CODECS = ("iso8859", "cp125", "mac-", "koi8")  # Python codec names
 
 
 def _parser() -> etree.XMLParser:
@@ -61,10 +63,17 @@ def parse_xml(body: bytes, http_charset: str | None = None) -> ParsedXML:
     if not body.strip():
         raise MalformedResponseError("empty response body")
     _refuse_dtd(body)
+    relabelled: list[str] = []
+    mislabel = _utf8_declared_single_byte(body)
+    if mislabel is not None:
+        # libxml2 would obey the declaration and turn every accented letter into mojibake.
+        body = _without_declaration(body.decode("utf-8")).encode("utf-8")
+        relabelled.append(f"decoded as utf-8: the bytes are not {mislabel}")
     try:
-        return ParsedXML(_checked(etree.fromstring(body, _parser())))
+        return ParsedXML(_checked(etree.fromstring(body, _parser())), relabelled)
     except etree.XMLSyntaxError as first_error:
         repaired, repairs = _repair(body, http_charset)
+        repairs = relabelled + repairs
         if not repairs:
             raise MalformedResponseError(_describe(first_error)) from None
         try:
@@ -87,6 +96,33 @@ def _refuse_dtd(body: bytes) -> None:
         raise UnsafeXMLError(
             "response declares a DTD or entities; DTDs and entities are never processed"
         )
+
+
+def _utf8_declared_single_byte(body: bytes) -> str | None:
+    """The declared encoding, when it is a single-byte one but the bytes are UTF-8.
+
+    Providers that declare ISO-8859-1 (or another 8-bit encoding) while sending UTF-8 are
+    common. Text in an 8-bit encoding is almost never valid UTF-8 once it holds a byte over
+    0x7F, so a body that decodes as UTF-8 is taken as UTF-8.
+    """
+    head = body[:200].lstrip()
+    if not head.startswith(b"<?xml") or body.isascii():
+        return None
+    match = _DECLARED_ENCODING.search(head)
+    if match is None:
+        return None
+    declared = match.group(1).decode("ascii")
+    try:
+        codec = codecs.lookup(declared).name
+    except LookupError:
+        return None
+    if codec != "ascii" and not codec.startswith(_SINGLE_BYTE_CODECS):
+        return None
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return declared
 
 
 def _repair(body: bytes, http_charset: str | None) -> tuple[bytes, list[str]]:

@@ -129,3 +129,10 @@ def test_iter_records_streams_in_batches(store: Store) -> None:
     assert seen == [f"r{i:03}" for i in range(25)]
     live = [s.record.identifier for s in store.iter_records("src", include_deleted=False, batch=4)]
     assert live == [f"r{i:03}" for i in range(1, 25)]
+
+
+def test_page_larger_than_one_lookup_chunk(store: Store) -> None:
+    run = start(store)
+    page = [record(f"r{i:05}") for i in range(1_234)]
+    assert store.write_page(run, PageWrite(page), None).added == 1_234
+    assert store.write_page(run, PageWrite(page), None).unchanged == 1_234

@@ -302,18 +302,31 @@ def test_illegal_characters_are_repaired_and_recorded(
 
 
 @pytest.mark.parametrize(
-    ("declaration", "header_charset"),
-    [("utf-8", "utf-8"), (None, None), (None, "windows-1252")],
-    ids=["declared-utf8", "undeclared", "http-charset-only"],
+    ("encoding", "declaration", "header_charset"),
+    [
+        ("cp1252", "utf-8", "utf-8"),
+        ("cp1252", None, None),
+        ("cp1252", None, "windows-1252"),
+        ("utf-8", "iso-8859-1", "iso-8859-1"),
+    ],
+    ids=[
+        "cp1252-declared-utf8",
+        "cp1252-undeclared",
+        "cp1252-http-charset",
+        "utf8-declared-latin1",
+    ],
 )
 def test_wrong_charset_is_decoded_correctly(
     server_factory: Serve,
     store: Store,
     fast_settings: HarvestSettings,
+    encoding: str,
     declaration: str | None,
     header_charset: str | None,
 ) -> None:
-    app = provider("wrong_charset", declaration=declaration, header_charset=header_charset)
+    app = provider(
+        "wrong_charset", encoding=encoding, declaration=declaration, header_charset=header_charset
+    )
     run = harvest(server_factory(app).url, store, fast_settings)
     assert_complete_once(store, run)
     expected = {
@@ -329,6 +342,7 @@ def test_wrong_charset_is_decoded_correctly(
         assert text in record.record.payload
         assert "\ufffd" not in record.record.payload
         assert "Ã" not in record.record.payload
+    assert any(r.startswith("response repaired: decoded as ") for r in samples(store, run))
 
 
 # ------------------------------------------------------------------------------ timeouts

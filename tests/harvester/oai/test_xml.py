@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from harvester.errors import MalformedResponseError, UnsafeXMLError
@@ -67,7 +69,7 @@ def test_billion_laughs_is_refused_before_expansion() -> None:
         parse_xml(bomb)
 
 
-def test_external_entity_is_never_read(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_external_entity_is_never_read(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP SECRET")
     xxe = (
