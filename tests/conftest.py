@@ -68,7 +68,7 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliEnv]
     monkeypatch.delenv("CSFINDER_DATABASE_URL", raising=False)
     for key, value in env.environ.items():
         monkeypatch.setenv(key, value)
-    yield env
+    return env
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """HttpClient against a real loopback server that answers from a script of responses."""
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterator
@@ -37,10 +38,8 @@ class Scripted:
                 for key, value in {"Content-Length": str(len(body)), **headers}.items():
                     self.send_header(key, value)
                 self.end_headers()
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
             def log_message(self, *args: object) -> None:
                 pass

@@ -35,7 +35,12 @@ def test_counts_added_updated_unchanged_deleted(store: Store) -> None:
     totals = store.get_run(run)
     assert totals is not None
     assert totals.counts.as_dict() == {
-        "seen": 7, "added": 3, "updated": 1, "unchanged": 2, "deleted": 1, "failed": 0,
+        "seen": 7,
+        "added": 3,
+        "updated": 1,
+        "unchanged": 2,
+        "deleted": 1,
+        "failed": 0,
     }
 
 
@@ -114,7 +119,9 @@ def test_resumed_run_inherits_checkpoint(store: Store) -> None:
     store.write_page(first, PageWrite([record("a")]), Checkpoint(0, None, "t1"))
     store.update_run(first, response_date="2026-01-01T00:00:00Z", from_date="2025-12-01")
     old = store.finish_run(first, FAILED, "killed")
-    new = store.start_run("src", mode=old.mode, from_date=old.from_date, pid=1, host="h", resumed=old)
+    new = store.start_run(
+        "src", mode=old.mode, from_date=old.from_date, pid=1, host="h", resumed=old
+    )
     assert new.checkpoint.token == "t1"
     assert new.resumed_run_id == first
     assert new.response_date == "2026-01-01T00:00:00Z"

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
@@ -83,7 +82,7 @@ def test_killed_harvest_resumes_without_loss_or_doubles(
 
     cli_env.add_source("synthetic", server_factory(fast).url)
     again = harvest_process(cli_env)
-    out, err = again.communicate(timeout=60)
+    _out, err = again.communicate(timeout=60)
     assert again.returncode == 0, err
 
     older, newer = sorted(store.runs("synthetic"), key=lambda r: r.id)
