@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from harvester.errors import HarvestError
-from harvester.oai.harvest import HarvestRequest, OAIHarvest, ProgressListener
+from harvester.oai.harvest import OAIHarvest
+from harvester.runs import HarvestRequest, ProgressListener
 from harvester.settings import HarvestSettings
 from harvester.sources import SourceConfig
 from harvester.store import Run, Store

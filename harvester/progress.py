@@ -6,7 +6,7 @@ import sys
 import time
 from typing import TextIO
 
-from harvester.oai.harvest import Progress
+from harvester.runs import Progress
 
 
 class ProgressLine:

@@ -1,17 +1,53 @@
-"""The life of harvest runs across processes: who is live, who stalled, what to resume."""
+"""Harvest runs across processes: what was asked, progress, who is live, what to resume."""
 
 from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import psutil
 
 from harvester.errors import RunConflictError
-from harvester.store import FAILED, STALLED, Run, Store, utcnow
+from harvester.store import FAILED, STALLED, Counts, Run, Store, utcnow
 
 RESUMABLE = frozenset({FAILED, STALLED})
+
+
+@dataclass(frozen=True)
+class HarvestRequest:
+    """What the operator asked for: incremental (default), ``full``, or from a date."""
+
+    full: bool = False
+    from_date: str | None = None
+
+    @property
+    def mode(self) -> str:
+        """``full``, ``from`` or ``incremental``."""
+        if self.full:
+            return "full"
+        return "from" if self.from_date else "incremental"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A snapshot for the live progress line."""
+
+    run_id: int
+    source_id: str
+    set_spec: str | None
+    counts: Counts
+    elapsed: float
+
+    @property
+    def rate(self) -> float:
+        """Records per second so far."""
+        return self.counts.seen / self.elapsed if self.elapsed > 0 else 0.0
+
+
+ProgressListener = Callable[[Progress], None]
 
 
 def this_host() -> str:

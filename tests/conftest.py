@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from harvester.settings import HarvestSettings
+from harvester.store import Store
 
 FAST_SETTINGS = """\
 [harvest]
@@ -59,7 +60,7 @@ def _yaml(value: object) -> str:
 
 
 @pytest.fixture
-def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliEnv]:
+def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliEnv:
     """Folders for the CLI, with quick timeouts and backoff, set in the environment."""
     config = tmp_path / "config"
     (config / "sources").mkdir(parents=True)
@@ -80,3 +81,11 @@ def fast_settings() -> HarvestSettings:
 
 
 pytest_plugins = ["tests.support.servers"]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A real SQLite store in a temporary folder."""
+    opened = Store(f"sqlite:///{tmp_path}/store.sqlite3", error_samples=50)
+    yield opened
+    opened.close()

@@ -12,55 +12,20 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from harvester.errors import CsfinderError, OAIProtocolError
 from harvester.http import HttpClient, http_client_for
 from harvester.oai.client import OAIClient, Page
 from harvester.oai.records import read_page
-from harvester.runs import claim, this_host
+from harvester.runs import HarvestRequest, Progress, ProgressListener, claim, this_host
 from harvester.settings import HarvestSettings
 from harvester.sources import SourceConfig
 from harvester.store import FAILED, SUCCEEDED, Checkpoint, Counts, PageWrite, Run, Store
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SECONDS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
-
-
-@dataclass(frozen=True)
-class HarvestRequest:
-    """What the operator asked for: incremental (default), ``full``, or from a date."""
-
-    full: bool = False
-    from_date: str | None = None
-
-    @property
-    def mode(self) -> str:
-        """``full``, ``from`` or ``incremental``."""
-        if self.full:
-            return "full"
-        return "from" if self.from_date else "incremental"
-
-
-@dataclass(frozen=True)
-class Progress:
-    """A snapshot for the live progress line."""
-
-    run_id: int
-    source_id: str
-    set_spec: str | None
-    counts: Counts
-    elapsed: float
-
-    @property
-    def rate(self) -> float:
-        """Records per second so far."""
-        return self.counts.seen / self.elapsed if self.elapsed > 0 else 0.0
-
-
-ProgressListener = Callable[[Progress], None]
 
 
 def validate_oai_date(value: str) -> str:

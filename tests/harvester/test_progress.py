@@ -1,7 +1,7 @@
 import io
 
-from harvester.oai.harvest import Progress
 from harvester.progress import ProgressLine
+from harvester.runs import Progress
 from harvester.store import Counts
 
 

@@ -7,15 +7,14 @@ the tests state what the harvester must make of them without copying them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from lxml import etree
 
-from harvester.errors import HarvestError
-from harvester.harvest import HarvestRequest, harvest_source
+from harvester.harvest import HarvestRequest
 from harvester.http import http_client_for
 from harvester.oai.check import CheckReport, check_oai_endpoint
 from harvester.sample_provider import RunningServer
@@ -23,6 +22,7 @@ from harvester.settings import HarvestSettings
 from harvester.sources import SourceConfig
 from harvester.store import FAILED, SUCCEEDED, Run, Store
 from tests.support.fixture_provider import SHARED_FIXTURES, FixtureProvider
+from tests.support.harvesting import harvest_run, oai_source
 from tests.support.servers import fixture_server
 
 __all__ = ["fixture_server"]
@@ -63,24 +63,8 @@ def next_token(path: Path) -> str:
     return token.strip()
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store(f"sqlite:///{tmp_path}/s.sqlite3", error_samples=50)
-    yield opened
-    opened.close()
-
-
 def source(url: str, prefix: str = "oai_dc", **fields: Any) -> SourceConfig:
-    return SourceConfig(
-        id=SOURCE_ID,
-        name="Recorded provider",
-        platform="test",
-        protocol="oai-pmh",
-        url=url,
-        metadata_prefix=prefix,
-        crosswalk="oai_dc",
-        **fields,
-    )
+    return oai_source(SOURCE_ID, url, prefix, **fields)
 
 
 def harvest(
@@ -90,11 +74,8 @@ def harvest(
     request: HarvestRequest | None = None,
     **fields: Any,
 ) -> Run:
-    """Harvest; return the run whether it succeeded or failed."""
-    try:
-        return harvest_source(source(url, **fields), store, settings, request)
-    except HarvestError:
-        return store.runs(SOURCE_ID, limit=1)[0]
+    """Harvest; return the run whether it succeeded or failed (a failure raises its reason)."""
+    return harvest_run(source(url, **fields), store, settings, request)
 
 
 def stored(store: Store) -> dict[str, bool]:

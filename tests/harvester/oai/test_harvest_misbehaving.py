@@ -11,7 +11,7 @@ import itertools
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,12 +20,12 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from harvester.errors import HarvestError
-from harvester.harvest import HarvestRequest, harvest_source
+from harvester.harvest import HarvestRequest
 from harvester.sample_provider import ListRepository, OAIProvider, RunningServer
 from harvester.settings import HarvestSettings
 from harvester.sources import SourceConfig
 from harvester.store import FAILED, SUCCEEDED, Run, Store
+from tests.support.harvesting import harvest_run, oai_source
 from tests.support.misbehaving import Misbehaving
 from tests.support.servers import sample_repository, server_factory
 
@@ -42,10 +42,15 @@ Serve = Callable[..., RunningServer]
 
 
 class Arrivals:
-    """WSGI middleware noting when each request arrived (the misbehaving log has no times)."""
+    """WSGI middleware noting when each request arrived (the misbehaving log has no times).
 
-    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+    After ``limit`` requests it answers HTTP 410, so that a harvester that loops fails the
+    test instead of hanging it.
+    """
+
+    def __init__(self, app: Callable[..., Iterable[bytes]], limit: int = 100) -> None:
         self.app = app
+        self.limit = limit
         self.seen: list[tuple[dict[str, str], float]] = []
         self._lock = threading.Lock()
 
@@ -53,18 +58,15 @@ class Arrivals:
         query = parse_qs(environ.get("QUERY_STRING", "") or "", keep_blank_values=True)
         with self._lock:
             self.seen.append(({k: v[0] for k, v in query.items()}, time.monotonic()))
+            over = len(self.seen) > self.limit
+        if over:
+            start_response("410 Gone", [("Content-Type", "text/plain")])
+            return [b"request limit of the test reached\n"]
         return self.app(environ, start_response)
 
     def times(self, verb: str) -> list[float]:
         with self._lock:
             return [at for params, at in self.seen if params.get("verb") == verb]
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store(f"sqlite:///{tmp_path}/s.sqlite3", error_samples=50)
-    yield opened
-    opened.close()
 
 
 def provider(
@@ -78,16 +80,7 @@ def provider(
 
 
 def source(url: str, **fields: Any) -> SourceConfig:
-    return SourceConfig(
-        id=SOURCE_ID,
-        name="Misbehaving test provider",
-        platform="test",
-        protocol="oai-pmh",
-        url=url,
-        metadata_prefix="oai_dc",
-        crosswalk="oai_dc",
-        **fields,
-    )
+    return oai_source(SOURCE_ID, url, **fields)
 
 
 def harvest(
@@ -97,11 +90,8 @@ def harvest(
     request: HarvestRequest | None = None,
     **fields: Any,
 ) -> Run:
-    """Harvest; return the run whether it succeeded or failed."""
-    try:
-        return harvest_source(source(url, **fields), store, settings, request)
-    except HarvestError:
-        return store.runs(SOURCE_ID, limit=1)[0]
+    """Harvest; return the run whether it succeeded or failed (a failure raises its reason)."""
+    return harvest_run(source(url, **fields), store, settings, request)
 
 
 def stored_ids(store: Store) -> set[str]:
@@ -233,7 +223,7 @@ def test_token_loop_ends_the_run_with_a_clear_error(
     server_factory: Serve, store: Store, fast_settings: HarvestSettings, behaviour: str
 ) -> None:
     app = provider(behaviour)
-    run = harvest(server_factory(app).url, store, fast_settings)
+    run = harvest(server_factory(Arrivals(app, limit=20)).url, store, fast_settings)
     assert run.status == FAILED
     assert run.error is not None
     assert re.search(r"resumption token '[^']+' again", run.error), run.error
@@ -410,7 +400,9 @@ def test_expired_token_at_resume_relists_from_the_from_date(
 
 
 def _database_bytes(tmp_path: Path) -> bytes:
-    return b"".join(path.read_bytes() for path in sorted(tmp_path.glob("s.sqlite3*")))
+    files = sorted(tmp_path.glob("store.sqlite3*"))
+    assert files, "the store's database files were not found"
+    return b"".join(path.read_bytes() for path in files)
 
 
 def test_billion_laughs_is_refused(
