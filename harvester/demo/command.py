@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from contextlib import ExitStack
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -10,7 +12,7 @@ from lxml import etree
 
 from harvester.harvest import HarvestRequest, harvest_source
 from harvester.progress import ProgressLine
-from harvester.sample_provider import OAIProvider, demo_repositories, serve
+from harvester.sample_provider import ListRepository, OAIProvider, demo_repositories, serve
 from harvester.settings import Settings
 from harvester.sources import SourceConfig
 from harvester.store import SUCCEEDED, Run, Store
@@ -40,7 +42,8 @@ def demo(app: object, home: Path | None) -> None:
     failed: list[Run] = []
     with ExitStack() as servers:
         for name, repository in repositories.items():
-            server = servers.enter_context(serve(OAIProvider(repository)))
+            provider = OAIProvider(repository)
+            server = servers.enter_context(serve(provider))
             source = SourceConfig(
                 id=f"demo-{name}",
                 name=repository.name,
@@ -56,6 +59,9 @@ def demo(app: object, home: Path | None) -> None:
                 ("full harvest", HarvestRequest(full=True)),
                 ("incremental harvest", HarvestRequest()),
             ):
+                if request.mode == "incremental":
+                    provider.repository = edited_at_source(repository, datetime.now(UTC))
+                    click.echo("  the provider edits one record and withdraws another")
                 line = ProgressLine()
                 run = harvest_source(source, store, settings.harvest, request, line)
                 line.close()
@@ -66,6 +72,27 @@ def demo(app: object, home: Path | None) -> None:
     _report_totals(store, settings)
     if failed:
         fail(f"{len(failed)} demo harvests failed")
+
+
+def edited_at_source(repository: ListRepository, when: datetime) -> ListRepository:
+    """The same repository a moment later: its first live record edited, its last withdrawn."""
+    live = [record for record in repository.records if not record.deleted]
+    edited, withdrawn = live[0], live[-1]
+    changes = {
+        edited.identifier: replace(
+            edited,
+            datestamp=when,
+            dc={**edited.dc, "date": (*edited.dc.get("date", ()), (f"{when:%Y-%m-%d}", None))},
+        ),
+        withdrawn.identifier: replace(withdrawn, datestamp=when, deleted=True, dc={}),
+    }
+    return ListRepository(
+        repository.name,
+        [changes.get(record.identifier, record) for record in repository.records],
+        repository.sets,
+        repository.granularity,
+        repository.earliest_datestamp,
+    )
 
 
 def _report_records(store: Store, source_id: str, shown: int = 3) -> None:

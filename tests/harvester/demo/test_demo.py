@@ -24,13 +24,16 @@ def test_demo_harvests_every_shipped_record(cli_env: CliEnv, tmp_path: Path) -> 
         records = yaml.safe_load(path.read_text(encoding="utf-8"))["records"]
         source_id = f"demo-{path.stem}"
         deleted = sum(1 for r in records if r.get("deleted"))
-        assert counts[source_id] == {"records": len(records), "deleted": deleted}
+        withdrawn = deleted + 1
+        assert counts[source_id] == {"records": len(records), "deleted": withdrawn}
         full, incremental = sorted(store.runs(source_id), key=lambda r: r.id)
         assert full.status == incremental.status == "succeeded"
         assert full.counts.added == len(records) - deleted
         assert incremental.from_date == full.response_date
-        assert incremental.counts.added == 0
-        assert f"stored: {len(records)} records, {deleted} of them deleted" in result.stdout
+        counted = incremental.counts
+        assert (counted.added, counted.updated, counted.deleted, counted.failed) == (0, 1, 1, 0)
+        assert counted.seen == 2 + counted.unchanged, "a record listed in two sets is seen twice"
+        assert f"stored: {len(records)} records, {withdrawn} of them deleted" in result.stdout
     assert "records from" in result.stdout and "csfinder runs" in result.stdout
 
 
