@@ -131,3 +131,45 @@ def _csfinder_phase(url: str, folder: str) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     stored = store.record_counts("bench").get("bench", {}).get("records", 0)
     return {"records": stored, "seconds": seconds, "status": run.status}
+
+
+@bench.command("normalise")
+@click.option(
+    "--records", "count", default=20_000, show_default=True, help="Records per crosswalk."
+)
+def bench_normalise(count: int) -> None:
+    """Records per second of each crosswalk with synthetic records, on one core."""
+    from harvester.normalise.engine import SourceContext, normalise
+    from harvester.normalise.service import crosswalk_named
+
+    context = SourceContext("bench", "Synthetic", "bench", "oai-pmh", "http://127.0.0.1/oai")
+    results: dict[str, dict[str, float]] = {}
+    for name, records in (("oai_dc", synthetic_oai_dc(count)),):
+        crosswalk = crosswalk_named(name)
+        started = time.perf_counter()
+        scores = sum(
+            normalise(raw, crosswalk, context, "2026-01-01T00:00:00Z").quality.score
+            for raw in records
+        )
+        seconds = time.perf_counter() - started
+        results[name] = {
+            "records": len(records),
+            "seconds": round(seconds, 3),
+            "rate": round(len(records) / seconds, 1),
+            "mean_score": round(scores / len(records), 1),
+        }
+    click.echo(json.dumps({"benchmark": "normalise", "crosswalks": results}))
+
+
+def synthetic_oai_dc(count: int) -> list[Any]:
+    """Raw oai_dc records rendered by the sample provider from synthetic records."""
+    from harvester.oai.client import OAI_NS
+    from harvester.oai.records import read_page
+    from harvester.oai.xml import parse_xml
+    from harvester.sample_provider import OAIProvider, SyntheticRepository
+
+    provider = OAIProvider(SyntheticRepository(count, deleted_every=0), page_size=count)
+    body = provider.render({"verb": ["ListRecords"], "metadataPrefix": ["oai_dc"]}, "http://x/oai")
+    items = list(parse_xml(body).root.iter("{" + OAI_NS + "}record"))
+    records, _ = read_page(items, "bench", "oai_dc")
+    return records

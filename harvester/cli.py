@@ -350,9 +350,10 @@ def register_extra_commands() -> None:
     """Attach the demo and bench commands (kept in their own modules)."""
     from harvester.bench import bench
     from harvester.demo.command import demo
+    from harvester.normalise.commands import map_file, normalise_command, quality_command
 
-    main.add_command(demo)
-    main.add_command(bench)
+    for command in (demo, bench, map_file, normalise_command, quality_command):
+        main.add_command(command)
 
 
 register_extra_commands()

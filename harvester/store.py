@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -94,6 +94,20 @@ run_errors = Table(
     Column("at", DateTime(timezone=True), nullable=False),
 )
 
+records = Table(
+    "records",
+    metadata,
+    Column("source_id", String(64), primary_key=True),
+    Column("source_identifier", String(1024), primary_key=True),
+    Column("id", String(128), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),
+    Column("document", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("score", Integer, nullable=False),
+    Column("deleted", Boolean, nullable=False, default=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+)
+
 RUNNING, SUCCEEDED, FAILED, STALLED = "running", "succeeded", "failed", "stalled"
 LOOKUP_CHUNK = 500  # identifiers per IN (...) query, well under every database's limit
 
@@ -137,6 +151,14 @@ class Counts:
     def as_dict(self) -> dict[str, int]:
         """The counts by name."""
         return {name: getattr(self, name) for name in RUN_COUNTS}
+
+
+@dataclass
+class PageOutcome(Counts):
+    """What a page did, and the records it added, changed or deleted (to normalise)."""
+
+    changed: list[RawRecord] = field(default_factory=list)
+    at: datetime = field(default_factory=lambda: utcnow())
 
 
 @dataclass(frozen=True)
@@ -206,6 +228,36 @@ class Run:
 
 
 @dataclass(frozen=True)
+class NormalisedRow:
+    """A record in the common model, serialised, as the store keeps it."""
+
+    source_id: str
+    source_identifier: str
+    id: str
+    kind: str
+    document: str
+    content_hash: str
+    score: int
+    deleted: bool = False
+
+
+@dataclass
+class NormaliseCounts:
+    """What re-normalising changed."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    failed: int = 0
+
+    def add(self, other: NormaliseCounts) -> None:
+        """Add another tally to this one."""
+        for name in ("added", "updated", "unchanged", "deleted", "failed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass(frozen=True)
 class StoredRecord:
     """A raw record as kept in the store."""
 
@@ -247,7 +299,9 @@ class Store:
 
     # -- raw records ---------------------------------------------------------------------
 
-    def write_page(self, run_id: int, page: PageWrite, checkpoint: Checkpoint | None) -> Counts:
+    def write_page(
+        self, run_id: int, page: PageWrite, checkpoint: Checkpoint | None
+    ) -> PageOutcome:
         """Store one page of records, its failures and the run's checkpoint, atomically.
 
         Unchanged payloads are not rewritten (only their last-seen time moves); a deletion
@@ -259,10 +313,12 @@ class Store:
             checkpoint: where to resume after this page, or ``None`` to leave it as is.
 
         Returns:
-            What the page changed.
+            What the page changed, and the records added, changed or deleted.
         """
-        counts = Counts(seen=len(page.records) + len(page.failures), failed=len(page.failures))
         now = utcnow()
+        counts = PageOutcome(
+            seen=len(page.records) + len(page.failures), failed=len(page.failures), at=now
+        )
         with self.engine.begin() as conn:
             if page.records:
                 self._upsert(conn, run_id, page.records, counts, now)
@@ -286,7 +342,7 @@ class Store:
         conn: Connection,
         run_id: int,
         records: Sequence[RawRecord],
-        counts: Counts,
+        counts: PageOutcome,
         now: datetime,
     ) -> None:
         source_id = records[0].source_id
@@ -309,6 +365,7 @@ class Store:
             if previous is None:
                 counts.deleted += record.deleted
                 counts.added += not record.deleted
+                counts.changed.append(record)
                 inserts.append(_new_row(record, digest, now, run_id))
             elif record.deleted:
                 if previous.deleted:
@@ -316,9 +373,11 @@ class Store:
                     touches.append(base)
                 else:
                     counts.deleted += 1
+                    counts.changed.append(record)
                     deletions.append(base)
             elif previous.deleted or previous.content_hash != digest:
                 counts.updated += 1
+                counts.changed.append(record)
                 changes.append(
                     {
                         **base,
@@ -430,6 +489,104 @@ class Store:
                 for row in conn.execute(stmt)
             }
 
+    # -- normalised records --------------------------------------------------------------
+
+    def write_normalised(self, rows: Sequence[NormalisedRow]) -> NormaliseCounts:
+        """Store normalised records; unchanged ones are not rewritten, deletions marked."""
+        counts = NormaliseCounts()
+        if not rows:
+            return counts
+        now = utcnow()
+        source_id = rows[0].source_id
+        with self.engine.begin() as conn:
+            known = self._known_normalised(conn, source_id, [r.source_identifier for r in rows])
+            inserts: list[dict[str, Any]] = []
+            changes: list[dict[str, Any]] = []
+            for row in rows:
+                previous = known.get(row.source_identifier)
+                values = {
+                    "b_source": row.source_id,
+                    "b_identifier": row.source_identifier,
+                    "id": row.id,
+                    "kind": row.kind,
+                    "document": row.document,
+                    "content_hash": row.content_hash,
+                    "score": row.score,
+                    "deleted": row.deleted,
+                    "changed_at": now,
+                }
+                if previous is None:
+                    if row.deleted:
+                        counts.unchanged += 1
+                        continue
+                    counts.added += 1
+                    inserts.append(_normalised_row(values))
+                elif previous == (row.content_hash, row.deleted):
+                    counts.unchanged += 1
+                else:
+                    counts.deleted += row.deleted
+                    counts.updated += not row.deleted
+                    changes.append(values)
+                known[row.source_identifier] = (row.content_hash, row.deleted)
+            if inserts:
+                conn.execute(insert(records), inserts)
+            if changes:
+                stmt = (
+                    update(records)
+                    .where(records.c.source_id == bindparam("b_source"))
+                    .where(records.c.source_identifier == bindparam("b_identifier"))
+                )
+                conn.execute(stmt, changes)
+        return counts
+
+    @staticmethod
+    def _known_normalised(
+        conn: Connection, source_id: str, identifiers: list[str]
+    ) -> dict[str, tuple[str, bool]]:
+        wanted = sorted(set(identifiers))
+        known: dict[str, tuple[str, bool]] = {}
+        for start in range(0, len(wanted), LOOKUP_CHUNK):
+            rows = conn.execute(
+                select(records.c.source_identifier, records.c.content_hash, records.c.deleted)
+                .where(records.c.source_id == source_id)
+                .where(records.c.source_identifier.in_(wanted[start : start + LOOKUP_CHUNK]))
+            )
+            known.update((r.source_identifier, (r.content_hash, bool(r.deleted))) for r in rows)
+        return known
+
+    def iter_normalised(
+        self, source_id: str | None = None, *, include_deleted: bool = False, batch: int = 1000
+    ) -> Iterator[NormalisedRow]:
+        """Stream normalised records in key order, ``batch`` rows per query."""
+        last: tuple[str, str] = ("", "")
+        while True:
+            stmt = select(records).order_by(records.c.source_id, records.c.source_identifier)
+            if source_id is not None:
+                stmt = stmt.where(records.c.source_id == source_id)
+            if not include_deleted:
+                stmt = stmt.where(records.c.deleted.is_(False))
+            stmt = stmt.where(
+                (records.c.source_id > last[0])
+                | and_(records.c.source_id == last[0], records.c.source_identifier > last[1])
+            ).limit(batch)
+            with self.engine.connect() as conn:
+                rows = conn.execute(stmt).all()
+            if not rows:
+                return
+            for row in rows:
+                m = row._mapping
+                yield NormalisedRow(
+                    source_id=m["source_id"],
+                    source_identifier=m["source_identifier"],
+                    id=m["id"],
+                    kind=m["kind"],
+                    document=m["document"],
+                    content_hash=m["content_hash"],
+                    score=m["score"],
+                    deleted=bool(m["deleted"]),
+                )
+            last = (rows[-1].source_id, rows[-1].source_identifier)
+
     # -- runs ----------------------------------------------------------------------------
 
     def start_run(
@@ -528,6 +685,11 @@ class Store:
         stmt = select(run_errors).where(run_errors.c.run_id == run_id).order_by(run_errors.c.id)
         with self.engine.connect() as conn:
             return [RecordFailure(row.identifier, row.reason) for row in conn.execute(stmt)]
+
+
+def _normalised_row(values: dict[str, Any]) -> dict[str, Any]:
+    row = {k: v for k, v in values.items() if not k.startswith("b_")}
+    return {**row, "source_id": values["b_source"], "source_identifier": values["b_identifier"]}
 
 
 def _new_row(record: RawRecord, digest: str, now: datetime, run_id: int) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 from harvester.errors import CsfinderError, OAIProtocolError
@@ -22,8 +22,18 @@ from harvester.oai.records import read_page
 from harvester.runs import HarvestRequest, Progress, ProgressListener, claim, this_host
 from harvester.settings import HarvestSettings
 from harvester.sources import SourceConfig
-from harvester.store import FAILED, SUCCEEDED, Checkpoint, Counts, PageWrite, Run, Store
+from harvester.store import (
+    FAILED,
+    SUCCEEDED,
+    Checkpoint,
+    Counts,
+    PageOutcome,
+    PageWrite,
+    Run,
+    Store,
+)
 
+PageSink = Callable[[PageOutcome], None]
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SECONDS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
@@ -59,6 +69,8 @@ class OAIHarvest:
         store: Store,
         settings: HarvestSettings,
         progress: ProgressListener | None = None,
+        page_sink: PageSink | None = None,
+        notice: str | None = None,
     ) -> None:
         if not source.metadata_prefix:
             raise ValueError(f"source '{source.id}' has no metadata_prefix")
@@ -67,6 +79,8 @@ class OAIHarvest:
         self.store = store
         self.settings = settings
         self.progress = progress
+        self.page_sink = page_sink
+        self.notice = notice
         self.counts = Counts()
         self._started = 0.0
         self._run_id = 0
@@ -91,6 +105,8 @@ class OAIHarvest:
         )
         self._run_id = run.id
         self._started = time.monotonic()
+        if self.notice:
+            self.store.add_run_error(run.id, self.notice)
         http = self._http_client()
         try:
             self._harvest(run, resumed, request, OAIClient(self.source.url, http))
@@ -151,7 +167,10 @@ class OAIHarvest:
             for repair in page.response.repairs:
                 self.store.add_run_error(run_id, f"response repaired: {repair}")
             checkpoint = Checkpoint(index, set_spec, page.token) if page.token else done
-            self.counts.add(self.store.write_page(run_id, PageWrite(records, failures), checkpoint))
+            outcome = self.store.write_page(run_id, PageWrite(records, failures), checkpoint)
+            self.counts.add(outcome)
+            if self.page_sink is not None and outcome.changed:
+                self.page_sink(outcome)
             self._report(set_spec)
         self.store.update_run(
             run_id,

@@ -1,0 +1,1 @@
+"""Normalising: raw records, through crosswalks (data), into the common record model."""

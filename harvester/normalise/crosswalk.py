@@ -1,0 +1,219 @@
+"""Crosswalks are data: ``mappings/crosswalks/<name>.yaml``, checked when they load.
+
+A crosswalk names its source format and namespaces, then for each field of the record
+model the source paths (XPath for XML, JMESPath for JSON) and a chain of named transforms
+from :data:`harvester.normalise.transforms.REGISTRY`. An unknown field, transform or
+namespace prefix, or a path that does not compile, fails the load with the file, the field
+and the reason: not at record 40,000. ``ignore`` lists source elements dropped on purpose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import jmespath
+import jmespath.exceptions
+import yaml
+from lxml import etree
+
+from harvester.errors import ConfigError
+from harvester.normalise.transforms import REGISTRY, unknown_transform_message
+
+CROSSWALK_DIR = Path(__file__).resolve().parents[2] / "mappings" / "crosswalks"
+ENGINE_FIELDS = frozenset({"id", "provenance", "quality", "cluster_id"})
+
+Extractor = Callable[[Any], list[Any]]
+
+
+class CrosswalkError(ConfigError):
+    """A crosswalk file is wrong: names the file, the field and the reason."""
+
+    def __init__(self, path: str, field: str, reason: str) -> None:
+        self.path = path
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{path}: field '{field}': {reason}")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One transform of a chain, with its argument."""
+
+    name: str
+    argument: Any = None
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    """How one model field is filled: where to look, and what to do with what is found."""
+
+    field: str
+    paths: tuple[str, ...]
+    extractors: tuple[Extractor, ...]
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class Crosswalk:
+    """A loaded, checked crosswalk."""
+
+    name: str
+    format: Literal["xml", "json"]
+    description: str
+    namespaces: dict[str, str]
+    rules: tuple[FieldRule, ...]
+    ignore: tuple[str, ...]
+    path: str
+
+
+def model_fields() -> frozenset[str]:
+    """The record model's fields a crosswalk may fill."""
+    from harvester.model import Record
+
+    return frozenset(Record.model_fields) - ENGINE_FIELDS
+
+
+def load_crosswalk(path: Path) -> Crosswalk:
+    """Load and check one crosswalk file.
+
+    Raises:
+        CrosswalkError: the file is unreadable, or a field, transform or path is wrong.
+    """
+    where = str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise CrosswalkError(where, "-", f"cannot read: {' '.join(str(exc).split())}") from exc
+    if not isinstance(data, dict):
+        raise CrosswalkError(where, "-", "must be a mapping")
+    unknown = set(data) - {"name", "format", "description", "namespaces", "fields", "ignore"}
+    if unknown:
+        raise CrosswalkError(where, sorted(unknown)[0], "unknown top-level key")
+    name = data.get("name") or path.stem
+    kind = data.get("format")
+    if kind not in ("xml", "json"):
+        raise CrosswalkError(where, "format", f"must be xml or json, not {kind!r}")
+    namespaces = data.get("namespaces") or {}
+    if not isinstance(namespaces, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in namespaces.items()
+    ):
+        raise CrosswalkError(where, "namespaces", "must map prefixes to namespace URIs")
+    fields = data.get("fields")
+    if not isinstance(fields, dict) or not fields:
+        raise CrosswalkError(where, "fields", "must map model fields to rules")
+    allowed = model_fields()
+    rules = []
+    for field, spec in fields.items():
+        if field not in allowed:
+            reason = (
+                "filled by the engine, not by crosswalks"
+                if field in ENGINE_FIELDS
+                else f"not a field of the record model (fields: {', '.join(sorted(allowed))})"
+            )
+            raise CrosswalkError(where, str(field), reason)
+        rules.append(_rule(where, field, spec, kind, namespaces))
+    ignore = data.get("ignore") or []
+    if not isinstance(ignore, list) or not all(isinstance(item, str) for item in ignore):
+        raise CrosswalkError(where, "ignore", "must be a list of source element names")
+    return Crosswalk(
+        name=str(name),
+        format=kind,
+        description=str(data.get("description") or ""),
+        namespaces=dict(namespaces),
+        rules=tuple(rules),
+        ignore=tuple(ignore),
+        path=where,
+    )
+
+
+def load_crosswalks(folder: Path = CROSSWALK_DIR) -> dict[str, Crosswalk]:
+    """Load every crosswalk in a folder, by name; the first broken one raises."""
+    loaded = {}
+    for path in sorted(folder.glob("*.yaml")):
+        crosswalk = load_crosswalk(path)
+        loaded[crosswalk.name] = crosswalk
+    return loaded
+
+
+def _rule(where: str, field: str, spec: Any, kind: str, namespaces: dict[str, str]) -> FieldRule:
+    if not isinstance(spec, dict) or set(spec) - {"paths", "transforms"}:
+        raise CrosswalkError(where, field, "a rule has 'paths' and 'transforms' only")
+    paths = spec.get("paths") or []
+    if isinstance(paths, str):
+        paths = [paths]
+    if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+        raise CrosswalkError(where, field, "'paths' must be a list of strings")
+    extractors = tuple(_extractor(where, field, p, kind, namespaces) for p in paths)
+    steps = tuple(_step(where, field, item) for item in spec.get("transforms") or [])
+    if not paths and not any(step.name in ("const", "default") for step in steps):
+        raise CrosswalkError(where, field, "no paths, and no const or default transform")
+    return FieldRule(field, tuple(paths), extractors, steps)
+
+
+def _step(where: str, field: str, item: Any) -> Step:
+    if isinstance(item, str):
+        name, argument, given = item, None, False
+    elif isinstance(item, dict) and len(item) == 1:
+        name, argument = next(iter(item.items()))
+        given = True
+    else:
+        raise CrosswalkError(where, field, f"a transform is a name or {{name: argument}}: {item!r}")
+    known = REGISTRY.get(str(name))
+    if known is None:
+        raise CrosswalkError(where, field, unknown_transform_message(str(name)))
+    if known.argument != given:
+        need = "needs an argument" if known.argument else "takes no argument"
+        raise CrosswalkError(where, field, f"transform '{name}' {need}")
+    return Step(str(name), argument)
+
+
+def _extractor(
+    where: str, field: str, path: str, kind: str, namespaces: dict[str, str]
+) -> Extractor:
+    if kind == "json":
+        try:
+            compiled = jmespath.compile(path)
+        except jmespath.exceptions.JMESPathError as exc:
+            raise CrosswalkError(where, field, f"JMESPath {path!r}: {exc}") from None
+        return _json_extractor(compiled)
+    try:
+        xpath = etree.XPath(path, namespaces=namespaces, smart_strings=False)
+        xpath(etree.Element("probe"))
+    except (etree.XPathSyntaxError, etree.XPathEvalError) as exc:
+        raise CrosswalkError(where, field, f"XPath {path!r}: {exc}") from None
+    return _xml_extractor(xpath)
+
+
+def _json_extractor(compiled: Any) -> Extractor:
+    def extract(document: Any) -> list[Any]:
+        found = compiled.search(document)
+        if found is None:
+            return []
+        return [item for item in found if item is not None] if isinstance(found, list) else [found]
+
+    return extract
+
+
+def _xml_extractor(xpath: etree.XPath) -> Extractor:
+    from harvester.normalise.values import XmlValue
+
+    lang_key = "{http://www.w3.org/XML/1998/namespace}lang"
+
+    def extract(document: Any) -> list[Any]:
+        found = xpath(document)
+        if not isinstance(found, list):
+            return [] if found in (None, "") else [str(found)]
+        out: list[Any] = []
+        for node in found:
+            if isinstance(node, etree._Element):
+                text = "".join(node.itertext())
+                attrs = {etree.QName(k).localname: str(v) for k, v in node.attrib.items()}
+                out.append(XmlValue(text, node.get(lang_key), attrs))
+            else:
+                out.append(XmlValue(str(node)))
+        return out
+
+    return extract

@@ -1,0 +1,169 @@
+"""Normalise one raw record with one crosswalk: a pure function, no network, no database.
+
+Every field is filled on its own; a field that fails becomes a quality issue on the record
+and the rest of the record is kept. Provenance is filled for every record.
+"""
+
+from __future__ import annotations
+
+import json
+import typing
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+from urllib.parse import urlencode
+
+from lxml import etree
+from pydantic import ValidationError
+
+from harvester.model import UNTITLED, QualityIssue, Record, record_id
+from harvester.normalise.crosswalk import Crosswalk, FieldRule
+from harvester.normalise.transforms import REGISTRY, Issues
+from harvester.normalise.values import XmlValue
+from harvester.quality import with_quality
+from harvester.records import RawRecord
+
+MAX_REPAIRS = 8
+
+
+@dataclass(frozen=True)
+class SourceContext:
+    """What the normaliser knows of the source a record came from."""
+
+    source_id: str
+    source_name: str
+    platform: str
+    protocol: str
+    endpoint: str
+
+
+def normalise(
+    raw: RawRecord, crosswalk: Crosswalk, context: SourceContext, harvested_at: str
+) -> Record:
+    """Map a raw record to the common model, with its quality report.
+
+    Never raises for what is in the record: unreadable payloads, failing transforms and
+    invalid values all become quality issues.
+    """
+    issues: list[QualityIssue] = []
+    values: dict[str, Any] = {}
+    document = _parse(raw, crosswalk, issues)
+    if document is not None:
+        for rule in crosswalk.rules:
+            found = _apply(rule, document, issues)
+            if found:
+                values[rule.field] = _shape(rule.field, found)
+    record = _build(values, raw, context, harvested_at, issues)
+    return with_quality(record, issues)
+
+
+def _parse(raw: RawRecord, crosswalk: Crosswalk, issues: list[QualityIssue]) -> Any:
+    payload = raw.payload or ""
+    try:
+        if crosswalk.format == "json":
+            return json.loads(payload)
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        return etree.fromstring(payload.encode("utf-8"), parser)
+    except (ValueError, etree.XMLSyntaxError) as exc:
+        detail = " ".join(str(exc).split())[:200]
+        issues.append(
+            QualityIssue(field="-", problem="invalid", detail=f"payload unreadable: {detail}")
+        )
+        return None
+
+
+def _apply(rule: FieldRule, document: Any, issues: list[QualityIssue]) -> list[Any]:
+    noted = Issues()
+    try:
+        found = [value for extract in rule.extractors for value in extract(document)]
+        for step in rule.steps:
+            found = REGISTRY[step.name].function(found, step.argument, noted)
+    except Exception as exc:  # one failing field never drops the record
+        detail = f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:300]
+        issues.append(QualityIssue(field=rule.field, problem="transform-failed", detail=detail))
+        return []
+    issues.extend(
+        QualityIssue(field=rule.field, problem="invalid", detail=d) for d in noted.invalid
+    )
+    return found
+
+
+@cache
+def _is_list(field: str) -> bool:
+    annotation = Record.model_fields[field].annotation
+    return typing.get_origin(annotation) is list
+
+
+def _shape(field: str, found: list[Any]) -> Any:
+    plain = [value.text if isinstance(value, XmlValue) else value for value in found]
+    return plain if _is_list(field) else plain[0]
+
+
+def original_url(raw: RawRecord, context: SourceContext) -> str | None:
+    """A link to the record as the source serves it."""
+    if context.protocol == "oai-pmh":
+        query = urlencode(
+            {
+                "verb": "GetRecord",
+                "metadataPrefix": raw.metadata_format,
+                "identifier": raw.identifier,
+            }
+        )
+        return f"{context.endpoint}?{query}"
+    return raw.identifier if raw.identifier.startswith(("http://", "https://")) else None
+
+
+def _build(
+    values: dict[str, Any],
+    raw: RawRecord,
+    context: SourceContext,
+    harvested_at: str,
+    issues: list[QualityIssue],
+) -> Record:
+    data: dict[str, Any] = {
+        "kind": "resource",
+        **values,
+        "id": record_id(context.source_id, raw.identifier),
+        "provenance": {
+            "source_id": context.source_id,
+            "source_name": context.source_name,
+            "platform": context.platform,
+            "protocol": context.protocol,
+            "endpoint": context.endpoint,
+            "metadata_format": raw.metadata_format,
+            "source_identifier": raw.identifier,
+            "datestamp": raw.datestamp,
+            "harvested_at": harvested_at,
+            "original_url": original_url(raw, context),
+        },
+        "quality": {"issues": [], "indicators": [], "score": 0},
+    }
+    if not data.get("title"):
+        data["title"] = UNTITLED
+    for _ in range(MAX_REPAIRS):
+        try:
+            return Record.model_validate(data)
+        except ValidationError as exc:
+            _drop_invalid(data, exc, issues)
+    return Record.model_validate(_minimal(data))
+
+
+def _drop_invalid(data: dict[str, Any], exc: ValidationError, issues: list[QualityIssue]) -> None:
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else "-"
+        if field in ("id", "provenance", "quality"):
+            continue
+        value = data.pop(field, None)
+        if field == "title":
+            data["title"] = UNTITLED
+        if field == "kind":
+            data["kind"] = "resource"
+        shown = json.dumps(value, ensure_ascii=False, default=str)[:120]
+        issues.append(
+            QualityIssue(field=field, problem="invalid", detail=f"{error['msg']}: {shown}")
+        )
+
+
+def _minimal(data: dict[str, Any]) -> dict[str, Any]:
+    keep = ("id", "provenance", "quality")
+    return {"kind": "resource", "title": UNTITLED, **{k: data[k] for k in keep}}

@@ -1,0 +1,50 @@
+"""What flows through a crosswalk's transform chain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class XmlValue:
+    """The text of one selected XML node, with its ``xml:lang`` and attributes."""
+
+    text: str
+    lang: str | None = None
+    attrs: dict[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class TransformError(ValueError):
+    """A transform could not handle a value; becomes a quality issue, never a crash."""
+
+
+def as_text(value: Any) -> str:
+    """The text of a value: an XML node's text, a JSON scalar, or ``""`` for anything else."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, XmlValue):
+        return value.text
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, dict):
+        for key in ("value", "name", "@value", "title", "text"):
+            if isinstance(value.get(key), str):
+                return str(value[key])
+    return ""
+
+
+def lang_of(value: Any) -> str | None:
+    """The language a value declares, if any (``xml:lang``, JSON-LD ``@language``)."""
+    if isinstance(value, XmlValue):
+        return value.lang
+    if isinstance(value, dict):
+        for key in ("lang", "@language", "language"):
+            if isinstance(value.get(key), str):
+                return str(value[key])
+    return None

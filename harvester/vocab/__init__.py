@@ -1,0 +1,39 @@
+"""Controlled vocabularies: pure, fast normalisers from what providers write to what we index.
+
+Every normaliser takes one string and returns the normalised value, an empty list, or None when
+it cannot place the value; none raises, whatever it is given. Tables live in
+``mappings/vocabularies/*.yaml`` (see :data:`VOCABULARY_DIR`) and are loaded once.
+"""
+
+from harvester.vocab._common import VOCABULARY_DIR
+from harvester.vocab.countries import country_code, country_codes
+from harvester.vocab.dates import date_range, iso_date
+from harvester.vocab.languages import language_code
+from harvester.vocab.licenses import ACCESS_RIGHTS, access_rights, spdx_ids, spdx_license
+from harvester.vocab.sdgs import sdg_labels, sdg_numbers
+from harvester.vocab.status import PPSR_STATUSES, project_status
+from harvester.vocab.text import EMAIL_REMOVED, clean_description, plain_text, scrub_emails
+from harvester.vocab.topics import fields_of_science, topics
+
+__all__ = [
+    "ACCESS_RIGHTS",
+    "EMAIL_REMOVED",
+    "PPSR_STATUSES",
+    "VOCABULARY_DIR",
+    "access_rights",
+    "clean_description",
+    "country_code",
+    "country_codes",
+    "date_range",
+    "fields_of_science",
+    "iso_date",
+    "language_code",
+    "plain_text",
+    "project_status",
+    "scrub_emails",
+    "sdg_labels",
+    "sdg_numbers",
+    "spdx_ids",
+    "spdx_license",
+    "topics",
+]

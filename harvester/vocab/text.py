@@ -1,0 +1,287 @@
+"""Descriptions: HTML (also double-escaped) to clean plain text, and e-mail addresses removed.
+
+:func:`plain_text` parses with lxml's HTML parser (no network, comments and processing
+instructions dropped) and writes the text back out: block elements become paragraph breaks,
+``<br>`` a newline, ``<li>`` a "- " line; ``script``, ``style`` and other non-content elements
+are dropped with their content. Escaped markup (``&lt;p&gt;``, as Zenodo sends, and
+``&amp;lt;p&amp;gt;`` twice escaped) is unescaped and parsed again, so no tag survives as text.
+:func:`scrub_emails` replaces every e-mail address, plain or obfuscated ("name [at] example
+[dot] org", "name(at)example.org"), by :data:`EMAIL_REMOVED`: every address is treated as a
+person's.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from lxml import etree
+
+EMAIL_REMOVED = "[e-mail removed]"
+"""What an e-mail address is replaced by."""
+
+_PARSER = etree.HTMLParser(
+    remove_comments=True, remove_pis=True, no_network=True, recover=True, default_doctype=False
+)
+_DROP = frozenset(
+    [
+        "script",
+        "style",
+        "head",
+        "title",
+        "noscript",
+        "template",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "math",
+        "canvas",
+        "audio",
+        "video",
+        "select",
+        "button",
+        "input",
+        "textarea",
+        "form",
+        "meta",
+        "link",
+        "base",
+        "frame",
+        "frameset",
+        "applet",
+    ]
+)
+_BLOCK = frozenset(
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "aside",
+        "nav",
+        "main",
+        "blockquote",
+        "pre",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "figure",
+        "figcaption",
+        "address",
+        "hr",
+        "details",
+        "summary",
+        "fieldset",
+        "caption",
+        "center",
+        "body",
+        "html",
+    ]
+)
+_CELL = frozenset({"td", "th"})
+_TAG_START = re.compile(r"<[A-Za-z!?/]")  # where an HTML tokenizer starts a tag
+_ESCAPED_TAG = re.compile(r"&(?:amp;)*(?:lt|#0*60|#x0*3c);\s*/?\s*[A-Za-z!]", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ue000-\ue002\ufffe\uffff]")
+_OTHER_ENTITY = re.compile(r"&(?!(?:lt|gt|amp|quot|apos|#39);)")
+_SPACES = re.compile(r"[^\S\n]+")
+_BREAKS = re.compile(r"\n{3,}")
+_LINE_EDGES = re.compile(r" ?\n ?")
+_WS = re.compile(r"\s+")
+_EMPTY_ITEM = re.compile(r"^- ?\n+(?=\S)", re.MULTILINE)  # "<li><p>x</p></li>"
+
+
+_PARAGRAPH = "\ue000"  # structural markers (private use); removed from the input first
+_LINE = "\ue001"
+_ITEM = "\ue002"
+
+
+def _drop(element: etree._Element) -> None:
+    """Remove ``element`` and its content, keeping the text that follows it."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def _render(root: etree._Element) -> str:
+    dropped = []
+    for element in root.iter():
+        tag = element.tag
+        if not isinstance(tag, str):
+            continue
+        if tag in _BLOCK:
+            element.text = _PARAGRAPH + element.text if element.text else _PARAGRAPH
+            element.tail = _PARAGRAPH + element.tail if element.tail else _PARAGRAPH
+        elif tag == "br":
+            element.tail = _LINE + element.tail if element.tail else _LINE
+        elif tag == "li":
+            element.text = _ITEM + element.text if element.text else _ITEM
+        elif tag in _CELL:
+            element.tail = " " + element.tail if element.tail else " "
+        elif tag in _DROP:
+            dropped.append(element)
+    for element in dropped:
+        _drop(element)
+    text = _WS.sub(" ", "".join(root.itertext()))
+    return text.replace(_PARAGRAPH, "\n\n").replace(_LINE, "\n").replace(_ITEM, "\n- ")
+
+
+def _tidy(text: str) -> str:
+    text = _LINE_EDGES.sub("\n", _SPACES.sub(" ", text))
+    text = _BREAKS.sub("\n\n", text)
+    return _EMPTY_ITEM.sub("- ", text).strip()
+
+
+def _unescape(text: str) -> str:
+    """Undo one level of escaping; fast when only the five XML entities occur."""
+    if _OTHER_ENTITY.search(text):
+        return html.unescape(text)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+    return text.replace("&#39;", "'").replace("&apos;", "'").replace("&amp;", "&")
+
+
+def _unescape_markup(text: str) -> str:
+    """Unescape entity-escaped markup (at most three levels) when it looks like tags."""
+    for _ in range(3):
+        if not _ESCAPED_TAG.search(text):
+            break
+        text = _unescape(text)
+    return text
+
+
+def _parse_text(text: str) -> str:
+    try:
+        root = etree.fromstring(text, parser=_PARSER)
+    except (etree.ParserError, ValueError, etree.XMLSyntaxError):
+        return html.unescape(_TAG_START.sub(" ", text))
+    if root is None:
+        return ""
+    return _render(root)
+
+
+def plain_text(html_or_text: str) -> str:
+    """Return ``html_or_text`` as clean plain text with no markup left.
+
+    Args:
+        html_or_text: Plain text, an HTML fragment or document, or escaped HTML.
+
+    Returns:
+        Text with paragraphs separated by blank lines, entities decoded and whitespace
+        normalised; "" for non-strings and empty input.
+
+    Examples:
+        >>> plain_text("&lt;p&gt;Count &lt;b&gt;birds&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Go!&lt;/p&gt;")
+        'Count birds\\n\\nGo!'
+    """
+    if not isinstance(html_or_text, str):
+        return ""
+    text = _CONTROL.sub("", html_or_text).replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        return ""
+    text = _unescape_markup(text)
+    for _ in range(3):
+        if not _TAG_START.search(text):
+            return _tidy(html.unescape(text) if "&" in text else text)
+        text = _parse_text(text)
+        text = _unescape_markup(_CONTROL.sub("", text))
+        if not _TAG_START.search(text):
+            return _tidy(text)
+    # Pathological nesting of escaped markup: neutralise what is left rather than loop.
+    return _tidy(_TAG_START.sub(lambda m: "‹" + m.group(0)[1:], text))
+
+
+# Possessive quantifiers and a look-behind keep matching linear on hostile input; the top-level
+# domain is checked afterwards, in _replace, instead of by backtracking.
+_START = r"(?<![\w.+%'-])"
+_LOCAL = r"[\w.+%'-]++"
+_LABEL = r"[\w-]++"
+_AT_WORD = r"(?:at|ät|@)"
+_DOT_WORD = r"(?:dot|punkt|point|punt|\.)"
+_BRACKETED_AT = (
+    rf"\s*+(?:\[\s*{_AT_WORD}\s*\]|\(\s*{_AT_WORD}\s*\)|\{{\s*{_AT_WORD}\s*\}}|<\s*at\s*>)\s*+"
+)
+_BRACKETED_DOT = rf"\s*+(?:\[\s*{_DOT_WORD}\s*\]|\(\s*{_DOT_WORD}\s*\)|\{{\s*{_DOT_WORD}\s*\}})\s*+"
+_SPELLED_DOT = r"\s+(?:dot|punkt)\s+"
+_ANY_DOT = rf"(?:{_BRACKETED_DOT}|{_SPELLED_DOT}|\.)"
+_PLAIN_EMAIL = re.compile(
+    rf"{_START}(?:mailto:)?{_LOCAL}\s*+@\s*+{_LABEL}(?:{_ANY_DOT}{_LABEL})++", re.IGNORECASE
+)
+_BRACKETED_EMAIL = re.compile(
+    rf"{_START}{_LOCAL}{_BRACKETED_AT}{_LABEL}(?:{_ANY_DOT}{_LABEL})++", re.IGNORECASE
+)
+# "name at example dot org": spelled-out separators only, so "look at example.org" stays
+_SPELLED_EMAIL = re.compile(
+    rf"{_START}{_LOCAL}\s+at\s+{_LABEL}(?:(?:{_BRACKETED_DOT}|{_SPELLED_DOT}){_LABEL})++",
+    re.IGNORECASE,
+)
+_HAS_BRACKETED_AT = re.compile(rf"[\[({{<]\s*{_AT_WORD}\s*[\])}}>]", re.IGNORECASE)
+_HAS_SPELLED_DOT = re.compile(
+    r"\b(?:dot|punkt)\b|[\[({]\s*(?:dot|punkt|point|punt|\.)\s*[\])}]", re.IGNORECASE
+)
+_TOP_LEVEL = re.compile(r"(?<![\w-])[^\W\d_]{2,24}$")
+
+
+def _replace(match: re.Match[str]) -> str:
+    """Replace a candidate address whose last label looks like a top-level domain."""
+    return EMAIL_REMOVED if _TOP_LEVEL.search(match.group(0)) else match.group(0)
+
+
+def scrub_emails(text: str) -> str:
+    """Replace every e-mail address in ``text``, plain or obfuscated, by :data:`EMAIL_REMOVED`.
+
+    Args:
+        text: Any text.
+
+    Returns:
+        The text with addresses replaced; "" for non-strings.
+
+    Examples:
+        >>> scrub_emails("Write to jane.doe [at] example [dot] org.")
+        'Write to [e-mail removed].'
+    """
+    if not isinstance(text, str):
+        return ""
+    if "@" in text:
+        text = _PLAIN_EMAIL.sub(_replace, text)
+    lower = text.lower()
+    if "at" not in lower and "ät" not in lower:
+        return text
+    if any(bracket in text for bracket in "[({<") and _HAS_BRACKETED_AT.search(text):
+        text = _BRACKETED_EMAIL.sub(_replace, text)
+    if ("dot" in lower or "punkt" in lower) and _HAS_SPELLED_DOT.search(text):
+        text = _SPELLED_EMAIL.sub(_replace, text)
+    return text
+
+
+def clean_description(text: str) -> str:
+    """Return ``text`` as plain text without markup or e-mail addresses.
+
+    Args:
+        text: A description as a provider sends it (HTML, escaped HTML or text).
+
+    Returns:
+        ``scrub_emails(plain_text(text))``.
+    """
+    return scrub_emails(plain_text(text))
