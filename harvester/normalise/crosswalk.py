@@ -24,6 +24,7 @@ from harvester.normalise.transforms import REGISTRY, unknown_transform_message
 
 CROSSWALK_DIR = Path(__file__).resolve().parents[2] / "mappings" / "crosswalks"
 ENGINE_FIELDS = frozenset({"id", "provenance", "quality", "cluster_id"})
+FORMATS = ("xml", "json", "jsonld", "rdf")
 
 Extractor = Callable[[Any], list[Any]]
 
@@ -61,9 +62,10 @@ class Crosswalk:
     """A loaded, checked crosswalk."""
 
     name: str
-    format: Literal["xml", "json"]
+    format: Literal["xml", "json", "jsonld", "rdf"]
     description: str
     namespaces: dict[str, str]
+    types: tuple[str, ...]
     rules: tuple[FieldRule, ...]
     ignore: tuple[str, ...]
     path: str
@@ -89,13 +91,26 @@ def load_crosswalk(path: Path) -> Crosswalk:
         raise CrosswalkError(where, "-", f"cannot read: {' '.join(str(exc).split())}") from exc
     if not isinstance(data, dict):
         raise CrosswalkError(where, "-", "must be a mapping")
-    unknown = set(data) - {"name", "format", "description", "namespaces", "fields", "ignore"}
+    unknown = set(data) - {
+        "name",
+        "format",
+        "description",
+        "namespaces",
+        "types",
+        "fields",
+        "ignore",
+    }
     if unknown:
         raise CrosswalkError(where, sorted(unknown)[0], "unknown top-level key")
     name = data.get("name") or path.stem
     kind = data.get("format")
-    if kind not in ("xml", "json"):
-        raise CrosswalkError(where, "format", f"must be xml or json, not {kind!r}")
+    if kind not in FORMATS:
+        raise CrosswalkError(where, "format", f"must be one of {', '.join(FORMATS)}, not {kind!r}")
+    types = data.get("types") or []
+    if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
+        raise CrosswalkError(where, "types", "must be a list of type names")
+    if kind in ("jsonld", "rdf") and not types:
+        raise CrosswalkError(where, "types", f"format {kind} needs the types of record to read")
     namespaces = data.get("namespaces") or {}
     if not isinstance(namespaces, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in namespaces.items()
@@ -123,6 +138,7 @@ def load_crosswalk(path: Path) -> Crosswalk:
         format=kind,
         description=str(data.get("description") or ""),
         namespaces=dict(namespaces),
+        types=tuple(types),
         rules=tuple(rules),
         ignore=tuple(ignore),
         path=where,
@@ -173,7 +189,7 @@ def _step(where: str, field: str, item: Any) -> Step:
 def _extractor(
     where: str, field: str, path: str, kind: str, namespaces: dict[str, str]
 ) -> Extractor:
-    if kind == "json":
+    if kind != "xml":
         try:
             compiled = jmespath.compile(path)
         except jmespath.exceptions.JMESPathError as exc:

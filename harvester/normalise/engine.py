@@ -13,11 +13,11 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
-from lxml import etree
 from pydantic import ValidationError
 
 from harvester.model import UNTITLED, QualityIssue, Record, record_id
 from harvester.normalise.crosswalk import Crosswalk, FieldRule
+from harvester.normalise.readers import UnreadablePayload, read_document
 from harvester.normalise.transforms import REGISTRY, Issues
 from harvester.normalise.values import XmlValue
 from harvester.quality import with_quality
@@ -58,14 +58,10 @@ def normalise(
 
 
 def _parse(raw: RawRecord, crosswalk: Crosswalk, issues: list[QualityIssue]) -> Any:
-    payload = raw.payload or ""
     try:
-        if crosswalk.format == "json":
-            return json.loads(payload)
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-        return etree.fromstring(payload.encode("utf-8"), parser)
-    except (ValueError, etree.XMLSyntaxError) as exc:
-        detail = " ".join(str(exc).split())[:200]
+        return read_document(raw.payload or "", crosswalk.format, crosswalk.types)
+    except UnreadablePayload as exc:
+        detail = str(exc)[:200]
         issues.append(
             QualityIssue(field="-", problem="invalid", detail=f"payload unreadable: {detail}")
         )

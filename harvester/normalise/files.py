@@ -12,10 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 from lxml import etree
+from rdflib import URIRef
 
 from harvester.errors import MalformedResponseError
 from harvester.normalise.crosswalk import Crosswalk
+from harvester.normalise.readers import jsonld_nodes, parse_graph, rdf_resources
 from harvester.oai.records import read_record
 from harvester.oai.xml import parse_xml
 from harvester.records import RawRecord, RecordFailure
@@ -35,6 +38,10 @@ def raw_records_from_file(
     body = path.read_bytes()
     if crosswalk.format == "json":
         yield from _json_records(body, path, crosswalk.name, source_id)
+    elif crosswalk.format == "jsonld":
+        yield from _jsonld_records(body, path, crosswalk, source_id)
+    elif crosswalk.format == "rdf":
+        yield from _rdf_records(body, path, crosswalk, source_id)
     else:
         yield from _xml_records(body, path, crosswalk.name, source_id)
 
@@ -88,3 +95,62 @@ def _json_identifier(item: Any) -> str | None:
         if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
             return str(value)
     return None
+
+
+def jsonld_blocks(body: bytes) -> list[Any]:
+    """The JSON-LD documents of a file: the file itself, or an HTML page's ld+json scripts."""
+    text = body.decode("utf-8", errors="replace").lstrip()
+    if not text.startswith("<"):
+        return [json.loads(text)]
+    page = lxml.html.fromstring(text)
+    blocks = []
+    for script in page.xpath('//script[@type="application/ld+json"]'):
+        try:
+            blocks.append(json.loads(script.text or ""))
+        except ValueError:
+            continue  # one broken block does not hide the others
+    return blocks
+
+
+def _jsonld_records(
+    body: bytes, path: Path, crosswalk: Crosswalk, source_id: str
+) -> Iterator[RawRecord | RecordFailure]:
+    try:
+        blocks = jsonld_blocks(body)
+    except ValueError as exc:
+        raise MalformedResponseError(f"{path}: not valid JSON-LD: {exc}") from None
+    number = 0
+    for block in blocks:
+        for node in jsonld_nodes(block, crosswalk.types):
+            number += 1
+            identifier = node.get("@id") or node.get("url") or f"{path.name}#{number}"
+            payload = json.dumps(node, ensure_ascii=False)
+            yield RawRecord(
+                source_id,
+                str(identifier),
+                None,
+                crosswalk.name,
+                payload,
+                media_type="application/ld+json",
+            )
+    if not number:
+        yield RecordFailure(path.name, f"no JSON-LD node of type {', '.join(crosswalk.types)}")
+
+
+def _rdf_records(
+    body: bytes, path: Path, crosswalk: Crosswalk, source_id: str
+) -> Iterator[RawRecord | RecordFailure]:
+    try:
+        graph = parse_graph(body.decode("utf-8", errors="replace"))
+    except Exception as exc:  # rdflib raises many kinds
+        raise MalformedResponseError(f"{path}: not readable RDF: {exc}") from None
+    number = 0
+    for subject, _ in rdf_resources(graph, crosswalk.types):
+        number += 1
+        identifier = str(subject) if isinstance(subject, URIRef) else f"{path.name}#{number}"
+        payload = graph.cbd(subject).serialize(format="turtle")
+        yield RawRecord(
+            source_id, identifier, None, crosswalk.name, payload, media_type="text/turtle"
+        )
+    if not number:
+        yield RecordFailure(path.name, f"no RDF resource of type {', '.join(crosswalk.types)}")

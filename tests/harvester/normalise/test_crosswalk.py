@@ -71,5 +71,5 @@ def test_bad_jmespath_is_caught_at_load(tmp_path: Path) -> None:
 
 def test_unknown_format(tmp_path: Path) -> None:
     path = write(tmp_path, "  title:\n    paths: [x]\n", fmt="csv")
-    with pytest.raises(CrosswalkError, match="must be xml or json"):
+    with pytest.raises(CrosswalkError, match="must be one of xml, json, jsonld, rdf"):
         load_crosswalk(path)

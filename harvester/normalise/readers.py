@@ -1,0 +1,176 @@
+"""Reading a raw payload into the document a crosswalk's paths run over.
+
+``xml`` gives an lxml element (entities never resolved); ``json`` the parsed JSON;
+``jsonld`` the first node of a wanted ``@type`` (schema.org JSON-LD, from ``@graph``,
+lists or nesting), with ``schema:`` / ``https://schema.org/`` prefixes taken off keys
+and types; ``rdf`` (DCAT in RDF/XML, Turtle or JSON-LD, read with rdflib) a plain dict
+per resource of a wanted ``rdf:type``, keyed by compact predicate names (``dct:title``),
+each holding a list of ``{"value", "lang"}`` literals, IRIs, or nested resource dicts.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from lxml import etree
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF
+
+RDF_PREFIXES = {
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dct": "http://purl.org/dc/terms/",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
+    "adms": "http://www.w3.org/ns/adms#",
+    "schema": "http://schema.org/",
+    "locn": "http://www.w3.org/ns/locn#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "spdx": "http://spdx.org/rdf/terms#",
+    "gsp": "http://www.opengis.net/ont/geosparql#",
+}
+SCHEMA_PREFIXES = ("schema:", "http://schema.org/", "https://schema.org/")
+MAX_DEPTH = 3
+XML_START = re.compile(r"<(?:\?xml|!--|[A-Za-z_][\w.-]*(?::[\w.-]+)?[\s/>])")
+
+
+class UnreadablePayload(ValueError):
+    """The payload cannot be read in the crosswalk's format."""
+
+
+def read_document(payload: str, fmt: str, types: tuple[str, ...] = ()) -> Any:
+    """Parse a payload for a crosswalk of format ``fmt``.
+
+    Raises:
+        UnreadablePayload: not well-formed, or no node of a wanted type.
+    """
+    try:
+        if fmt == "xml":
+            parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+            return etree.fromstring(payload.encode("utf-8"), parser)
+        if fmt == "json":
+            return json.loads(payload)
+        if fmt == "jsonld":
+            nodes = list(jsonld_nodes(json.loads(payload), types))
+            if not nodes:
+                raise UnreadablePayload(f"no JSON-LD node of type {', '.join(types)}")
+            return nodes[0]
+        resources = list(rdf_resources(parse_graph(payload), types))
+        if not resources:
+            raise UnreadablePayload(f"no RDF resource of type {', '.join(types)}")
+        return resources[0][1]
+    except UnreadablePayload:
+        raise
+    except Exception as exc:  # any parser's complaint is one clear reason
+        raise UnreadablePayload(f"{type(exc).__name__}: {' '.join(str(exc).split())}") from exc
+
+
+# -- schema.org JSON-LD ----------------------------------------------------------------
+
+
+def schema_key(key: str) -> str:
+    """``schema:name`` / ``https://schema.org/name`` → ``name``."""
+    for prefix in SCHEMA_PREFIXES:
+        if key.startswith(prefix):
+            return key[len(prefix) :]
+    return key
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, dict):
+        out = {schema_key(k): _plain(v) for k, v in node.items()}
+        kind = out.get("@type")
+        if isinstance(kind, str):
+            out["@type"] = schema_key(kind)
+        elif isinstance(kind, list):
+            out["@type"] = [schema_key(k) if isinstance(k, str) else k for k in kind]
+        return out
+    if isinstance(node, list):
+        return [_plain(item) for item in node]
+    return node
+
+
+def jsonld_nodes(document: Any, types: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+    """Every node of a wanted type, in document order, through lists, ``@graph`` and nesting."""
+    wanted = {schema_key(t) for t in types}
+    yield from _walk(_plain(document), wanted, 0)
+
+
+def _walk(node: Any, wanted: set[str], depth: int) -> Iterator[dict[str, Any]]:
+    if depth > 20:
+        return
+    if isinstance(node, list):
+        for item in node:
+            yield from _walk(item, wanted, depth + 1)
+    elif isinstance(node, dict):
+        kind = node.get("@type")
+        kinds = {kind} if isinstance(kind, str) else {k for k in kind or [] if isinstance(k, str)}
+        if kinds & wanted:
+            yield node
+            return
+        for value in node.values():
+            yield from _walk(value, wanted, depth + 1)
+
+
+# -- RDF (DCAT) ------------------------------------------------------------------------
+
+
+def parse_graph(payload: str) -> Graph:
+    """Parse RDF/XML, Turtle or JSON-LD (guessed from the first character)."""
+    text = payload.lstrip()
+    graph = Graph()
+    if XML_START.match(text):
+        graph.parse(data=text, format="xml")
+    elif text.startswith(("{", "[")):
+        graph.parse(data=text, format="json-ld")
+    else:
+        graph.parse(data=text, format="turtle")
+    return graph
+
+
+def compact(iri: str) -> str:
+    """A predicate or type IRI as ``prefix:name`` where a known prefix fits."""
+    if iri.startswith("http://purl.org/dc/terms/#"):  # a common misspelling of dct:
+        return "dct:" + iri.rsplit("#", 1)[1]
+    for prefix, namespace in RDF_PREFIXES.items():
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri
+
+
+def _expand(name: str) -> str:
+    prefix, _, local = name.partition(":")
+    return RDF_PREFIXES[prefix] + local if prefix in RDF_PREFIXES else name
+
+
+def rdf_resources(graph: Graph, types: tuple[str, ...]) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """Each resource of a wanted ``rdf:type``: its node and its description as a dict."""
+    seen: set[Any] = set()
+    for kind in types:
+        for subject in graph.subjects(RDF.type, URIRef(_expand(kind))):
+            if subject not in seen:
+                seen.add(subject)
+                yield subject, describe(graph, subject)
+
+
+def describe(graph: Graph, subject: Any, depth: int = 0) -> dict[str, Any]:
+    """A resource's properties; blank nodes and typed resources nested a few levels."""
+    out: dict[str, Any] = {"@id": str(subject) if not isinstance(subject, BNode) else None}
+    for predicate, value in graph.predicate_objects(subject):
+        key = compact(str(predicate))
+        out.setdefault(key, []).append(_value(graph, value, depth))
+    return out
+
+
+def _value(graph: Graph, value: Any, depth: int) -> Any:
+    if isinstance(value, Literal):
+        return {"value": str(value), "lang": value.language}
+    if depth < MAX_DEPTH and (isinstance(value, BNode) or (value, None, None) in graph):
+        return describe(graph, value, depth + 1)
+    return str(value)
