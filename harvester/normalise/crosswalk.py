@@ -225,9 +225,13 @@ def _xml_extractor(xpath: etree.XPath) -> Extractor:
         out: list[Any] = []
         for node in found:
             if isinstance(node, etree._Element):
-                text = "".join(node.itertext())
-                attrs = {etree.QName(k).localname: str(v) for k, v in node.attrib.items()}
-                out.append(XmlValue(text, node.get(lang_key), attrs))
+                text = node.text if len(node) == 0 else "".join(node.itertext())
+                attrs = (
+                    {k.rpartition("}")[2]: str(v) for k, v in node.attrib.items()}
+                    if node.attrib
+                    else {}
+                )
+                out.append(XmlValue(text or "", node.get(lang_key), attrs))
             else:
                 out.append(XmlValue(str(node)))
         return out

@@ -49,8 +49,9 @@ def normalise(
     values: dict[str, Any] = {}
     document = _parse(raw, crosswalk, issues)
     if document is not None:
+        extracted: dict[str, list[Any]] = {}  # rules reading the same path read it once
         for rule in crosswalk.rules:
-            found = _apply(rule, document, issues)
+            found = _apply(rule, document, issues, extracted)
             if found:
                 values[rule.field] = _shape(rule.field, found)
     record = _build(values, raw, context, harvested_at, issues)
@@ -68,10 +69,16 @@ def _parse(raw: RawRecord, crosswalk: Crosswalk, issues: list[QualityIssue]) -> 
         return None
 
 
-def _apply(rule: FieldRule, document: Any, issues: list[QualityIssue]) -> list[Any]:
+def _apply(
+    rule: FieldRule, document: Any, issues: list[QualityIssue], extracted: dict[str, list[Any]]
+) -> list[Any]:
     noted = Issues()
     try:
-        found = [value for extract in rule.extractors for value in extract(document)]
+        found = []
+        for path, extract in zip(rule.paths, rule.extractors, strict=True):
+            if path not in extracted:
+                extracted[path] = extract(document)
+            found.extend(extracted[path])
         for step in rule.steps:
             found = REGISTRY[step.name].function(found, step.argument, noted)
     except Exception as exc:  # one failing field never drops the record
