@@ -5,12 +5,15 @@ model the source paths (XPath for XML, JMESPath for JSON) and a chain of named t
 from :data:`harvester.normalise.transforms.REGISTRY`. An unknown field, transform or
 namespace prefix, or a path that does not compile, fails the load with the file, the field
 and the reason: not at record 40,000. ``ignore`` lists source elements dropped on purpose.
+An XML crosswalk may name a ``root``: an XPath evaluated first, whose first element is what
+the field paths run from (a metadata wrapper such as OAI DataCite's ``<payload>``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -69,6 +72,8 @@ class Crosswalk:
     rules: tuple[FieldRule, ...]
     ignore: tuple[str, ...]
     path: str
+    root: str | None = None
+    root_xpath: etree.XPath | None = dataclass_field(default=None, compare=False, repr=False)
 
 
 def model_fields() -> frozenset[str]:
@@ -97,6 +102,7 @@ def load_crosswalk(path: Path) -> Crosswalk:
         "description",
         "namespaces",
         "types",
+        "root",
         "fields",
         "ignore",
     }
@@ -116,6 +122,8 @@ def load_crosswalk(path: Path) -> Crosswalk:
         isinstance(k, str) and isinstance(v, str) for k, v in namespaces.items()
     ):
         raise CrosswalkError(where, "namespaces", "must map prefixes to namespace URIs")
+    root = data.get("root")
+    root_xpath = _root_xpath(where, root, kind, namespaces) if root is not None else None
     fields = data.get("fields")
     if not isinstance(fields, dict) or not fields:
         raise CrosswalkError(where, "fields", "must map model fields to rules")
@@ -142,7 +150,22 @@ def load_crosswalk(path: Path) -> Crosswalk:
         rules=tuple(rules),
         ignore=tuple(ignore),
         path=where,
+        root=root,
+        root_xpath=root_xpath,
     )
+
+
+def _root_xpath(where: str, root: Any, kind: str, namespaces: dict[str, str]) -> etree.XPath:
+    if kind != "xml":
+        raise CrosswalkError(where, "root", "only XML crosswalks have a root path")
+    if not isinstance(root, str) or not root.strip():
+        raise CrosswalkError(where, "root", "must be an XPath selecting the element to map")
+    try:
+        xpath = etree.XPath(root, namespaces=namespaces, smart_strings=False)
+        xpath(etree.Element("probe"))
+    except (etree.XPathSyntaxError, etree.XPathEvalError) as exc:
+        raise CrosswalkError(where, "root", f"XPath {root!r}: {exc}") from None
+    return xpath
 
 
 def load_crosswalks(folder: Path = CROSSWALK_DIR) -> dict[str, Crosswalk]:
@@ -231,7 +254,7 @@ def _xml_extractor(xpath: etree.XPath) -> Extractor:
                     if node.attrib
                     else {}
                 )
-                out.append(XmlValue(text or "", node.get(lang_key), attrs))
+                out.append(XmlValue(text or "", node.get(lang_key), attrs, node))
             else:
                 out.append(XmlValue(str(node)))
         return out

@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
+from lxml import etree
 from pydantic import ValidationError
 
 from harvester.model import UNTITLED, QualityIssue, Record, record_id
@@ -60,13 +61,23 @@ def normalise(
 
 def _parse(raw: RawRecord, crosswalk: Crosswalk, issues: list[QualityIssue]) -> Any:
     try:
-        return read_document(raw.payload or "", crosswalk.format, crosswalk.types)
+        document = read_document(raw.payload or "", crosswalk.format, crosswalk.types)
     except UnreadablePayload as exc:
         detail = str(exc)[:200]
         issues.append(
             QualityIssue(field="-", problem="invalid", detail=f"payload unreadable: {detail}")
         )
         return None
+    if crosswalk.root_xpath is None:
+        return document
+    found = crosswalk.root_xpath(document)
+    found = found if isinstance(found, list) else []  # a number or text is no element
+    roots = [node for node in found if isinstance(node, etree._Element)]
+    if not roots:
+        detail = f"payload has nothing at the crosswalk's root path {crosswalk.root}"[:200]
+        issues.append(QualityIssue(field="-", problem="invalid", detail=detail))
+        return None
+    return roots[0]
 
 
 def _apply(

@@ -2,7 +2,10 @@
 
 A file may hold one record's metadata, a bare OAI ``<record>``, a whole OAI-PMH response
 with many records, one JSON object, or a JSON API page (a list, or an object whose
-``data``, ``results``, ``items`` or ``hits.hits`` holds the records).
+``data``, ``results``, ``items``, ``hits.hits`` or PPSR Core's ``Project`` holds the
+records). A JSON:API document holding one resource (``{"data": {"attributes": ...}}``)
+gives that resource; a JSON:API error document (``{"errors": [...]}``, no ``data``) gives a
+:class:`RecordFailure` naming the errors, never a record.
 """
 
 from __future__ import annotations
@@ -18,13 +21,13 @@ from rdflib import URIRef
 
 from harvester.errors import MalformedResponseError
 from harvester.normalise.crosswalk import Crosswalk
-from harvester.normalise.readers import jsonld_nodes, parse_graph, rdf_resources
+from harvester.normalise.readers import jsonld_nodes, parse_graph, rdf_resources, subgraph
 from harvester.oai.records import read_record
 from harvester.oai.xml import parse_xml
 from harvester.records import RawRecord, RecordFailure
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
-PAGE_KEYS = ("data", "results", "items", "records", "@graph")
+PAGE_KEYS = ("data", "results", "items", "records", "@graph", "Project")
 
 
 def raw_records_from_file(
@@ -67,6 +70,10 @@ def _json_records(
         document = json.loads(body)
     except ValueError as exc:
         raise MalformedResponseError(f"{path}: not valid JSON: {exc}") from None
+    failure = _error_document(document)
+    if failure is not None:
+        yield RecordFailure(path.name, failure)
+        return
     items = _page_items(document)
     for number, item in enumerate(items if items is not None else [document], start=1):
         identifier = _json_identifier(item) or f"{path.name}#{number}"
@@ -74,10 +81,28 @@ def _json_records(
         yield RawRecord(source_id, identifier, None, prefix, payload, media_type="application/json")
 
 
+def _error_document(document: Any) -> str | None:
+    """Why a JSON:API error document (``errors`` and no ``data``) holds no record."""
+    if not isinstance(document, dict) or "data" in document:
+        return None
+    errors = document.get("errors")
+    if not isinstance(errors, list) or not errors:
+        return None
+    said = []
+    for error in errors:
+        if isinstance(error, dict):
+            parts = (error.get("status"), error.get("title"), error.get("detail"))
+            said.append(" ".join(str(part) for part in parts if part not in (None, "")))
+    return "error document: " + ("; ".join(text for text in said if text) or "no detail")
+
+
 def _page_items(document: Any) -> list[Any] | None:
     if isinstance(document, list):
         return document
     if isinstance(document, dict):
+        data = document.get("data")
+        if isinstance(data, dict) and isinstance(data.get("attributes"), dict):
+            return [data]  # a JSON:API document holding one resource
         hits = document.get("hits")
         if isinstance(hits, dict) and isinstance(hits.get("hits"), list):
             return list(hits["hits"])
@@ -148,7 +173,7 @@ def _rdf_records(
     for subject, _ in rdf_resources(graph, crosswalk.types):
         number += 1
         identifier = str(subject) if isinstance(subject, URIRef) else f"{path.name}#{number}"
-        payload = graph.cbd(subject).serialize(format="turtle")
+        payload = subgraph(graph, subject).serialize(format="turtle")
         yield RawRecord(
             source_id, identifier, None, crosswalk.name, payload, media_type="text/turtle"
         )

@@ -174,3 +174,21 @@ def _value(graph: Graph, value: Any, depth: int) -> Any:
     if depth < MAX_DEPTH and (isinstance(value, BNode) or (value, None, None) in graph):
         return describe(graph, value, depth + 1)
     return str(value)
+
+
+def subgraph(graph: Graph, subject: Any) -> Graph:
+    """The statements :func:`describe` reads for ``subject``: its own, and those of the
+    blank nodes and described resources it points to, a few levels deep."""
+    out = Graph()
+    todo: list[tuple[Any, int]] = [(subject, 0)]
+    done: set[Any] = set()
+    while todo:
+        node, depth = todo.pop()
+        if node in done:
+            continue
+        done.add(node)
+        for predicate, value in graph.predicate_objects(node):
+            out.add((node, predicate, value))
+            if depth < MAX_DEPTH and not isinstance(value, Literal):
+                todo.append((value, depth + 1))
+    return out

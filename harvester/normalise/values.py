@@ -8,11 +8,17 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class XmlValue:
-    """The text of one selected XML node, with its ``xml:lang`` and attributes."""
+    """The text of one selected XML node, with its ``xml:lang`` and attributes.
+
+    ``node`` is the selected lxml element itself (None for attributes and text), for the
+    few named transforms that read an element's structure (DataCite geo locations,
+    organisations); it takes no part in comparisons.
+    """
 
     text: str
     lang: str | None = None
     attrs: dict[str, str] = field(default_factory=dict)
+    node: Any = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         return self.text

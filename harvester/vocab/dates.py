@@ -203,17 +203,30 @@ def _clean(text: object) -> str | None:
     return value or None
 
 
+OPEN = frozenset({"", "..", "?", "open"})
+
+
 @lru_cache(maxsize=32768)
 def _range(value: str) -> tuple[str | None, str | None]:
-    single = _single(value)
-    if single is not None:
-        return single, None
     parts = _split(value)
-    if parts is None:
-        return None, None
-    start = _single(parts[0])
-    end_text = parts[1].strip()
-    end = None if end_text in ("", "..", "?", "open") else _single(end_text)
+    start_text = parts[0].strip() if parts is not None else ""
+    end_text = parts[1].strip() if parts is not None else ""
+    open_start, open_end = start_text in OPEN, end_text in OPEN
+    if (
+        parts is not None
+        and not (open_start and open_end)
+        and (open_start or _single(start_text) is not None)
+        and (open_end or _single(end_text) is not None)
+    ):
+        start = None if open_start else _single(start_text)
+        end = None if open_end else _single(end_text)
+    else:
+        single = _single(value)
+        if single is not None:
+            return single, None
+        if parts is None:
+            return None, None
+        start, end = _single(parts[0]), _single(parts[1].strip())
     if start is not None and end is not None and end[: len(start)] < start[: len(end)]:
         end = None  # an end before the start is a typo, not an end
     return start, end
