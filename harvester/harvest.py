@@ -20,15 +20,20 @@ def harvest_source(
     settings: HarvestSettings,
     request: HarvestRequest | None = None,
     progress: ProgressListener | None = None,
+    *,
+    normalise: bool = True,
 ) -> Run:
     """Run one harvest of ``source`` and return the finished run.
+
+    Changed records are normalised page by page unless ``normalise`` is false (then
+    ``csfinder normalise`` maps them later, from the store).
 
     Raises:
         HarvestError: the run failed (it is recorded, with its reason).
         RunConflictError: another live process is harvesting the source.
     """
     if source.protocol == "oai-pmh":
-        sink, notice = normalising_sink(source, store)
+        sink, notice = normalising_sink(source, store) if normalise else (None, None)
         return OAIHarvest(source, store, settings, progress, sink, notice).run(request)
     raise HarvestError(f"protocol '{source.protocol}' is not supported yet (source '{source.id}')")
 
