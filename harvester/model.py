@@ -32,6 +32,8 @@ from pydantic import (
     model_validator,
 )
 
+from harvester.vocab.status import PPSR_STATUSES
+
 SCHEMA_ID = "urn:csfinder:schema:record:1"
 """The ``$id`` of the published schema: a stable name, whatever host serves the file."""
 
@@ -43,15 +45,6 @@ UNTITLED = "[untitled]"
 SOURCE_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 RECORD_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}:[0-9a-f]{16}$"
 
-PPSR_STATUSES = (
-    "Not yet started",
-    "Active",
-    "Periodically active",
-    "On hold",
-    "Completed",
-    "Abandoned",
-)
-"""The PPSR Core ``projectStatus`` terms, spelt as the standard spells them."""
 
 USER_ASSIGNED_COUNTRIES = frozenset({"XK"})
 """Codes outside ISO 3166-1 proper that European registries use (XK: Kosovo)."""

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from harvester.model import (
-    PPSR_STATUSES,
     UNTITLED,
     FairIndicator,
     Principle,
@@ -21,6 +20,7 @@ from harvester.model import (
     QualityIssue,
     Record,
 )
+from harvester.vocab.status import PPSR_STATUSES
 
 MIN_DESCRIPTION = 100
 """Characters a description needs to count as rich metadata."""

@@ -455,24 +455,33 @@ class Store:
         self, source_id: str | None = None, *, include_deleted: bool = True, batch: int = 1000
     ) -> Iterator[StoredRecord]:
         """Stream stored records in key order, ``batch`` rows per query (memory stays flat)."""
+        for row in self._keyset(raw_records, "identifier", source_id, include_deleted, batch):
+            yield _stored(row)
+
+    def _keyset(
+        self,
+        table: Table,
+        second_key: str,
+        source_id: str | None,
+        include_deleted: bool,
+        batch: int,
+    ) -> Iterator[Row[Any]]:
+        """Rows of a table keyed by (source_id, ``second_key``), one keyset page at a time."""
+        first, second = table.c.source_id, table.c[second_key]
         last: tuple[str, str] = ("", "")
         while True:
-            stmt = select(raw_records).order_by(raw_records.c.source_id, raw_records.c.identifier)
+            stmt = select(table).order_by(first, second)
             if source_id is not None:
-                stmt = stmt.where(raw_records.c.source_id == source_id)
+                stmt = stmt.where(first == source_id)
             if not include_deleted:
-                stmt = stmt.where(raw_records.c.deleted.is_(False))
-            stmt = stmt.where(
-                (raw_records.c.source_id > last[0])
-                | and_(raw_records.c.source_id == last[0], raw_records.c.identifier > last[1])
-            ).limit(batch)
+                stmt = stmt.where(table.c.deleted.is_(False))
+            stmt = stmt.where((first > last[0]) | and_(first == last[0], second > last[1]))
             with self.engine.connect() as conn:
-                rows = conn.execute(stmt).all()
+                rows = conn.execute(stmt.limit(batch)).all()
             if not rows:
                 return
-            for row in rows:
-                yield _stored(row)
-            last = (rows[-1].source_id, rows[-1].identifier)
+            yield from rows
+            last = (rows[-1]._mapping["source_id"], rows[-1]._mapping[second_key])
 
     def record_counts(self, source_id: str | None = None) -> dict[str, dict[str, int]]:
         """Per source: how many records are stored, and how many of them are deleted."""
@@ -558,34 +567,18 @@ class Store:
         self, source_id: str | None = None, *, include_deleted: bool = False, batch: int = 1000
     ) -> Iterator[NormalisedRow]:
         """Stream normalised records in key order, ``batch`` rows per query."""
-        last: tuple[str, str] = ("", "")
-        while True:
-            stmt = select(records).order_by(records.c.source_id, records.c.source_identifier)
-            if source_id is not None:
-                stmt = stmt.where(records.c.source_id == source_id)
-            if not include_deleted:
-                stmt = stmt.where(records.c.deleted.is_(False))
-            stmt = stmt.where(
-                (records.c.source_id > last[0])
-                | and_(records.c.source_id == last[0], records.c.source_identifier > last[1])
-            ).limit(batch)
-            with self.engine.connect() as conn:
-                rows = conn.execute(stmt).all()
-            if not rows:
-                return
-            for row in rows:
-                m = row._mapping
-                yield NormalisedRow(
-                    source_id=m["source_id"],
-                    source_identifier=m["source_identifier"],
-                    id=m["id"],
-                    kind=m["kind"],
-                    document=m["document"],
-                    content_hash=m["content_hash"],
-                    score=m["score"],
-                    deleted=bool(m["deleted"]),
-                )
-            last = (rows[-1].source_id, rows[-1].source_identifier)
+        for row in self._keyset(records, "source_identifier", source_id, include_deleted, batch):
+            m = row._mapping
+            yield NormalisedRow(
+                source_id=m["source_id"],
+                source_identifier=m["source_identifier"],
+                id=m["id"],
+                kind=m["kind"],
+                document=m["document"],
+                content_hash=m["content_hash"],
+                score=m["score"],
+                deleted=bool(m["deleted"]),
+            )
 
     # -- runs ----------------------------------------------------------------------------
 
