@@ -10,13 +10,12 @@ sample is odd, :data:`NOTES` says what its record should become, and the expecte
 carries the same note.
 
 To rewrite the expected files after a deliberate change, run with
-``CSFINDER_UPDATE_GOLDEN=1`` and read the diff before committing it.
+``CSFINDER_WRITE_GOLDEN=1`` and read the diff before committing it.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +28,12 @@ from harvester.normalise.engine import SourceContext, normalise
 from harvester.normalise.files import raw_records_from_file
 from harvester.normalise.service import crosswalk_named
 from harvester.records import RawRecord
+from tests.support import golden
 from tests.support.fixture_provider import SHARED_FIXTURES
 
-GOLDEN = Path(__file__).resolve().parents[2] / "fixtures" / "golden"
-HARVESTED_AT = "2026-01-01T00:00:00Z"
-UPDATE = os.environ.get("CSFINDER_UPDATE_GOLDEN") == "1"
+GOLDEN = golden.GOLDEN
+HARVESTED_AT = golden.HARVESTED_AT
+UPDATE = golden.WRITE
 ROOTS = {"resource": "datacite", "oai_datacite": "oai_datacite"}
 
 NOTES = {

@@ -50,7 +50,6 @@ Set ``CSFINDER_WRITE_GOLDEN=1`` to rewrite the expected files, then read every c
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -59,15 +58,15 @@ import pytest
 
 from harvester.errors import MalformedResponseError
 from harvester.model import UNTITLED, Record, contains_email
-from harvester.normalise.engine import SourceContext, normalise
 from harvester.normalise.files import raw_records_from_file
 from harvester.normalise.service import crosswalk_named
-from harvester.records import RawRecord, RecordFailure
+from harvester.records import RecordFailure
+from tests.support import golden
 from tests.support.fixture_provider import SHARED_FIXTURES
 
-GOLDEN = Path(__file__).resolve().parents[2] / "fixtures" / "golden"
-HARVESTED_AT = "2026-01-01T00:00:00Z"
-WRITE = os.environ.get("CSFINDER_WRITE_GOLDEN") == "1"
+GOLDEN = golden.GOLDEN
+HARVESTED_AT = golden.HARVESTED_AT
+WRITE = golden.WRITE
 
 GOLDEN_SAMPLES: dict[str, tuple[str, ...]] = {
     "schema_org": (
@@ -113,17 +112,9 @@ pytestmark = pytest.mark.skipif(SHARED_FIXTURES is None, reason="shared/fixtures
 
 
 def map_sample(name: str, relative: str) -> list[dict[str, Any]]:
-    """Map one sample file as ``csfinder map --json`` does, with a fixed source and time."""
+    """Map one sample file as ``csfinder map --json`` does."""
     assert SHARED_FIXTURES is not None
-    crosswalk = crosswalk_named(name)
-    context = SourceContext("golden", "Golden samples", name, "file", "fixtures")
-    out: list[dict[str, Any]] = []
-    for item in raw_records_from_file(SHARED_FIXTURES / relative, crosswalk, "golden"):
-        if not isinstance(item, RawRecord):
-            out.append({"failed": item.identifier, "reason": item.reason})
-            continue
-        out.append(normalise(item, crosswalk, context, HARVESTED_AT).model_dump(mode="json"))
-    return out
+    return golden.map_sample(name, SHARED_FIXTURES / relative, "fixtures")
 
 
 def check_invariants(record: dict[str, Any]) -> None:
