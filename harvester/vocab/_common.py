@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -127,3 +127,20 @@ def build_index(
             raise ValueError(f"{where}: {synonym!r} maps to both {index[k]!r} and {target!r}")
         index[k] = target
     return index
+
+
+def scan_phrases(key: str, index: Mapping[str, str], max_words: int) -> list[str]:
+    """Targets of the phrases of ``index`` found in a folded text, longest match first."""
+    words = key.split()
+    found: list[str] = []
+    i = 0
+    while i < len(words):
+        for size in range(min(max_words, len(words) - i), 0, -1):
+            phrase = " ".join(words[i : i + size])
+            if phrase in index:
+                found.append(index[phrase])
+                i += size
+                break
+        else:
+            i += 1
+    return found

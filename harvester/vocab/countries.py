@@ -17,7 +17,14 @@ from functools import lru_cache
 
 import pycountry
 
-from harvester.vocab._common import MAX_INPUT, as_text, build_index, fold, load_vocabulary
+from harvester.vocab._common import (
+    MAX_INPUT,
+    as_text,
+    build_index,
+    fold,
+    load_vocabulary,
+    scan_phrases,
+)
 
 EU_LANGUAGES = (
     "bg", "cs", "da", "de", "el", "es", "et", "fi", "fr", "ga", "hr", "hu",
@@ -38,7 +45,9 @@ def _english_names(country: object) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _tables() -> tuple[dict[str, str], dict[str, str], frozenset[str], frozenset[str], set[str]]:
+def _tables() -> tuple[
+    dict[str, str], dict[str, str], frozenset[str], frozenset[str], dict[str, str]
+]:
     """Build (codes, names, ignored, whole-only, scannable) once."""
     codes: dict[str, str] = {}
     english: dict[str, str] = {}
@@ -70,31 +79,14 @@ def _tables() -> tuple[dict[str, str], dict[str, str], frozenset[str], frozenset
     whole_only = frozenset(fold(str(word)) for word in data.get("whole_value_only", []))
     english_keys = set(english) | {fold(s) for s, _ in aliases}
     scannable = {
-        key
-        for key in names
+        key: code
+        for key, code in names.items()
         if key not in whole_only
         and key not in ignored
         and len(key) >= (4 if key in english_keys else 5)
     }
     names.pop("", None)
     return codes, names, ignored, whole_only, scannable
-
-
-def _scan(key: str, names: dict[str, str], scannable: set[str]) -> list[str]:
-    """Find country names inside a folded phrase, longest match first."""
-    words = key.split(" ")
-    found: list[str] = []
-    i = 0
-    while i < len(words):
-        for size in range(min(_NAME_SCAN_MAX_WORDS, len(words) - i), 0, -1):
-            phrase = " ".join(words[i : i + size])
-            if phrase in scannable:
-                found.append(names[phrase])
-                i += size
-                break
-        else:
-            i += 1
-    return found
 
 
 def _part_codes(part: str) -> list[str]:
@@ -113,7 +105,7 @@ def _part_codes(part: str) -> list[str]:
         return []
     if key in names:
         return [names[key]]
-    return _scan(key, names, scannable)
+    return scan_phrases(key, scannable, _NAME_SCAN_MAX_WORDS)
 
 
 @lru_cache(maxsize=32768)

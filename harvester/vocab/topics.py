@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from harvester.vocab._common import as_text, build_index, fold, load_vocabulary
+from harvester.vocab._common import as_text, build_index, fold, load_vocabulary, scan_phrases
 
 _PARTS = re.compile(r"[,;|/\n]+| - | and (?=[A-Z])")
 _PREFIX = re.compile(r"^\s*(?:fos|oecd(?: fos)?)\s*[:\-]?\s*", re.IGNORECASE)
@@ -44,22 +44,6 @@ def fields_of_science() -> dict[str, str]:
     return dict(_tables()[1])
 
 
-def _scan(key: str, index: dict[str, str]) -> list[str]:
-    words = key.split()
-    found: list[str] = []
-    i = 0
-    while i < len(words):
-        for size in range(min(_MAX_WORDS, len(words) - i), 0, -1):
-            phrase = " ".join(words[i : i + size])
-            if phrase in index:
-                found.append(index[phrase])
-                i += size
-                break
-        else:
-            i += 1
-    return found
-
-
 def _one(part: str, index: dict[str, str], labels: dict[str, str]) -> list[str]:
     match = _ID.match(part)
     if match and match.group(1) in labels:
@@ -67,7 +51,7 @@ def _one(part: str, index: dict[str, str], labels: dict[str, str]) -> list[str]:
     key = _key(_PREFIX.sub("", part))
     if key in index:
         return [index[key]]
-    return _scan(key, index)
+    return scan_phrases(key, index, _MAX_WORDS)
 
 
 @lru_cache(maxsize=16384)
