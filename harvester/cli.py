@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -22,6 +22,9 @@ from harvester.runs import mark_stalled
 from harvester.settings import Settings, load_settings
 from harvester.sources import LoadedSources, SourceConfig, load_sources
 from harvester.store import SUCCEEDED, Run, Store
+
+if TYPE_CHECKING:
+    from harvester.index.base import SearchIndex
 
 
 class Failure(click.ClickException):
@@ -41,6 +44,7 @@ class App:
     settings: Settings
     _store: Store | None = None
     _sources: LoadedSources | None = None
+    _index: SearchIndex | None = None
 
     @property
     def store(self) -> Store:
@@ -51,6 +55,16 @@ class App:
                 self.settings.database_url, error_samples=self.settings.harvest.error_samples
             )
         return self._store
+
+    @property
+    def index(self) -> SearchIndex:
+        """The search index the settings choose, opened on first use."""
+        if self._index is None:
+            from harvester.index.service import open_index
+
+            self.settings.home.mkdir(parents=True, exist_ok=True)
+            self._index = open_index(self.settings)
+        return self._index
 
     @property
     def sources(self) -> LoadedSources:
@@ -228,7 +242,9 @@ def harvest(
 def _harvest_one(app: App, source: SourceConfig, request: HarvestRequest) -> Run:
     line = ProgressLine()
     try:
-        run = harvest_source(source, app.store, app.settings.harvest, request, line)
+        run = harvest_source(
+            source, app.store, app.settings.harvest, request, line, index=app.index
+        )
     except CsfinderError as exc:
         line.close()
         runs = app.store.runs(source.id, limit=1)
@@ -350,10 +366,14 @@ def register_extra_commands() -> None:
     """Attach the demo and bench commands (kept in their own modules)."""
     from harvester.bench import bench
     from harvester.demo.command import demo
+    from harvester.index.bench import bench_search
+    from harvester.index.commands import reindex_command, search_command
     from harvester.normalise.commands import map_file, normalise_command, quality_command
 
-    for command in (demo, bench, map_file, normalise_command, quality_command):
+    commands = (demo, bench, map_file, normalise_command, quality_command)
+    for command in (*commands, search_command, reindex_command):
         main.add_command(command)
+    bench.add_command(bench_search)
 
 
 register_extra_commands()

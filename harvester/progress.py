@@ -20,16 +20,19 @@ class ProgressLine:
         self._width = 0
 
     def __call__(self, progress: Progress) -> None:
-        """Show a snapshot (skipped when the last one is too recent)."""
+        """Show a run's snapshot (skipped when the last one is too recent)."""
+        where = f" · set {progress.set_spec}" if progress.set_spec else ""
+        self.show(
+            f"{progress.source_id} run {progress.run_id}{where} · "
+            f"{progress.counts.seen:,} records · {progress.rate:,.0f}/s"
+        )
+
+    def show(self, text: str) -> None:
+        """Show one line of text (skipped when the last one is too recent)."""
         now = time.monotonic()
         if not self.enabled or now - self._last < self.interval:
             return
         self._last = now
-        where = f" · set {progress.set_spec}" if progress.set_spec else ""
-        text = (
-            f"{progress.source_id} run {progress.run_id}{where} · "
-            f"{progress.counts.seen:,} records · {progress.rate:,.0f}/s"
-        )
         self.stream.write("\r" + text.ljust(self._width))
         self.stream.flush()
         self._width = len(text)

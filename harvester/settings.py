@@ -14,6 +14,9 @@ from harvester.errors import ConfigError
 ENV_HOME = "CSFINDER_HOME"
 ENV_DATABASE_URL = "CSFINDER_DATABASE_URL"
 ENV_CONFIG = "CSFINDER_CONFIG"
+ENV_INDEX = "CSFINDER_INDEX"
+ENV_ES_URL = "CSFINDER_ES_URL"
+INDEX_BACKENDS = ("sqlite", "elasticsearch")
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,15 @@ class HarvestSettings:
 
 
 @dataclass(frozen=True)
+class IndexSettings:
+    """Which search backend to use: the embedded SQLite one, or an Elasticsearch cluster."""
+
+    backend: str = "sqlite"
+    es_url: str | None = None
+    es_index: str = "csfinder"
+
+
+@dataclass(frozen=True)
 class Settings:
     """Where csfinder keeps its data and configuration, and how it harvests."""
 
@@ -38,6 +50,12 @@ class Settings:
     config_dir: Path
     database_url: str
     harvest: HarvestSettings = field(default_factory=HarvestSettings)
+    index: IndexSettings = field(default_factory=IndexSettings)
+
+    @property
+    def index_dir(self) -> Path:
+        """Folder of the embedded search index."""
+        return self.home / "index"
 
     @property
     def sources_dir(self) -> Path:
@@ -69,7 +87,24 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     file_values = _read_toml(config_dir / "settings.toml")
     harvest = _harvest_settings(file_values.get("harvest", {}), config_dir / "settings.toml")
     database_url = env.get(ENV_DATABASE_URL) or default_database_url(home)
-    return Settings(home=home, config_dir=config_dir, database_url=database_url, harvest=harvest)
+    index = _index_settings(env)
+    return Settings(
+        home=home, config_dir=config_dir, database_url=database_url, harvest=harvest, index=index
+    )
+
+
+def _index_settings(env: Mapping[str, str]) -> IndexSettings:
+    backend = env.get(ENV_INDEX, "sqlite").strip().lower() or "sqlite"
+    if backend not in INDEX_BACKENDS:
+        raise ConfigError(
+            f"{ENV_INDEX} must be one of {', '.join(INDEX_BACKENDS)}, not {backend!r}"
+        )
+    es_url = env.get(ENV_ES_URL) or None
+    if backend == "elasticsearch" and not es_url:
+        raise ConfigError(
+            f"{ENV_INDEX}=elasticsearch needs {ENV_ES_URL} (e.g. http://localhost:9200)"
+        )
+    return IndexSettings(backend=backend, es_url=es_url)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

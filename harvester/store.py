@@ -243,16 +243,18 @@ class NormalisedRow:
 
 @dataclass
 class NormaliseCounts:
-    """What re-normalising changed."""
+    """What re-normalising changed; ``changed`` holds the rows of one write that changed
+    (for the search index), and is not carried over by :meth:`add`."""
 
     added: int = 0
     updated: int = 0
     unchanged: int = 0
     deleted: int = 0
     failed: int = 0
+    changed: list[NormalisedRow] = field(default_factory=list, repr=False, compare=False)
 
     def add(self, other: NormaliseCounts) -> None:
-        """Add another tally to this one."""
+        """Add another tally to this one (the counts only)."""
         for name in ("added", "updated", "unchanged", "deleted", "failed"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
@@ -465,6 +467,7 @@ class Store:
         source_id: str | None,
         include_deleted: bool,
         batch: int,
+        changed_since: datetime | None = None,
     ) -> Iterator[Row[Any]]:
         """Rows of a table keyed by (source_id, ``second_key``), one keyset page at a time."""
         first, second = table.c.source_id, table.c[second_key]
@@ -473,6 +476,8 @@ class Store:
             stmt = select(table).order_by(first, second)
             if source_id is not None:
                 stmt = stmt.where(first == source_id)
+            if changed_since is not None:
+                stmt = stmt.where(table.c.changed_at >= changed_since)
             if not include_deleted:
                 stmt = stmt.where(table.c.deleted.is_(False))
             stmt = stmt.where((first > last[0]) | and_(first == last[0], second > last[1]))
@@ -530,12 +535,14 @@ class Store:
                         continue
                     counts.added += 1
                     inserts.append(_normalised_row(values))
+                    counts.changed.append(row)
                 elif previous == (row.content_hash, row.deleted):
                     counts.unchanged += 1
                 else:
                     counts.deleted += row.deleted
                     counts.updated += not row.deleted
                     changes.append(values)
+                    counts.changed.append(row)
                 known[row.source_identifier] = (row.content_hash, row.deleted)
             if inserts:
                 conn.execute(insert(records), inserts)
@@ -564,10 +571,19 @@ class Store:
         return known
 
     def iter_normalised(
-        self, source_id: str | None = None, *, include_deleted: bool = False, batch: int = 1000
+        self,
+        source_id: str | None = None,
+        *,
+        include_deleted: bool = False,
+        batch: int = 1000,
+        changed_since: datetime | None = None,
     ) -> Iterator[NormalisedRow]:
-        """Stream normalised records in key order, ``batch`` rows per query."""
-        for row in self._keyset(records, "source_identifier", source_id, include_deleted, batch):
+        """Stream normalised records in key order, ``batch`` rows per query; only those
+        changed at or after ``changed_since`` when it is given."""
+        rows = self._keyset(
+            records, "source_identifier", source_id, include_deleted, batch, changed_since
+        )
+        for row in rows:
             m = row._mapping
             yield NormalisedRow(
                 source_id=m["source_id"],

@@ -11,6 +11,9 @@ import click
 from lxml import etree
 
 from harvester.harvest import HarvestRequest, harvest_source
+from harvester.index.base import SearchIndex
+from harvester.index.query import SearchQuery
+from harvester.index.service import open_index
 from harvester.progress import ProgressLine
 from harvester.sample_provider import ListRepository, OAIProvider, demo_repositories, serve
 from harvester.settings import Settings
@@ -35,6 +38,7 @@ def demo(app: object, home: Path | None) -> None:
     settings = app.settings.with_home(home or app.settings.home / "demo")
     settings.home.mkdir(parents=True, exist_ok=True)
     store = Store(settings.database_url, error_samples=settings.harvest.error_samples)
+    index = open_index(settings)
     repositories = demo_repositories()
     if not repositories:
         fail("no demo records are installed (harvester/demo/data is empty)")
@@ -63,13 +67,14 @@ def demo(app: object, home: Path | None) -> None:
                     provider.repository = edited_at_source(repository, datetime.now(UTC))
                     click.echo("  the provider edits one record and withdraws another")
                 line = ProgressLine()
-                run = harvest_source(source, store, settings.harvest, request, line)
+                run = harvest_source(source, store, settings.harvest, request, line, index=index)
                 line.close()
                 click.echo(f"  {label}: {describe_run(run)}")
                 if run.status != SUCCEEDED:
                     failed.append(run)
             _report_records(store, source.id)
     _report_totals(store, settings)
+    _report_search(index, settings)
     if failed:
         fail(f"{len(failed)} demo harvests failed")
 
@@ -113,3 +118,11 @@ def _report_totals(store: Store, settings: Settings) -> None:
     records = sum(c["records"] for c in totals.values())
     click.echo(f"\n{records} records from {len(totals)} sources in {settings.database_url}")
     click.echo(f"See the runs with: CSFINDER_HOME={settings.home} csfinder runs")
+
+
+def _report_search(index: SearchIndex, settings: Settings) -> None:
+    result = index.search(SearchQuery())
+    click.echo(f"{result.total} records searchable; most common countries:")
+    for count in result.facets.get("country", [])[:5]:
+        click.echo(f"    {count.value}: {count.count}")
+    click.echo(f'Search them with: CSFINDER_HOME={settings.home} csfinder search "water"')

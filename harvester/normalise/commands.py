@@ -88,7 +88,7 @@ def normalise_command(app: Any, source_id: str | None) -> None:
     failed = []
     for source in chosen:
         try:
-            counts = normalise_source(app.store, source)
+            counts = normalise_source(app.store, source, app.index)
         except CsfinderError as exc:
             click.echo(f"{source.id}: {exc}", err=True)
             failed.append(source.id)

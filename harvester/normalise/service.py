@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterable
 from datetime import datetime
 from functools import cache
+from typing import TYPE_CHECKING
 
 from harvester.errors import ConfigError
 from harvester.model import Record, record_id
@@ -14,6 +15,9 @@ from harvester.normalise.engine import SourceContext, normalise
 from harvester.records import RawRecord
 from harvester.sources import SourceConfig
 from harvester.store import NormaliseCounts, NormalisedRow, Store, StoredRecord
+
+if TYPE_CHECKING:
+    from harvester.index.base import SearchIndex
 
 BATCH = 500
 
@@ -69,20 +73,35 @@ class Normaliser:
             score=record.quality.score,
         )
 
-    def write(self, store: Store, stored: Iterable[StoredRecord]) -> NormaliseCounts:
-        """Normalise and store records in batches; memory stays flat."""
+    def write(
+        self, store: Store, stored: Iterable[StoredRecord], index: SearchIndex | None = None
+    ) -> NormaliseCounts:
+        """Normalise and store records in batches, indexing what changed; memory stays flat."""
         counts = NormaliseCounts()
         batch: list[NormalisedRow] = []
         for item in stored:
             batch.append(self.row(item.record, item.changed_at))
             if len(batch) >= BATCH:
-                counts.add(store.write_normalised(batch))
+                counts.add(self._write(store, batch, index))
                 batch = []
-        counts.add(store.write_normalised(batch))
+        counts.add(self._write(store, batch, index))
+        return counts
+
+    @staticmethod
+    def _write(
+        store: Store, batch: list[NormalisedRow], index: SearchIndex | None
+    ) -> NormaliseCounts:
+        from harvester.harvest import index_changed
+
+        counts = store.write_normalised(batch)
+        if index is not None:
+            index_changed(index, counts.changed)
         return counts
 
 
-def normalise_source(store: Store, source: SourceConfig) -> NormaliseCounts:
-    """Re-map every stored raw record of a source; no network."""
+def normalise_source(
+    store: Store, source: SourceConfig, index: SearchIndex | None = None
+) -> NormaliseCounts:
+    """Re-map every stored raw record of a source, and index what changed; no network."""
     normaliser = Normaliser(source)
-    return normaliser.write(store, store.iter_records(source.id))
+    return normaliser.write(store, store.iter_records(source.id), index)

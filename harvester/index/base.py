@@ -1,0 +1,124 @@
+"""The one interface every search backend offers, and what a search returns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from harvester.index.documents import IndexDocument
+from harvester.index.query import SearchQuery
+
+MARK_OPEN = "<mark>"
+MARK_CLOSE = "</mark>"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result: the record's id, its summary, and highlighted HTML (escaped, with marks)."""
+
+    id: str
+    summary: Mapping[str, Any]
+    title_html: str
+    snippet_html: str
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    """How many results carry a value; ``selected`` when it is one of the active filters."""
+
+    value: str
+    count: int
+    selected: bool = False
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One page of results, the total, and every facet's counts."""
+
+    total: int
+    hits: list[Hit]
+    facets: Mapping[str, list[FacetCount]]
+    query: SearchQuery
+    sort: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready form (command line, API)."""
+        return {
+            "total": self.total,
+            "page": self.query.page,
+            "per_page": self.query.per_page,
+            "sort": self.sort,
+            "hits": [
+                {
+                    "id": h.id,
+                    "title_html": h.title_html,
+                    "snippet_html": h.snippet_html,
+                    **h.summary,
+                }
+                for h in self.hits
+            ],
+            "facets": {
+                name: [{"value": c.value, "count": c.count, "selected": c.selected} for c in counts]
+                for name, counts in self.facets.items()
+            },
+        }
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A title that starts with (a word starting with) what was typed."""
+
+    id: str
+    title: str
+
+
+@dataclass
+class IndexStats:
+    """What a batch of index changes did."""
+
+    indexed: int = 0
+    deleted: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+Progress = Callable[[int], None]
+
+
+class SearchIndex(Protocol):
+    """A search backend: the embedded SQLite FTS5 one or Elasticsearch."""
+
+    name: str
+
+    def upsert(self, documents: Iterable[IndexDocument]) -> IndexStats:
+        """Add or replace documents (by id)."""
+        ...
+
+    def delete(self, ids: Iterable[str]) -> IndexStats:
+        """Remove documents by id; unknown ids are ignored."""
+        ...
+
+    def rebuild(self, documents: Iterable[IndexDocument], progress: Progress | None = None) -> int:
+        """Replace the whole index with these documents; searches keep answering meanwhile."""
+        ...
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        """Answer a query: one page of hits, the total and all facet counts."""
+        ...
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
+        """Titles for what has been typed so far."""
+        ...
+
+    def count(self) -> int:
+        """How many documents are searchable."""
+        ...
+
+    def ping(self) -> bool:
+        """True when the backend answers."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""
+        ...

@@ -1,0 +1,199 @@
+"""``csfinder bench search``: build rate and query latency of the search index.
+
+Builds an index of N synthetic records (:mod:`harvester.index.synthetic`) in a temporary
+folder the way ``csfinder reindex`` does (records as stored JSON, turned into index
+documents, bulk loaded), then runs a fixed, seeded query mix: common and rare words,
+phrases, prefixes, exclusions and OR, with 0 to 3 filters, sorted by relevance or date,
+every query computing all facet counts. Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+import re
+import statistics
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from harvester.index.documents import IndexDocument, document_from_json
+from harvester.index.query import SearchQuery, build_query
+from harvester.index.synthetic import COUNTRIES, LICENCES, corpus_texts, synthetic_records
+
+STOPWORDS = frozenset(
+    [
+        "the",
+        "and",
+        "of",
+        "to",
+        "in",
+        "a",
+        "for",
+        "is",
+        "on",
+        "with",
+        "by",
+        "as",
+        "are",
+        "be",
+        "this",
+        "that",
+        "from",
+        "or",
+        "an",
+        "at",
+        "it",
+        "its",
+        "their",
+        "was",
+        "were",
+        "can",
+        "which",
+        "have",
+        "has",
+        "will",
+        "into",
+        "also",
+        "been",
+        "who",
+        "not",
+        "all",
+        "more",
+        "these",
+        "other",
+        "they",
+        "de",
+        "het",
+        "een",
+        "van",
+        "en",
+        "la",
+        "le",
+        "les",
+        "des",
+        "et",
+        "du",
+        "el",
+        "los",
+        "las",
+    ]
+)
+
+
+@click.command("search")
+@click.option("--records", "count", default=100_000, show_default=True, help="Records to index.")
+@click.option("--queries", default=400, show_default=True, help="Queries in the mix.")
+@click.option("--backend", type=click.Choice(["sqlite"]), default="sqlite", show_default=True)
+def bench_search(count: int, queries: int, backend: str) -> None:
+    """Index N synthetic records, then time a fixed query mix with all facet counts."""
+    from harvester.index.sqlite import SqliteIndex
+
+    with tempfile.TemporaryDirectory(prefix="csfinder-bench-search-") as folder:
+        index = SqliteIndex(Path(folder))
+        started = time.perf_counter()
+        built = index.rebuild(_documents(count))
+        build_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        index.count()  # loads the facet bitmaps, as the first search of a process does
+        load_seconds = time.perf_counter() - started
+        mix = query_mix(queries)
+        latencies: dict[str, list[float]] = {}
+        totals = []
+        for label, query in mix:
+            started = time.perf_counter()
+            result = index.search(query)
+            latencies.setdefault(label, []).append((time.perf_counter() - started) * 1000)
+            totals.append(result.total)
+        index.close()
+    every = [ms for values in latencies.values() for ms in values]
+    output: dict[str, Any] = {
+        "benchmark": "search",
+        "backend": backend,
+        "records": built,
+        "build_seconds": round(build_seconds, 1),
+        "build_rate": round(built / build_seconds, 1),
+        "facet_load_seconds": round(load_seconds, 2),
+        "queries": len(every),
+        "latency_ms": _percentiles(every),
+        "by_kind": {label: _percentiles(values) for label, values in sorted(latencies.items())},
+        "median_total": statistics.median(totals) if totals else 0,
+    }
+    click.echo(json.dumps(output))
+
+
+def _documents(count: int) -> Iterator[IndexDocument]:
+    for record in synthetic_records(count):
+        yield document_from_json(json.dumps(record))
+
+
+def _percentiles(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    if not ordered:
+        return {}
+
+    def at(share: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 2)
+
+    return {"p50": at(0.50), "p95": at(0.95), "p99": at(0.99), "max": round(ordered[-1], 2)}
+
+
+def query_mix(count: int, seed: int = 11) -> list[tuple[str, SearchQuery]]:
+    """A fixed mix of labelled queries drawn from the corpus' own word frequencies."""
+    rng = random.Random(seed)
+    common, rare, phrases = _terms()
+    filters: list[list[tuple[str, str]]] = [
+        [],
+        [("country", rng.choice(COUNTRIES[:8]))],
+        [("kind", "dataset"), ("license", rng.choice(LICENCES[:3]))],
+        [("country", "DE"), ("country", "FR"), ("has_pid", "true"), ("year_from", "2010")],
+    ]
+    mix: list[tuple[str, SearchQuery]] = []
+    for number in range(count):
+        shape = number % 8
+        if shape in (0, 1):
+            label, text = "common", rng.choice(common)
+        elif shape == 2:
+            label, text = "rare", rng.choice(rare)
+        elif shape == 3:
+            label, text = "phrase", f'"{rng.choice(phrases)}"'
+        elif shape == 4:
+            label, text = "two-words", f"{rng.choice(common)} {rng.choice(rare)}"
+        elif shape == 5:
+            label, text = (
+                "prefix-or-not",
+                f"{rng.choice(common)[:4]}* OR {rng.choice(rare)} -{rng.choice(common)}",
+            )
+        elif shape == 6:
+            label, text = "browse", ""
+        else:
+            label, text = "common-by-date", rng.choice(common)
+        chosen = rng.choice(filters)
+        sort = "newest" if label == "common-by-date" else None
+        mix.append((f"{label}/{len(chosen)}f", build_query(text, chosen, sort=sort)))
+    return mix
+
+
+def _terms() -> tuple[list[str], list[str], list[str]]:
+    _titles, sentences = corpus_texts()
+    counts: Counter[str] = Counter()
+    bigrams: Counter[str] = Counter()
+    for sentence in sentences:
+        words = re.findall(r"[^\W\d_]{3,}", sentence.lower())
+        counts.update(set(words))
+        bigrams.update(
+            f"{a} {b}"
+            for a, b in itertools.pairwise(words)
+            if a not in STOPWORDS and b not in STOPWORDS
+        )
+    ranked = [w for w, _ in counts.most_common() if w not in STOPWORDS]
+    common = ranked[:40]
+    rare = ranked[len(ranked) // 2 : len(ranked) // 2 + 200] or common
+    phrases = [p for p, _ in bigrams.most_common(60)] or common
+    return common, rare, phrases

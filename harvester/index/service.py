@@ -1,0 +1,78 @@
+"""Opening the configured index and keeping it in step with the store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import timedelta
+
+from harvester.index.base import IndexStats, Progress, SearchIndex
+from harvester.index.documents import IndexDocument, document_from_json
+from harvester.settings import Settings
+from harvester.store import NormalisedRow, Store, utcnow
+
+CATCH_UP_MARGIN = timedelta(seconds=5)  # clocks of harvesting processes may differ a little
+CATCH_UP_BATCH = 1000
+
+
+def open_index(settings: Settings) -> SearchIndex:
+    """The search backend the settings choose (``CSFINDER_INDEX``)."""
+    if settings.index.backend == "elasticsearch":
+        from harvester.index.elastic import ElasticIndex
+
+        assert settings.index.es_url is not None  # checked when settings are read
+        return ElasticIndex(settings.index.es_url, settings.index.es_index)
+    from harvester.index.sqlite import SqliteIndex
+
+    return SqliteIndex(settings.index_dir)
+
+
+def apply_rows(index: SearchIndex, rows: Sequence[NormalisedRow]) -> IndexStats:
+    """Index changed normalised rows: upsert the live ones, delete the deleted ones."""
+    stats = IndexStats()
+    documents: list[IndexDocument] = []
+    for row in rows:
+        if row.deleted:
+            continue
+        try:
+            documents.append(document_from_json(row.document))
+        except (ValueError, KeyError, TypeError) as exc:
+            stats.failed += 1
+            stats.errors.append(f"{row.id}: cannot be indexed: {exc}")
+    deleted = [row.id for row in rows if row.deleted]
+    if documents:
+        stats.indexed = index.upsert(documents).indexed
+    if deleted:
+        stats.deleted = index.delete(deleted).deleted
+    return stats
+
+
+def stored_documents(store: Store) -> Iterator[IndexDocument]:
+    """Every live normalised record of the store, as index documents."""
+    for row in store.iter_normalised():
+        try:
+            yield document_from_json(row.document)
+        except (ValueError, KeyError, TypeError):
+            continue  # counted by reindex from the difference
+
+
+def reindex(store: Store, index: SearchIndex, progress: Progress | None = None) -> int:
+    """Rebuild the index from the stored records; searching continues meanwhile.
+
+    Records that a harvest changes while the rebuild runs reach the old index only; they
+    are replayed into the new one once it is live, so nothing is lost.
+    """
+    started = utcnow() - CATCH_UP_MARGIN
+    count = index.rebuild(stored_documents(store), progress)
+    batch: list[NormalisedRow] = []
+    for row in store.iter_normalised(include_deleted=True, changed_since=started):
+        batch.append(row)
+        if len(batch) >= CATCH_UP_BATCH:
+            apply_rows(index, batch)
+            batch = []
+    apply_rows(index, batch)
+    return count
+
+
+def index_documents(index: SearchIndex, documents: Iterable[IndexDocument]) -> int:
+    """Add documents to the index (benchmarks and tests build indexes this way)."""
+    return index.upsert(documents).indexed

@@ -1,0 +1,104 @@
+"""Free text as people type it, parsed into a small query that no engine sees raw.
+
+The grammar is forgiving: words, ``"quoted phrases"`` (an unclosed quote runs to the end),
+``word*`` prefixes, ``-word`` or ``-"a phrase"`` exclusions and ``OR`` between two parts.
+Anything else (lone operators, brackets, SQL or query-syntax characters) is dropped, so
+every input gives a query, possibly an empty one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+MIN_PREFIX = 2
+MAX_ATOMS = 32
+WORD = re.compile(r"[^\W_]+")  # letters and digits, as FTS5's unicode61 splits
+TOKEN = re.compile(r'(?P<neg>-)?(?:"(?P<phrase>[^"]*)(?:"|$)|(?P<word>[^\s"]+))')
+
+
+def fold(text: str) -> str:
+    """Case-folded with diacritics removed (any script): how both backends compare words."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words_of(text: str) -> list[str]:
+    """The folded words of a text, split as the index splits them."""
+    return WORD.findall(fold(text))
+
+
+@dataclass(frozen=True)
+class Atom:
+    """One word or phrase; ``prefix`` matches words starting with the last word."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+
+    @property
+    def text(self) -> str:
+        """The atom as a person would write it."""
+        body = " ".join(self.words)
+        body = f'"{body}"' if len(self.words) > 1 else body
+        return body + ("*" if self.prefix else "")
+
+
+@dataclass(frozen=True)
+class TextQuery:
+    """All ``clauses`` must match (each clause: any of its atoms); no ``excluded`` may."""
+
+    clauses: tuple[tuple[Atom, ...], ...] = ()
+    excluded: tuple[Atom, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing constrains the text (the query matches every record)."""
+        return not self.clauses and not self.excluded
+
+    @property
+    def atoms(self) -> tuple[Atom, ...]:
+        """Every positive atom, for highlighting and suggestions."""
+        return tuple(atom for clause in self.clauses for atom in clause)
+
+
+def parse_text(text: str) -> TextQuery:
+    """Parse what a person typed. Never raises."""
+    clauses: list[list[Atom]] = []
+    excluded: list[Atom] = []
+    join_next = False
+    for match in TOKEN.finditer(text or ""):
+        raw_word = match.group("word")
+        if raw_word == "OR":
+            join_next = bool(clauses)
+            continue
+        atom = _atom(match.group("phrase"), raw_word)
+        if atom is None:
+            continue
+        if match.group("neg"):
+            excluded.append(atom)
+        elif join_next:
+            clauses[-1].append(atom)
+        else:
+            clauses.append([atom])
+        join_next = False
+        if len(clauses) + len(excluded) >= MAX_ATOMS:
+            break
+    return TextQuery(tuple(_distinct(c) for c in clauses), _distinct(excluded))
+
+
+def _atom(phrase: str | None, raw_word: str | None) -> Atom | None:
+    if phrase is not None:
+        words = words_of(phrase)
+        return Atom(tuple(words)) if words else None
+    raw = raw_word or ""
+    prefix = raw.endswith("*")
+    words = words_of(raw)
+    if not words:
+        return None
+    prefix = prefix and len(words[-1]) >= MIN_PREFIX
+    return Atom(tuple(words), prefix)
+
+
+def _distinct(atoms: list[Atom]) -> tuple[Atom, ...]:
+    return tuple(dict.fromkeys(atoms))
