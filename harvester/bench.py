@@ -34,9 +34,20 @@ def bench() -> None:
 
 @bench.command("harvest")
 @click.option("--records", "count", default=100_000, show_default=True, help="Records to serve.")
-@click.option("--page-size", default=100, show_default=True, help="Records per OAI page.")
-def bench_harvest(count: int, page_size: int) -> None:
-    """Bare Sickle against a full csfinder harvest of the same synthetic endpoint."""
+@click.option("--page-size", default=100, show_default=True, help="Records per page.")
+@click.option(
+    "--protocol",
+    type=click.Choice(["oai-pmh", "json-api", "sitemap-jsonld"]),
+    default="oai-pmh",
+    show_default=True,
+    help="Which harvesting path to measure.",
+)
+def bench_harvest(count: int, page_size: int, protocol: str) -> None:
+    """Bare Sickle against a full csfinder harvest of the same synthetic endpoint; or a
+    Scrapy crawl (json-api, sitemap-jsonld) of a synthetic loopback API or site."""
+    if protocol != "oai-pmh":
+        click.echo(json.dumps(_bench_crawl(protocol, count, page_size)))
+        return
     server = subprocess.Popen(
         [
             sys.executable,
@@ -136,6 +147,60 @@ def _csfinder_phase(url: str, folder: str, mode: str) -> dict[str, Any]:
         metadata_prefix="oai_dc",
         crosswalk="oai_dc",
     )
+    started = time.perf_counter()
+    run = harvest_source(source, store, HarvestSettings(), normalise=mode == "normalised")
+    seconds = time.perf_counter() - started
+    stored = store.record_counts("bench").get("bench", {}).get("records", 0)
+    return {"records": stored, "seconds": seconds, "status": run.status}
+
+
+def _bench_crawl(protocol: str, count: int, page_size: int) -> dict[str, Any]:
+    """Harvest a synthetic API or site served on loopback (raw, then normalising)."""
+    from harvester.sample_provider import serve
+    from harvester.sample_provider.web import SyntheticJsonApi, SyntheticSite
+
+    if protocol == "json-api":
+        app: Any = SyntheticJsonApi(count, page_size)
+        path = "/v1/dataset"
+    else:
+        app, path = SyntheticSite(count), "/sitemap.xml"
+    result: dict[str, Any] = {"benchmark": "harvest", "protocol": protocol, "records": count}
+    with serve(app, host="127.0.0.1", port=0, path=path) as server:
+        for mode in ("raw", "normalised"):
+            with tempfile.TemporaryDirectory(prefix="csfinder-bench-") as folder:
+                phase = _in_child(_crawl_phase, server.url, folder, mode, protocol, str(page_size))
+            prefix = "csfinder" if mode == "raw" else "with_normalising"
+            result[f"{prefix}_records"] = phase["records"]
+            result[f"{prefix}_seconds"] = round(phase["seconds"], 3)
+            result[f"{prefix}_rate"] = round(phase["records"] / phase["seconds"], 1)
+            result[f"{prefix}_peak_rss_mb"] = phase["peak_rss_mb"]
+            result[f"{prefix}_run_status"] = phase["status"]
+    return result
+
+
+def _crawl_phase(url: str, folder: str, mode: str, protocol: str, page_size: str) -> dict[str, Any]:
+    from harvester.harvest import harvest_source
+    from harvester.settings import default_database_url
+    from harvester.sources import SourceConfig
+    from harvester.store import Store
+
+    store = Store(default_database_url(Path(folder)))
+    values: dict[str, Any] = {
+        "id": "bench",
+        "name": "Synthetic benchmark source",
+        "platform": "bench",
+        "protocol": protocol,
+        "url": url,
+        "crosswalk": "gbif" if protocol == "json-api" else "schema_org",
+    }
+    if protocol == "json-api":
+        values["json_api"] = {
+            "records_path": "results",
+            "id_path": "key",
+            "datestamp_path": "modified",
+            "pagination": {"type": "offset", "limit": int(page_size), "end_path": "endOfRecords"},
+        }
+    source = SourceConfig.model_validate(values)
     started = time.perf_counter()
     run = harvest_source(source, store, HarvestSettings(), normalise=mode == "normalised")
     seconds = time.perf_counter() - started

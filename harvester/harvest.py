@@ -39,9 +39,13 @@ def harvest_source(
         HarvestError: the run failed (it is recorded, with its reason).
         RunConflictError: another live process is harvesting the source.
     """
+    sink, notice = normalising_sink(source, store, index) if normalise else (None, None)
     if source.protocol == "oai-pmh":
-        sink, notice = normalising_sink(source, store, index) if normalise else (None, None)
         return OAIHarvest(source, store, settings, progress, sink, notice).run(request)
+    if source.protocol in ("json-api", "sitemap-jsonld"):
+        from harvester.spiders.harvest import CrawlHarvest
+
+        return CrawlHarvest(source, store, settings, progress, sink, notice).run(request)
     raise HarvestError(f"protocol '{source.protocol}' is not supported yet (source '{source.id}')")
 
 

@@ -194,7 +194,7 @@ def http_client_for(
         timeout=source.timeout or settings.timeout,
         retry=RetryPolicy(retries, settings.backoff_base, settings.backoff_max),
         max_bytes=settings.max_response_bytes,
-        user_agent=settings.user_agent,
+        user_agent=settings.agent,
         rate_limit=source.rate_limit,
         on_retry=on_retry,
     )

@@ -30,7 +30,15 @@ class HarvestSettings:
     max_response_bytes: int = 100 * 1024 * 1024
     stall_after: float = 600.0
     error_samples: int = 50
-    user_agent: str = "csfinder/0.1 (+https://github.com/csfinder)"
+    user_agent: str = "csfinder/0.1"
+    contact_url: str = "https://github.com/csfinder"
+
+    @property
+    def agent(self) -> str:
+        """The User-Agent sent to providers: the portal's name and its contact page."""
+        if not self.contact_url or self.contact_url in self.user_agent:
+            return self.user_agent
+        return f"{self.user_agent} (+{self.contact_url})"
 
 
 @dataclass(frozen=True)

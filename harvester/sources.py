@@ -6,6 +6,7 @@ the reason; the other sources still load.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +18,11 @@ from apscheduler.triggers.cron import CronTrigger
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from harvester.errors import SourceConfigError, UnknownSourceError
+from harvester.source_options import JsonApiOptions, SitemapOptions
 
 Protocol = Literal["oai-pmh", "json-api", "sitemap-jsonld"]
 SourceId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+PRESET_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
 class SourceConfig(BaseModel):
@@ -40,6 +43,9 @@ class SourceConfig(BaseModel):
     timeout: float | None = Field(default=None, gt=0, le=3600)
     max_retries: int | None = Field(default=None, ge=0, le=50)
     rate_limit: float | None = Field(default=None, gt=0, description="requests per second")
+    preset: str | None = Field(default=None, description="the preset the file builds on")
+    json_api: JsonApiOptions | None = None
+    sitemap: SitemapOptions | None = None
 
     @field_validator("url")
     @classmethod
@@ -73,7 +79,18 @@ class SourceConfig(BaseModel):
     def _protocol_needs(self) -> SourceConfig:
         if self.protocol == "oai-pmh" and not self.metadata_prefix:
             raise ValueError("metadata_prefix: required for protocol oai-pmh")
+        if self.protocol == "json-api" and self.json_api is None:
+            raise ValueError("json_api: required for protocol json-api")
+        if self.protocol != "json-api" and self.json_api is not None:
+            raise ValueError(f"json_api: only for protocol json-api, not {self.protocol}")
+        if self.protocol != "sitemap-jsonld" and self.sitemap is not None:
+            raise ValueError(f"sitemap: only for protocol sitemap-jsonld, not {self.protocol}")
         return self
+
+    @property
+    def sitemap_options(self) -> SitemapOptions:
+        """The sitemap options, defaults where the file gives none."""
+        return self.sitemap or SitemapOptions()
 
 
 @dataclass(frozen=True)
@@ -98,14 +115,20 @@ class LoadedSources:
         raise UnknownSourceError(f"no source '{source_id}' (configured: {known})")
 
 
-def load_sources(folder: Path) -> LoadedSources:
-    """Load every ``*.yaml`` / ``*.yml`` file in ``folder``; broken files become errors."""
+def load_sources(folder: Path, presets: Path | None = None) -> LoadedSources:
+    """Load every ``*.yaml`` / ``*.yml`` file in ``folder``; broken files become errors.
+
+    Args:
+        folder: the sources folder (``config/sources``).
+        presets: the presets folder; default ``presets`` beside ``folder``.
+    """
     sources: dict[str, SourceConfig] = {}
     errors: list[SourceConfigError] = []
+    presets = folder.parent / "presets" if presets is None else presets
     paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
     for path in paths:
         try:
-            source = load_source_file(path)
+            source = load_source_file(path, presets)
         except SourceConfigError as exc:
             errors.append(exc)
             continue
@@ -116,12 +139,31 @@ def load_sources(folder: Path) -> LoadedSources:
     return LoadedSources(sources=sources, errors=errors)
 
 
-def load_source_file(path: Path) -> SourceConfig:
-    """Parse and validate one source file.
+def load_source_file(path: Path, presets: Path | None = None) -> SourceConfig:
+    """Parse and validate one source file, over its preset if it names one.
+
+    A file saying ``preset: NAME`` starts from ``<presets>/NAME.yaml`` (default: the
+    ``presets`` folder beside the file's folder); the file's own values win, mappings
+    merged key by key, anything else (lists included) replaced.
 
     Raises:
-        SourceConfigError: the file is unreadable, not YAML, or a field is wrong.
+        SourceConfigError: the file (or its preset) is unreadable, not YAML, or a field is wrong.
     """
+    data = _read_mapping(path)
+    preset = data.get("preset")
+    if preset is not None:
+        folder = path.parent.parent / "presets" if presets is None else presets
+        data = merge(_preset(folder, preset, path), data)
+    data.setdefault("id", path.stem)
+    source = parse_source(data, str(path))
+    if source.id != path.stem:
+        raise SourceConfigError(
+            str(path), "id", f"'{source.id}' differs from the file name '{path.stem}'"
+        )
+    return source
+
+
+def _read_mapping(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -130,13 +172,38 @@ def load_source_file(path: Path) -> SourceConfig:
         raise SourceConfigError(str(path), "-", f"not valid YAML: {_one_line(exc)}") from exc
     if not isinstance(data, dict):
         raise SourceConfigError(str(path), "-", "must be a mapping of field: value")
-    data.setdefault("id", path.stem)
-    source = parse_source(data, str(path))
-    if source.id != path.stem:
-        raise SourceConfigError(
-            str(path), "id", f"'{source.id}' differs from the file name '{path.stem}'"
-        )
-    return source
+    return data
+
+
+def _preset(folder: Path, name: object, path: Path) -> dict[str, Any]:
+    if not isinstance(name, str) or not PRESET_NAME.match(name):
+        raise SourceConfigError(str(path), "preset", f"{name!r} is not a preset name")
+    preset_path = folder / f"{name}.yaml"
+    if not preset_path.is_file():
+        known = ", ".join(sorted(p.stem for p in folder.glob("*.yaml"))) or "none"
+        raise SourceConfigError(str(path), "preset", f"no preset '{name}' (known: {known})")
+    values = _read_mapping(preset_path)
+    if "id" in values or "preset" in values:
+        raise SourceConfigError(str(preset_path), "-", "a preset sets neither id nor preset")
+    return values
+
+
+def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """``override`` over ``base``: mappings merged key by key, other values replaced (and a
+    mapping whose ``type`` changes, such as another pagination strategy, replaced whole)."""
+    merged = dict(base)
+    for key, value in override.items():
+        former = merged.get(key)
+        if (
+            isinstance(value, dict)
+            and isinstance(former, dict)
+            and "$env" not in value
+            and former.get("type", value.get("type")) == value.get("type", former.get("type"))
+        ):
+            merged[key] = merge(former, value)
+        else:
+            merged[key] = value
+    return merged
 
 
 def parse_source(data: dict[str, Any], origin: str) -> SourceConfig:

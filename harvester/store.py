@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -282,6 +282,8 @@ class PageWrite:
 
     records: Sequence[RawRecord]
     failures: Sequence[RecordFailure] = ()
+    listed: bool = True
+    """False for deletions inferred from a record's absence: they count as deleted, not seen."""
 
 
 class Store:
@@ -318,9 +320,8 @@ class Store:
             What the page changed, and the records added, changed or deleted.
         """
         now = utcnow()
-        counts = PageOutcome(
-            seen=len(page.records) + len(page.failures), failed=len(page.failures), at=now
-        )
+        seen = len(page.records) if page.listed else 0
+        counts = PageOutcome(seen=seen + len(page.failures), failed=len(page.failures), at=now)
         with self.engine.begin() as conn:
             if page.records:
                 self._upsert(conn, run_id, page.records, counts, now)
@@ -439,6 +440,21 @@ class Store:
         ]
         if rows:
             conn.execute(insert(run_errors), rows)
+
+    def unseen_since(self, source_id: str, since: datetime, limit: int = 500) -> list[RawRecord]:
+        """Deletion notices for up to ``limit`` live records of a source last seen before
+        ``since`` (their datestamp and sets kept): what a complete listing no longer holds."""
+        stmt = (
+            select(raw_records)
+            .where(raw_records.c.source_id == source_id)
+            .where(raw_records.c.deleted.is_(False))
+            .where(raw_records.c.last_seen_at < since)
+            .order_by(raw_records.c.identifier)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        return [replace(_stored(row).record, payload=None, deleted=True) for row in rows]
 
     def get_record(self, source_id: str, identifier: str) -> StoredRecord | None:
         """Return one stored record, or ``None``."""

@@ -9,31 +9,17 @@ the provider no longer accepts falls back to listing that set again from the run
 
 from __future__ import annotations
 
-import os
 import re
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from harvester.errors import CsfinderError, OAIProtocolError
-from harvester.http import HttpClient, http_client_for
+from harvester.errors import OAIProtocolError
+from harvester.http import http_client_for
 from harvester.oai.client import OAIClient, Page
 from harvester.oai.records import read_page
-from harvester.runs import HarvestRequest, Progress, ProgressListener, claim, this_host
-from harvester.settings import HarvestSettings
-from harvester.sources import SourceConfig
-from harvester.store import (
-    FAILED,
-    SUCCEEDED,
-    Checkpoint,
-    Counts,
-    PageOutcome,
-    PageWrite,
-    Run,
-    Store,
-)
+from harvester.runs import HarvestRequest, HarvestRun
+from harvester.store import Checkpoint, PageWrite, Run
 
-PageSink = Callable[[PageOutcome], None]
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SECONDS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
@@ -60,70 +46,23 @@ def at_granularity(stamp: str, granularity: str) -> str:
     return stamp[:10] if "hh" not in granularity else stamp
 
 
-class OAIHarvest:
+class OAIHarvest(HarvestRun):
     """Harvests one OAI-PMH source into the store."""
 
-    def __init__(
-        self,
-        source: SourceConfig,
-        store: Store,
-        settings: HarvestSettings,
-        progress: ProgressListener | None = None,
-        page_sink: PageSink | None = None,
-        notice: str | None = None,
-    ) -> None:
-        if not source.metadata_prefix:
-            raise ValueError(f"source '{source.id}' has no metadata_prefix")
-        self.source = source
-        self.prefix = source.metadata_prefix
-        self.store = store
-        self.settings = settings
-        self.progress = progress
-        self.page_sink = page_sink
-        self.notice = notice
-        self.counts = Counts()
-        self._started = 0.0
-        self._run_id = 0
+    @property
+    def prefix(self) -> str:
+        """The metadata prefix to harvest."""
+        if not self.source.metadata_prefix:
+            raise ValueError(f"source '{self.source.id}' has no metadata_prefix")
+        return self.source.metadata_prefix
 
-    def run(self, request: HarvestRequest | None = None) -> Run:
-        """Harvest; return the finished run.
-
-        Raises:
-            RunConflictError: another live process harvests this source.
-            HarvestError: the run failed; it is recorded as failed and resumable.
-        """
-        request = request or HarvestRequest()
-        resumable = claim(self.store, self.source.id, self.settings.stall_after)
-        resumed = resumable if request.mode == "incremental" else None
-        run = self.store.start_run(
-            self.source.id,
-            mode=resumed.mode if resumed else request.mode,
-            from_date=resumed.from_date if resumed else None,
-            pid=os.getpid(),
-            host=this_host(),
-            resumed=resumed,
-        )
-        self._run_id = run.id
-        self._started = time.monotonic()
-        if self.notice:
-            self.store.add_run_error(run.id, self.notice)
-        http = self._http_client()
+    def harvest(self, run: Run, resumed: Run | None, request: HarvestRequest) -> None:
+        """Identify, then list every set from the run's checkpoint on."""
+        http = http_client_for(self.source, self.settings, self.heartbeat)
         try:
             self._harvest(run, resumed, request, OAIClient(self.source.url, http))
-        except CsfinderError as exc:
-            self.store.finish_run(run.id, FAILED, str(exc))
-            raise
-        except BaseException as exc:
-            self.store.finish_run(run.id, FAILED, f"{type(exc).__name__}: {exc}".rstrip(": "))
-            raise
         finally:
             http.close()
-        return self.store.finish_run(run.id, SUCCEEDED)
-
-    def _http_client(self) -> HttpClient:
-        return http_client_for(
-            self.source, self.settings, lambda problem, delay: self.store.update_run(self._run_id)
-        )
 
     def _harvest(
         self, run: Run, resumed: Run | None, request: HarvestRequest, client: OAIClient
@@ -167,11 +106,7 @@ class OAIHarvest:
             for repair in page.response.repairs:
                 self.store.add_run_error(run_id, f"response repaired: {repair}")
             checkpoint = Checkpoint(index, set_spec, page.token) if page.token else done
-            outcome = self.store.write_page(run_id, PageWrite(records, failures), checkpoint)
-            self.counts.add(outcome)
-            if self.page_sink is not None and outcome.changed:
-                self.page_sink(outcome)
-            self._report(set_spec)
+            self.write(PageWrite(records, failures), checkpoint, set_spec)
         self.store.update_run(
             run_id,
             checkpoint_set_index=done.set_index,
@@ -210,8 +145,3 @@ class OAIHarvest:
             if exc.code == "noRecordsMatch":
                 return iter(())
             raise
-
-    def _report(self, set_spec: str | None) -> None:
-        if self.progress is not None:
-            elapsed = time.monotonic() - self._started
-            self.progress(Progress(self._run_id, self.source.id, set_spec, self.counts, elapsed))

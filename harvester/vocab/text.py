@@ -203,13 +203,18 @@ def plain_text(html_or_text: str) -> str:
     text = _unescape_markup(text)
     for _ in range(3):
         if not _TAG_START.search(text):
-            return _tidy(html.unescape(text) if "&" in text else text)
+            return _tidy(_neutralised(html.unescape(text) if "&" in text else text))
         text = _parse_text(text)
         text = _unescape_markup(_CONTROL.sub("", text))
         if not _TAG_START.search(text):
             return _tidy(text)
     # Pathological nesting of escaped markup: neutralise what is left rather than loop.
-    return _tidy(_TAG_START.sub(lambda m: "‹" + m.group(0)[1:], text))
+    return _tidy(_neutralised(text))
+
+
+def _neutralised(text: str) -> str:
+    """``<`` that would start a tag (e.g. from a loose ``&lt?``) made a harmless ``‹``."""
+    return _TAG_START.sub(lambda m: "‹" + m.group(0)[1:], text)
 
 
 # Possessive quantifiers and a look-behind keep matching linear on hostile input; the top-level

@@ -28,7 +28,7 @@ LANGUAGE = re.compile(r"^[a-z]{2}$")
 TAG = re.compile(r"<[A-Za-z!?/]")
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)  # the first call loads the vocabularies
 @given(TEXT)
 def test_outputs_are_valid(text: str) -> None:
     assert all(code in COUNTRIES for code in vocab.country_codes(text))
@@ -50,7 +50,7 @@ def test_outputs_are_valid(text: str) -> None:
     assert all(1 <= goal <= 17 for goal in vocab.sdg_numbers(text))
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)  # the first call loads the vocabularies
 @given(TEXT)
 def test_text_has_no_markup_and_no_addresses(text: str) -> None:
     plain = vocab.plain_text(text)

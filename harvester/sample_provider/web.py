@@ -1,0 +1,97 @@
+"""Synthetic web sources for ``csfinder bench harvest``: a JSON list API (GBIF-style
+``offset``/``limit`` pages) and a web site of project pages carrying JSON-LD, listed in a
+sitemap. Every record is invented from its number; nothing is stored.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import parse_qsl
+
+StartResponse = Callable[..., Any]
+
+
+def synthetic_project(number: int) -> dict[str, Any]:
+    """An invented citizen-science dataset, GBIF-like."""
+    return {
+        "key": f"00000000-0000-4000-9000-{number:012d}",
+        "title": f"Synthetic citizen-science survey {number}",
+        "description": f"Volunteers record observations for survey {number}.",
+        "type": "OCCURRENCE",
+        "modified": f"2025-01-{1 + number % 28:02d}T00:00:00.000+00:00",
+        "license": "http://creativecommons.org/licenses/by/4.0/legalcode",
+        "language": "eng",
+        "keywordCollections": [{"keywords": ["citizen science", f"survey {number % 50}"]}],
+    }
+
+
+class SyntheticJsonApi:
+    """``count`` invented datasets, ``offset``/``limit`` pages with ``endOfRecords``."""
+
+    def __init__(self, count: int, page_size: int = 100) -> None:
+        self.count = count
+        self.page_size = page_size
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Answer one page (and a 404 for robots.txt)."""
+        if environ.get("PATH_INFO") == "/robots.txt":
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            return [b""]
+        query = dict(parse_qsl(environ.get("QUERY_STRING", "")))
+        offset = int(query.get("offset", 0))
+        limit = min(int(query.get("limit", self.page_size)), self.page_size)
+        end = min(offset + limit, self.count)
+        body = json.dumps(
+            {
+                "offset": offset,
+                "limit": limit,
+                "endOfRecords": end >= self.count,
+                "count": self.count,
+                "results": [synthetic_project(n) for n in range(offset, end)],
+            }
+        ).encode()
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [body]
+
+
+class SyntheticSite:
+    """``count`` project pages with a schema.org Dataset each, listed in ``/sitemap.xml``."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Answer the sitemap, a page, or a 404."""
+        path = environ.get("PATH_INFO", "/")
+        base = f"http://{environ['HTTP_HOST']}"
+        if path == "/sitemap.xml":
+            locs = "".join(f"<url><loc>{base}/p/{n}</loc></url>" for n in range(self.count))
+            body = (
+                '<?xml version="1.0" encoding="UTF-8"?><urlset '
+                f'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>'
+            ).encode()
+            start_response("200 OK", [("Content-Type", "application/xml")])
+            return [body]
+        if path.startswith("/p/") and path[3:].isdigit() and int(path[3:]) < self.count:
+            number = int(path[3:])
+            item = synthetic_project(number)
+            node = {
+                "@context": "https://schema.org",
+                "@type": "Dataset",
+                "@id": f"https://synthetic.csfinder.example/{item['key']}",
+                "name": item["title"],
+                "description": item["description"],
+                "dateModified": item["modified"][:10],
+                "keywords": "citizen science",
+            }
+            body = (
+                f"<!DOCTYPE html><html><head><title>{item['title']}</title>"
+                f'<script type="application/ld+json">{json.dumps(node)}</script></head>'
+                f"<body><h1>{item['title']}</h1></body></html>"
+            ).encode()
+            start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+            return [body]
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [b""]
