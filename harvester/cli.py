@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -20,7 +21,7 @@ from harvester.oai.harvest import validate_oai_date
 from harvester.progress import ProgressLine
 from harvester.runs import mark_stalled
 from harvester.settings import Settings, load_settings
-from harvester.sources import LoadedSources, SourceConfig, load_sources
+from harvester.sources import LoadedSources, SourceConfig
 from harvester.store import SUCCEEDED, Run, Store
 
 if TYPE_CHECKING:
@@ -68,9 +69,11 @@ class App:
 
     @property
     def sources(self) -> LoadedSources:
-        """The configured sources, loaded once."""
+        """The configured sources (files and approved registrations), loaded once."""
         if self._sources is None:
-            self._sources = load_sources(self.settings.sources_dir)
+            from harvester.registry import load_all_sources
+
+            self._sources = load_all_sources(self.settings.sources_dir, self.store)
         return self._sources
 
     def source(self, source_id: str) -> SourceConfig:
@@ -153,6 +156,29 @@ def sources_list(app: App, as_json: bool) -> None:
             click.echo(f"no sources in {app.settings.sources_dir}")
     for error in errors:
         click.echo(f"csfinder: warning: {error}", err=True)
+
+
+@sources.command("export")
+@click.argument("source_id")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the YAML file here (default: print it).",
+)
+@pass_app
+def sources_export(app: App, source_id: str, output: Path | None) -> None:
+    """Write a source registered in the portal as a config/sources YAML file."""
+    from harvester.registry import export_yaml, get
+
+    registration = get(app.store, source_id)
+    if registration is None:
+        fail(f"no registered source '{source_id}'")
+    text = export_yaml(registration)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {output} ({registration.status})")
 
 
 @sources.command("check")
@@ -362,8 +388,12 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+PLUGIN_GROUP = "csfinder.commands"
+
+
 def register_extra_commands() -> None:
-    """Attach the demo and bench commands (kept in their own modules)."""
+    """Attach the commands kept in their own modules, and those other packages register
+    under the ``csfinder.commands`` entry point (the portal's ``serve``)."""
     from harvester.bench import bench
     from harvester.demo.command import demo
     from harvester.index.bench import bench_search
@@ -374,6 +404,11 @@ def register_extra_commands() -> None:
     for command in (*commands, search_command, reindex_command):
         main.add_command(command)
     bench.add_command(bench_search)
+    for entry in entry_points(group=PLUGIN_GROUP):
+        try:
+            main.add_command(entry.load(), entry.name)
+        except ImportError as exc:  # a broken plugin must not take the command line down
+            click.echo(f"csfinder: command '{entry.name}' unavailable: {exc}", err=True)
 
 
 register_extra_commands()

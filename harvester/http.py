@@ -84,6 +84,7 @@ class HttpClient:
         user_agent: str,
         rate_limit: float | None = None,
         on_retry: RetryListener | None = None,
+        session: requests.Session | None = None,
     ) -> None:
         self.timeout = timeout
         self.retry = retry
@@ -93,7 +94,7 @@ class HttpClient:
         self.retries = 0
         self._last_request = 0.0
         self._lock = threading.Lock()
-        self.session = requests.Session()
+        self.session = session or requests.Session()
         self.session.headers["User-Agent"] = user_agent
 
     def close(self) -> None:

@@ -7,7 +7,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from harvester.errors import ConfigError
 
@@ -17,6 +17,13 @@ ENV_CONFIG = "CSFINDER_CONFIG"
 ENV_INDEX = "CSFINDER_INDEX"
 ENV_ES_URL = "CSFINDER_ES_URL"
 INDEX_BACKENDS = ("sqlite", "elasticsearch")
+ENV_ADMIN_USER = "CSFINDER_ADMIN_USER"
+ENV_ADMIN_PASSWORD_HASH = "CSFINDER_ADMIN_PASSWORD_HASH"  # noqa: S105 (a variable's name)
+ENV_ALLOW_PRIVATE_URLS = "CSFINDER_ALLOW_PRIVATE_URLS"
+ENV_SECURE_COOKIES = "CSFINDER_SECURE_COOKIES"
+ENV_PRIVATE_URL_ALLOWLIST = "CSFINDER_PRIVATE_URL_ALLOWLIST"
+TRUE_WORDS = ("1", "true", "yes", "on")
+SectionT = TypeVar("SectionT")
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,22 @@ class IndexSettings:
 
 
 @dataclass(frozen=True)
+class PortalSettings:
+    """The portal's administration and registration settings (secrets come from the
+    environment: ``CSFINDER_SECRET_KEY``, ``CSFINDER_ADMIN_PASSWORD_HASH``)."""
+
+    admin_user: str = "admin"
+    admin_password_hash: str = ""
+    secure_cookies: bool = True
+    allow_private_urls: bool = False
+    private_url_allowlist: tuple[str, ...] = ()
+    login_limit: str = "5 per minute"
+    registration_limit: str = "20 per hour"
+    check_timeout: float = 20.0
+    check_max_bytes: int = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
 class Settings:
     """Where csfinder keeps its data and configuration, and how it harvests."""
 
@@ -59,6 +82,7 @@ class Settings:
     database_url: str
     harvest: HarvestSettings = field(default_factory=HarvestSettings)
     index: IndexSettings = field(default_factory=IndexSettings)
+    portal: PortalSettings = field(default_factory=PortalSettings)
 
     @property
     def index_dir(self) -> Path:
@@ -96,9 +120,33 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     harvest = _harvest_settings(file_values.get("harvest", {}), config_dir / "settings.toml")
     database_url = env.get(ENV_DATABASE_URL) or default_database_url(home)
     index = _index_settings(env)
+    portal = _portal_settings(file_values.get("portal", {}), config_dir / "settings.toml", env)
     return Settings(
-        home=home, config_dir=config_dir, database_url=database_url, harvest=harvest, index=index
+        home=home,
+        config_dir=config_dir,
+        database_url=database_url,
+        harvest=harvest,
+        index=index,
+        portal=portal,
     )
+
+
+def _portal_settings(
+    values: Mapping[str, Any], path: Path, env: Mapping[str, str]
+) -> PortalSettings:
+    portal = _section(PortalSettings(), "portal", values, path)
+    if env.get(ENV_ADMIN_USER):
+        portal = replace(portal, admin_user=env[ENV_ADMIN_USER])
+    if env.get(ENV_ADMIN_PASSWORD_HASH):
+        portal = replace(portal, admin_password_hash=env[ENV_ADMIN_PASSWORD_HASH])
+    if env.get(ENV_ALLOW_PRIVATE_URLS):
+        portal = replace(portal, allow_private_urls=env[ENV_ALLOW_PRIVATE_URLS] in TRUE_WORDS)
+    if env.get(ENV_PRIVATE_URL_ALLOWLIST):
+        entries = tuple(e.strip() for e in env[ENV_PRIVATE_URL_ALLOWLIST].split(",") if e.strip())
+        portal = replace(portal, private_url_allowlist=entries)
+    if env.get(ENV_SECURE_COOKIES):
+        portal = replace(portal, secure_cookies=env[ENV_SECURE_COOKIES] in TRUE_WORDS)
+    return portal
 
 
 def _index_settings(env: Mapping[str, str]) -> IndexSettings:
@@ -126,16 +174,22 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _harvest_settings(values: Mapping[str, Any], path: Path) -> HarvestSettings:
-    defaults = HarvestSettings()
-    known = {f.name: type(getattr(defaults, f.name)) for f in fields(HarvestSettings)}
+    return _section(HarvestSettings(), "harvest", values, path)
+
+
+def _section(defaults: SectionT, name: str, values: Mapping[str, Any], path: Path) -> SectionT:
+    """A settings dataclass from one TOML table, every value checked against its default."""
+    known = {f.name: type(getattr(defaults, f.name)) for f in fields(defaults)}  # type: ignore[arg-type]
     chosen: dict[str, Any] = {}
     for key, value in values.items():
         if key not in known:
-            raise ConfigError(f"{path}: [harvest] has unknown setting '{key}'")
+            raise ConfigError(f"{path}: [{name}] has unknown setting '{key}'")
         wanted = known[key]
         if wanted is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
-        if not isinstance(value, wanted) or isinstance(value, bool):
-            raise ConfigError(f"{path}: [harvest] {key} must be {wanted.__name__}, not {value!r}")
+        if wanted is tuple and isinstance(value, list) and all(isinstance(v, str) for v in value):
+            value = tuple(value)
+        if not isinstance(value, wanted) or (isinstance(value, bool) and wanted is not bool):
+            raise ConfigError(f"{path}: [{name}] {key} must be {wanted.__name__}, not {value!r}")
         chosen[key] = value
-    return replace(defaults, **chosen)
+    return replace(defaults, **chosen)  # type: ignore[type-var]

@@ -7,8 +7,9 @@ one transaction: a harvest killed at any moment resumes with nothing lost or dou
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -28,13 +29,17 @@ from sqlalchemy import (
     and_,
     bindparam,
     create_engine,
+    delete,
     event,
+    exists,
     func,
     insert,
+    or_,
     select,
     update,
 )
 from sqlalchemy.engine import Connection, Row
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from harvester.records import RawRecord, RecordFailure
@@ -108,8 +113,38 @@ records = Table(
     Column("changed_at", DateTime(timezone=True), nullable=False),
 )
 
+record_sets = Table(
+    "record_sets",
+    metadata,
+    Column("record_id", String(128), primary_key=True),
+    Column("set_spec", String(255), primary_key=True),
+    Column("set_name", String(512), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_record_sets_spec", "set_spec"),
+    Index("ix_record_sets_changed", "changed_at"),
+)
+"""The OAI-PMH sets of each normalised record, kept after the record is deleted (its
+document is then empty), so a deletion notice is still listed in the sets it was in."""
+
+Index("ix_records_changed_id", records.c.changed_at, records.c.id)
+
 RUNNING, SUCCEEDED, FAILED, STALLED = "running", "succeeded", "failed", "stalled"
 LOOKUP_CHUNK = 500  # identifiers per IN (...) query, well under every database's limit
+
+
+# Sources registered by operators in the portal (see harvester.registry).
+registered_sources = Table(
+    "registered_sources",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("config", Text, nullable=False),
+    Column("contact", Text, nullable=False),  # private: administrators only
+    Column("metadata_license", String(200), nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    Column("reviewed_at", DateTime(timezone=True)),
+    Column("reviewer", String(200)),
+)
 
 
 def utcnow() -> datetime:
@@ -586,6 +621,22 @@ class Store:
             known.update((r.source_identifier, (r.content_hash, bool(r.deleted))) for r in rows)
         return known
 
+    def quality_scores(self) -> dict[str, float]:
+        """Mean quality score of each source's live normalised records."""
+        stmt = (
+            select(records.c.source_id, func.avg(records.c.score))
+            .where(records.c.deleted.is_(False))
+            .group_by(records.c.source_id)
+        )
+        with self.engine.connect() as conn:
+            return {row[0]: round(float(row[1]), 1) for row in conn.execute(stmt)}
+
+    def get_normalised(self, record_id: str) -> NormalisedRow | None:
+        """One normalised record by its record id (deleted ones included), or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(records).where(records.c.id == record_id)).first()
+        return None if row is None else _normalised_from(row)
+
     def iter_normalised(
         self,
         source_id: str | None = None,
@@ -600,17 +651,7 @@ class Store:
             records, "source_identifier", source_id, include_deleted, batch, changed_since
         )
         for row in rows:
-            m = row._mapping
-            yield NormalisedRow(
-                source_id=m["source_id"],
-                source_identifier=m["source_identifier"],
-                id=m["id"],
-                kind=m["kind"],
-                document=m["document"],
-                content_hash=m["content_hash"],
-                score=m["score"],
-                deleted=bool(m["deleted"]),
-            )
+            yield _normalised_from(row)
 
     # -- runs ----------------------------------------------------------------------------
 
@@ -710,6 +751,209 @@ class Store:
         stmt = select(run_errors).where(run_errors.c.run_id == run_id).order_by(run_errors.c.id)
         with self.engine.connect() as conn:
             return [RecordFailure(row.identifier, row.reason) for row in conn.execute(stmt)]
+
+    # -- OAI-PMH provider: sets and changes of normalised records ------------------------
+
+    def earliest_change(self) -> datetime | None:
+        """The oldest ``changed_at`` of the normalised records, or None when there are none."""
+        with self.engine.connect() as conn:
+            found = conn.execute(select(func.min(records.c.changed_at))).scalar_one_or_none()
+        return _aware(found)
+
+    def sync_record_sets(
+        self, sets_of: Callable[[NormalisedRow], Sequence[tuple[str, str]]], batch: int = 500
+    ) -> int:
+        """Bring ``record_sets`` up to date with the normalised records changed since the
+        newest change it holds; only rows that differ are written.
+
+        A live record's sets are replaced by ``sets_of(row)`` (``(spec, name)`` pairs); a
+        deleted record keeps the sets it had (its document is empty by then), or gets
+        ``sets_of(row)`` when none were ever recorded.
+
+        Returns:
+            How many records had their sets written.
+        """
+        with self.engine.connect() as conn:
+            mark = _aware(conn.execute(select(func.max(record_sets.c.changed_at))).scalar())
+        written = 0
+        after: tuple[datetime, str] | None = None
+        while True:
+            stmt = select(records).order_by(records.c.changed_at, records.c.id).limit(batch)
+            if mark is not None:
+                stmt = stmt.where(records.c.changed_at >= mark)
+            if after is not None:
+                stmt = stmt.where(_after(after))
+            with self.engine.connect() as conn:
+                rows = conn.execute(stmt).all()
+            if not rows:
+                return written
+            # IntegrityError: another process wrote the same sets at the same moment.
+            with contextlib.suppress(IntegrityError):
+                written += self._write_record_sets(rows, sets_of)
+            last = rows[-1]._mapping
+            after = (_aware(last["changed_at"]) or utcnow(), last["id"])
+
+    def _write_record_sets(
+        self,
+        rows: Sequence[Row[Any]],
+        sets_of: Callable[[NormalisedRow], Sequence[tuple[str, str]]],
+    ) -> int:
+        ids = [row._mapping["id"] for row in rows]
+        written = 0
+        with self.engine.begin() as conn:
+            known: dict[str, dict[str, tuple[str, datetime | None]]] = {}
+            for start in range(0, len(ids), LOOKUP_CHUNK):
+                found = conn.execute(
+                    select(record_sets).where(
+                        record_sets.c.record_id.in_(ids[start : start + LOOKUP_CHUNK])
+                    )
+                )
+                for item in found:
+                    known.setdefault(item.record_id, {})[item.set_spec] = (
+                        item.set_name,
+                        _aware(item.changed_at),
+                    )
+            inserts: list[dict[str, Any]] = []
+            stale: list[str] = []
+            for row in rows:
+                normalised = _normalised_from(row)
+                changed_at = _aware(row._mapping["changed_at"])
+                had = known.get(normalised.id, {})
+                if normalised.deleted and had:
+                    wanted = {spec: name for spec, (name, _) in had.items()}
+                else:
+                    wanted = dict(sets_of(normalised))
+                same = {spec: (name, changed_at) for spec, name in wanted.items()}
+                if same == had:
+                    continue
+                written += 1
+                stale.append(normalised.id)
+                inserts.extend(
+                    {
+                        "record_id": normalised.id,
+                        "set_spec": spec,
+                        "set_name": name,
+                        "changed_at": changed_at,
+                    }
+                    for spec, name in wanted.items()
+                )
+            for start in range(0, len(stale), LOOKUP_CHUNK):
+                conn.execute(
+                    delete(record_sets).where(
+                        record_sets.c.record_id.in_(stale[start : start + LOOKUP_CHUNK])
+                    )
+                )
+            if inserts:
+                conn.execute(insert(record_sets), inserts)
+        return written
+
+    def count_changes(
+        self, set_spec: str | None, from_: datetime | None, until: datetime | None
+    ) -> int:
+        """How many normalised records (deleted ones included) changed in the inclusive
+        range and belong to ``set_spec`` or one of its subsets."""
+        stmt = _changes_filter(select(func.count()).select_from(records), set_spec, from_, until)
+        with self.engine.connect() as conn:
+            return int(conn.execute(stmt).scalar_one())
+
+    def list_changes(
+        self,
+        set_spec: str | None,
+        from_: datetime | None,
+        until: datetime | None,
+        after: tuple[datetime, str] | None,
+        limit: int,
+    ) -> list[tuple[NormalisedRow, datetime]]:
+        """One keyset page of :meth:`count_changes`' records with their ``changed_at``,
+        ordered by (changed_at, id), starting after the key ``after``."""
+        stmt = select(records).order_by(records.c.changed_at, records.c.id).limit(limit)
+        stmt = _changes_filter(stmt, set_spec, from_, until)
+        if after is not None:
+            stmt = stmt.where(_after(after))
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        return [
+            (_normalised_from(row), _aware(row._mapping["changed_at"]) or utcnow()) for row in rows
+        ]
+
+    def normalised_change(self, record_id: str) -> tuple[NormalisedRow, datetime] | None:
+        """One normalised record (deleted ones included) with its ``changed_at``, or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(records).where(records.c.id == record_id)).first()
+        if row is None:
+            return None
+        return _normalised_from(row), _aware(row._mapping["changed_at"]) or utcnow()
+
+    def record_set_specs(self, record_ids: Sequence[str]) -> dict[str, list[str]]:
+        """The set specs of each record, sorted (records without sets left out)."""
+        found: dict[str, list[str]] = {}
+        wanted = sorted(set(record_ids))
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), LOOKUP_CHUNK):
+                rows = conn.execute(
+                    select(record_sets.c.record_id, record_sets.c.set_spec)
+                    .where(record_sets.c.record_id.in_(wanted[start : start + LOOKUP_CHUNK]))
+                    .order_by(record_sets.c.record_id, record_sets.c.set_spec)
+                )
+                for row in rows:
+                    found.setdefault(row.record_id, []).append(row.set_spec)
+        return found
+
+    def record_set_names(self) -> list[tuple[str, str]]:
+        """Every set spec any record is in, with its name, sorted by spec."""
+        stmt = (
+            select(record_sets.c.set_spec, func.max(record_sets.c.set_name))
+            .group_by(record_sets.c.set_spec)
+            .order_by(record_sets.c.set_spec)
+        )
+        with self.engine.connect() as conn:
+            return [(row[0], row[1]) for row in conn.execute(stmt)]
+
+
+def _after(key: tuple[datetime, str]) -> Any:
+    """Rows after ``key`` in (changed_at, id) order."""
+    changed_at, record_id = key
+    return or_(
+        records.c.changed_at > changed_at,
+        and_(records.c.changed_at == changed_at, records.c.id > record_id),
+    )
+
+
+def _changes_filter(
+    stmt: Any, set_spec: str | None, from_: datetime | None, until: datetime | None
+) -> Any:
+    """Restrict a select on ``records`` to a set (and its subsets) and a changed_at range."""
+    if from_ is not None:
+        stmt = stmt.where(records.c.changed_at >= from_.astimezone(UTC))
+    if until is not None:
+        stmt = stmt.where(records.c.changed_at <= until.astimezone(UTC))
+    if set_spec is not None:
+        member = (
+            select(record_sets.c.record_id)
+            .where(record_sets.c.record_id == records.c.id)
+            .where(
+                or_(
+                    record_sets.c.set_spec == set_spec,
+                    record_sets.c.set_spec.startswith(set_spec + ":", autoescape=True),
+                )
+            )
+        )
+        stmt = stmt.where(exists(member))
+    return stmt
+
+
+def _normalised_from(row: Row[Any]) -> NormalisedRow:
+    m = row._mapping
+    return NormalisedRow(
+        source_id=m["source_id"],
+        source_identifier=m["source_identifier"],
+        id=m["id"],
+        kind=m["kind"],
+        document=m["document"],
+        content_hash=m["content_hash"],
+        score=m["score"],
+        deleted=bool(m["deleted"]),
+    )
 
 
 def _normalised_row(values: dict[str, Any]) -> dict[str, Any]:

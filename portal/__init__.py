@@ -1,0 +1,42 @@
+"""The csfinder portal: a Flask app factory and one blueprint per surface."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from harvester.settings import Settings, load_settings
+
+
+def create_app(settings: Settings | None = None, **config: Any) -> Flask:
+    """Build the portal for a data folder (``CSFINDER_HOME``) and its configuration.
+
+    Args:
+        settings: where the store, index and source files are; read from the environment
+            when not given.
+        config: Flask configuration overrides (``TESTING``, ``EXPORT_LIMIT``, ...).
+    """
+    from portal import admin, api, health, oai, records, register, search, sources
+    from portal.auth import csrf, init_auth
+    from portal.i18n import init_i18n
+    from portal.security import init_security
+    from portal.services import Services
+
+    chosen = settings or load_settings()
+    app = Flask(__name__)
+    app.config.update(EXPORT_LIMIT=10_000, JSON_SORT_KEYS=False)
+    app.config.update(config)
+    app.extensions["csfinder"] = Services(chosen)
+    init_i18n(app)
+    init_security(app)
+    init_auth(app, chosen.portal)
+    for module in (search, records, register, sources, admin, api, health, oai):
+        app.register_blueprint(module.blueprint)
+    for name in CSRF_EXEMPT:  # protocols other machines POST to, without a session
+        if name in app.blueprints:
+            csrf.exempt(app.blueprints[name])
+    return app
+
+
+CSRF_EXEMPT = ("oai", "api")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import ExitStack
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
+import yaml
 from lxml import etree
 
 from harvester.harvest import HarvestRequest, harvest_source
@@ -29,11 +31,17 @@ DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
     type=click.Path(file_okay=False, path_type=Path),
     help="Data folder for the demo (default: demo/ inside CSFINDER_HOME).",
 )
-@click.pass_obj
-def demo(app: object, home: Path | None) -> None:
-    """Serve the sample providers on loopback, harvest them and report what was stored."""
+@click.option(
+    "--serve/--no-serve", "then_serve", default=True, help="End by serving the portal (default)."
+)
+@click.option("--port", default=8000, show_default=True, help="Port of the portal.")
+@click.pass_context
+def demo(ctx: click.Context, home: Path | None, then_serve: bool, port: int) -> None:
+    """Serve the sample providers on loopback, harvest them, report what was stored, then
+    serve the portal over the harvested records."""
     from harvester.cli import App, describe_run, fail
 
+    app = ctx.obj
     assert isinstance(app, App)
     settings = app.settings.with_home(home or app.settings.home / "demo")
     settings.home.mkdir(parents=True, exist_ok=True)
@@ -73,10 +81,38 @@ def demo(app: object, home: Path | None) -> None:
                 if run.status != SUCCEEDED:
                     failed.append(run)
             _report_records(store, source.id)
+            _write_source_file(settings, source)
     _report_totals(store, settings)
     _report_search(index, settings)
     if failed:
         fail(f"{len(failed)} demo harvests failed")
+    if then_serve:
+        _serve_portal(ctx, settings, port)
+
+
+def _write_source_file(settings: Settings, source: SourceConfig) -> None:
+    """Describe the demo source for the portal's sources pages (disabled: its loopback
+    provider is gone once the demo has harvested it)."""
+    folder = settings.home / "config" / "sources"
+    folder.mkdir(parents=True, exist_ok=True)
+    values = source.model_dump(exclude={"id"}, exclude_none=True, mode="json")
+    values["enabled"] = False
+    text = "# Written by csfinder demo; the provider ran on loopback during the demo only.\n"
+    text += yaml.safe_dump(values, sort_keys=False, allow_unicode=True)
+    (folder / f"{source.id}.yaml").write_text(text, encoding="utf-8")
+
+
+def _serve_portal(ctx: click.Context, settings: Settings, port: int) -> None:
+    from harvester.cli import main
+
+    command = main.get_command(ctx, "serve")
+    if command is None:
+        click.echo("The portal is not installed; the records stay searchable with csfinder search.")
+        return
+    os.environ["CSFINDER_HOME"] = str(settings.home.resolve())
+    os.environ["CSFINDER_CONFIG"] = str((settings.home / "config").resolve())
+    click.echo("\nServing the portal over the demo records.")
+    ctx.invoke(command, host="127.0.0.1", port=port, workers=2)
 
 
 def edited_at_source(repository: ListRepository, when: datetime) -> ListRepository:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from html import escape
 
 from harvester.index.base import MARK_CLOSE, MARK_OPEN
-from harvester.index.text import Atom, fold
+from harvester.index.text import Atom, fold_word
 
 START = "\x02"
 END = "\x03"
@@ -57,7 +57,7 @@ def mark_words(text: str, atoms: Sequence[Atom]) -> str:
     out: list[str] = []
     last = 0
     for match in TOKEN.finditer(text):
-        if _matches(fold(match.group()), atoms):
+        if _matches(fold_word(match.group()), atoms):
             out += [text[last : match.start()], START, match.group(), END]
             last = match.end()
     out.append(text[last:])
@@ -69,7 +69,7 @@ def snippet(text: str, atoms: Sequence[Atom], words: int = SNIPPET_WORDS) -> str
     tokens = list(TOKEN.finditer(text))
     if len(tokens) <= words:
         return mark_words(text, atoms)
-    first = next((i for i, t in enumerate(tokens) if _matches(fold(t.group()), atoms)), 0)
+    first = next((i for i, t in enumerate(tokens) if _matches(fold_word(t.group()), atoms)), 0)
     start = max(0, min(first - words // 4, len(tokens) - words))
     end = start + words
     begin = tokens[start].start() if start else 0
@@ -82,6 +82,6 @@ def best_snippet(fields: Sequence[str], atoms: Sequence[Atom]) -> str:
     """A snippet of the first field with a match (description, then keywords, ...), else of
     the first field."""
     for text in fields:
-        if any(_matches(fold(t.group()), atoms) for t in TOKEN.finditer(text)):
+        if any(_matches(fold_word(t.group()), atoms) for t in TOKEN.finditer(text)):
             return snippet(text, atoms)
     return snippet(fields[0], atoms) if fields else ""

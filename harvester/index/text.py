@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 MIN_PREFIX = 2
 MAX_ATOMS = 32
@@ -18,10 +19,23 @@ WORD = re.compile(r"[^\W_]+")  # letters and digits, as FTS5's unicode61 splits
 TOKEN = re.compile(r'(?P<neg>-)?(?:"(?P<phrase>[^"]*)(?:"|$)|(?P<word>[^\s"]+))')
 
 
+@cache
+def _without_marks() -> dict[int, None]:
+    """A translation table deleting every combining mark of the Basic Multilingual Plane."""
+    return {code: None for code in range(0x10000) if unicodedata.combining(chr(code))}
+
+
 def fold(text: str) -> str:
     """Case-folded with diacritics removed (any script): how both backends compare words."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    if text.isascii():
+        return text.lower()
+    return unicodedata.normalize("NFKD", text.casefold()).translate(_without_marks())
+
+
+@lru_cache(maxsize=65_536)
+def fold_word(word: str) -> str:
+    """:func:`fold` for one word, remembered (words repeat across hits)."""
+    return fold(word)
 
 
 def words_of(text: str) -> list[str]:

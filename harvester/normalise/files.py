@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,19 +39,39 @@ def raw_records_from_file(
     Raises:
         MalformedResponseError: the file is not well-formed XML or JSON.
     """
-    body = path.read_bytes()
+    yield from raw_records_from_body(
+        path.read_bytes(), Origin(path.name, str(path)), crosswalk, source_id
+    )
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a body came from: ``name`` makes fallback identifiers, ``where`` messages."""
+
+    name: str
+    where: str
+
+
+def raw_records_from_body(
+    body: bytes, origin: Origin, crosswalk: Crosswalk, source_id: str = "file"
+) -> Iterator[RawRecord | RecordFailure]:
+    """Yield the records a body (a file's, or a response's) holds, as raw records.
+
+    Raises:
+        MalformedResponseError: the body is not well-formed XML or JSON.
+    """
     if crosswalk.format == "json":
-        yield from _json_records(body, path, crosswalk.name, source_id)
+        yield from _json_records(body, origin, crosswalk.name, source_id)
     elif crosswalk.format == "jsonld":
-        yield from _jsonld_records(body, path, crosswalk, source_id)
+        yield from _jsonld_records(body, origin, crosswalk, source_id)
     elif crosswalk.format == "rdf":
-        yield from _rdf_records(body, path, crosswalk, source_id)
+        yield from _rdf_records(body, origin, crosswalk, source_id)
     else:
-        yield from _xml_records(body, path, crosswalk.name, source_id)
+        yield from _xml_records(body, origin, crosswalk.name, source_id)
 
 
 def _xml_records(
-    body: bytes, path: Path, prefix: str, source_id: str
+    body: bytes, origin: Origin, prefix: str, source_id: str
 ) -> Iterator[RawRecord | RecordFailure]:
     root = parse_xml(body).root
     if root.tag == OAI + "OAI-PMH":
@@ -60,23 +81,23 @@ def _xml_records(
         yield read_record(root, source_id, prefix)
     else:
         payload = etree.tostring(root, encoding="unicode")
-        yield RawRecord(source_id, path.name, None, prefix, payload)
+        yield RawRecord(source_id, origin.name, None, prefix, payload)
 
 
 def _json_records(
-    body: bytes, path: Path, prefix: str, source_id: str
+    body: bytes, origin: Origin, prefix: str, source_id: str
 ) -> Iterator[RawRecord | RecordFailure]:
     try:
         document = json.loads(body)
     except ValueError as exc:
-        raise MalformedResponseError(f"{path}: not valid JSON: {exc}") from None
+        raise MalformedResponseError(f"{origin.where}: not valid JSON: {exc}") from None
     failure = _error_document(document)
     if failure is not None:
-        yield RecordFailure(path.name, failure)
+        yield RecordFailure(origin.name, failure)
         return
     items = _page_items(document)
     for number, item in enumerate(items if items is not None else [document], start=1):
-        identifier = _json_identifier(item) or f"{path.name}#{number}"
+        identifier = _json_identifier(item) or f"{origin.name}#{number}"
         payload = json.dumps(item, ensure_ascii=False)
         yield RawRecord(source_id, identifier, None, prefix, payload, media_type="application/json")
 
@@ -138,17 +159,17 @@ def jsonld_blocks(body: bytes) -> list[Any]:
 
 
 def _jsonld_records(
-    body: bytes, path: Path, crosswalk: Crosswalk, source_id: str
+    body: bytes, origin: Origin, crosswalk: Crosswalk, source_id: str
 ) -> Iterator[RawRecord | RecordFailure]:
     try:
         blocks = jsonld_blocks(body)
     except ValueError as exc:
-        raise MalformedResponseError(f"{path}: not valid JSON-LD: {exc}") from None
+        raise MalformedResponseError(f"{origin.where}: not valid JSON-LD: {exc}") from None
     number = 0
     for block in blocks:
         for node in jsonld_nodes(block, crosswalk.types):
             number += 1
-            identifier = node.get("@id") or node.get("url") or f"{path.name}#{number}"
+            identifier = node.get("@id") or node.get("url") or f"{origin.name}#{number}"
             payload = json.dumps(node, ensure_ascii=False)
             yield RawRecord(
                 source_id,
@@ -159,23 +180,23 @@ def _jsonld_records(
                 media_type="application/ld+json",
             )
     if not number:
-        yield RecordFailure(path.name, f"no JSON-LD node of type {', '.join(crosswalk.types)}")
+        yield RecordFailure(origin.name, f"no JSON-LD node of type {', '.join(crosswalk.types)}")
 
 
 def _rdf_records(
-    body: bytes, path: Path, crosswalk: Crosswalk, source_id: str
+    body: bytes, origin: Origin, crosswalk: Crosswalk, source_id: str
 ) -> Iterator[RawRecord | RecordFailure]:
     try:
         graph = parse_graph(body.decode("utf-8", errors="replace"))
     except Exception as exc:  # rdflib raises many kinds
-        raise MalformedResponseError(f"{path}: not readable RDF: {exc}") from None
+        raise MalformedResponseError(f"{origin.where}: not readable RDF: {exc}") from None
     number = 0
     for subject, _ in rdf_resources(graph, crosswalk.types):
         number += 1
-        identifier = str(subject) if isinstance(subject, URIRef) else f"{path.name}#{number}"
+        identifier = str(subject) if isinstance(subject, URIRef) else f"{origin.name}#{number}"
         payload = subgraph(graph, subject).serialize(format="turtle")
         yield RawRecord(
             source_id, identifier, None, crosswalk.name, payload, media_type="text/turtle"
         )
     if not number:
-        yield RecordFailure(path.name, f"no RDF resource of type {', '.join(crosswalk.types)}")
+        yield RecordFailure(origin.name, f"no RDF resource of type {', '.join(crosswalk.types)}")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -25,13 +24,11 @@ from typing import Any, Final, Protocol
 
 import yaml
 
-GRANULARITY_SECONDS: Final = "YYYY-MM-DDThh:mm:ssZ"
-"""OAI-PMH granularity of datestamps given to the second."""
-
-GRANULARITY_DAY: Final = "YYYY-MM-DD"
-"""OAI-PMH granularity of datestamps given to the day."""
-
-GRANULARITIES: Final = (GRANULARITY_SECONDS, GRANULARITY_DAY)
+from harvester.oai.protocol import GRANULARITIES as GRANULARITIES
+from harvester.oai.protocol import GRANULARITY_DAY as GRANULARITY_DAY
+from harvester.oai.protocol import GRANULARITY_SECONDS as GRANULARITY_SECONDS
+from harvester.oai.protocol import format_datestamp as format_datestamp
+from harvester.oai.protocol import parse_datestamp as parse_datestamp
 
 DC_ELEMENTS: Final = (
     "title",
@@ -54,41 +51,6 @@ DC_ELEMENTS: Final = (
 
 DcValue = tuple[str, str | None]
 """One Dublin Core value: ``(text, xml:lang or None)``."""
-
-_SECONDS_RE: Final = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$")
-_DAY_RE: Final = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-
-
-def parse_datestamp(text: str) -> tuple[datetime, str]:
-    """Parse an OAI-PMH UTC datestamp.
-
-    Args:
-        text: ``YYYY-MM-DD`` or ``YYYY-MM-DDThh:mm:ssZ``.
-
-    Returns:
-        The aware UTC datetime (midnight for a day) and the granularity it was given in.
-
-    Raises:
-        ValueError: the text is not a valid datestamp in either granularity.
-    """
-    match = _SECONDS_RE.match(text)
-    if match:
-        parts = [int(p) for p in match.groups()]
-        year, month, day, hour, minute, second = parts
-        return datetime(year, month, day, hour, minute, second, tzinfo=UTC), GRANULARITY_SECONDS
-    match = _DAY_RE.match(text)
-    if match:
-        year, month, day = (int(p) for p in match.groups())
-        return datetime(year, month, day, tzinfo=UTC), GRANULARITY_DAY
-    raise ValueError(f"not an OAI-PMH datestamp: {text!r}")
-
-
-def format_datestamp(moment: datetime, granularity: str = GRANULARITY_SECONDS) -> str:
-    """Format an aware datetime as an OAI-PMH UTC datestamp at the given granularity."""
-    moment = moment.astimezone(UTC)
-    if granularity == GRANULARITY_DAY:
-        return moment.strftime("%Y-%m-%d")
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True, slots=True)

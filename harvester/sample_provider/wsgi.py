@@ -19,62 +19,32 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Final
 from urllib.parse import parse_qs
 
+from harvester.oai.protocol import DC_NS as DC_NS
+from harvester.oai.protocol import ERROR_CODES as ERROR_CODES
+from harvester.oai.protocol import OAI_DC_NS as OAI_DC_NS
+from harvester.oai.protocol import OAI_DC_SCHEMA as OAI_DC_SCHEMA
+from harvester.oai.protocol import OAI_NS as OAI_NS
+from harvester.oai.protocol import OAI_SCHEMA as OAI_SCHEMA
+from harvester.oai.protocol import VERBS as _VERBS
+from harvester.oai.protocol import XSI_NS as XSI_NS
+from harvester.oai.protocol import OAIError as OAIError
+from harvester.oai.protocol import check_arguments, date_bounds, format_datestamp
 from harvester.sample_provider.repository import (
     DC_ELEMENTS,
     GRANULARITY_DAY,
-    GRANULARITY_SECONDS,
     Repository,
     SampleRecord,
-    format_datestamp,
-    parse_datestamp,
 )
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
 
-OAI_NS: Final = "http://www.openarchives.org/OAI/2.0/"
-OAI_DC_NS: Final = "http://www.openarchives.org/OAI/2.0/oai_dc/"
-DC_NS: Final = "http://purl.org/dc/elements/1.1/"
-XSI_NS: Final = "http://www.w3.org/2001/XMLSchema-instance"
-OAI_SCHEMA: Final = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
-OAI_DC_SCHEMA: Final = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
 CONTENT_TYPE: Final = "text/xml; charset=utf-8"
 
-ERROR_CODES: Final = frozenset(
-    {
-        "badArgument",
-        "badResumptionToken",
-        "badVerb",
-        "cannotDisseminateFormat",
-        "idDoesNotExist",
-        "noRecordsMatch",
-        "noMetadataFormats",
-        "noSetHierarchy",
-    }
-)
-
-# verb -> (required arguments, optional arguments); resumptionToken is exclusive.
-_VERBS: Final[dict[str, tuple[frozenset[str], frozenset[str]]]] = {
-    "Identify": (frozenset(), frozenset()),
-    "ListMetadataFormats": (frozenset(), frozenset({"identifier"})),
-    "ListSets": (frozenset(), frozenset({"resumptionToken"})),
-    "GetRecord": (frozenset({"identifier", "metadataPrefix"}), frozenset()),
-    "ListIdentifiers": (
-        frozenset({"metadataPrefix"}),
-        frozenset({"from", "until", "set", "resumptionToken"}),
-    ),
-    "ListRecords": (
-        frozenset({"metadataPrefix"}),
-        frozenset({"from", "until", "set", "resumptionToken"}),
-    ),
-}
-
-_PREFIX_RE: Final = re.compile(r"^[A-Za-z0-9\-_.!~*'()]+$")
-_SETSPEC_RE: Final = re.compile(r"^[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*$")
 # Characters XML 1.0 does not allow, as a positive class (three times faster to search than
 # the complement of the allowed ranges).
 _ILLEGAL_XML_CLASS: Final = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
@@ -102,18 +72,6 @@ def xml_escape(text: str) -> str:
 def now_utc() -> datetime:
     """Return the current UTC time to the second (the default clock of the provider)."""
     return datetime.now(UTC).replace(microsecond=0)
-
-
-class OAIError(Exception):
-    """An OAI-PMH error condition, answered as ``<error code="...">``."""
-
-    def __init__(self, code: str, message: str) -> None:
-        """Create the error; ``code`` is one of the protocol's error codes."""
-        if code not in ERROR_CODES:
-            raise ValueError(f"not an OAI-PMH error code: {code}")
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 def _envelope_start(response_date: datetime, request_xml: str) -> str:
@@ -322,65 +280,13 @@ class OAIProvider:
         return (head + content + "</OAI-PMH>").encode("utf-8")
 
     def _check_arguments(self, verb: str, params: Mapping[str, Sequence[str]]) -> dict[str, str]:
-        required, optional = _VERBS[verb]
-        arguments: dict[str, str] = {}
-        for name, values in params.items():
-            if name == "verb":
-                continue
-            if name not in required and name not in optional:
-                raise OAIError("badArgument", f"Illegal argument for {verb}: {name}")
-            if len(values) != 1:
-                raise OAIError("badArgument", f"Repeated argument: {name}")
-            if not values[0]:
-                raise OAIError("badArgument", f"Empty argument: {name}")
-            arguments[name] = values[0]
-        if "resumptionToken" in arguments:
-            if len(arguments) > 1:
-                raise OAIError("badArgument", "resumptionToken is an exclusive argument.")
-            return arguments
-        missing = sorted(required - arguments.keys())
-        if missing:
-            raise OAIError("badArgument", f"Missing required argument: {', '.join(missing)}")
-        prefix = arguments.get("metadataPrefix")
-        if prefix is not None and not _PREFIX_RE.match(prefix):
-            raise OAIError("badArgument", "metadataPrefix is not a valid prefix.")
-        set_spec = arguments.get("set")
-        if set_spec is not None and not _SETSPEC_RE.match(set_spec):
-            raise OAIError("badArgument", "set is not a valid setSpec.")
-        self._date_bounds(arguments.get("from"), arguments.get("until"))
-        return arguments
+        return check_arguments(verb, params, self.repository.granularity)
 
     def _date_bounds(
         self, from_text: str | None, until_text: str | None
     ) -> tuple[datetime | None, datetime | None]:
         """Parse from/until into inclusive datetime bounds; badArgument when invalid."""
-        parsed: dict[str, tuple[datetime, str]] = {}
-        for name, text in (("from", from_text), ("until", until_text)):
-            if text is None:
-                continue
-            try:
-                parsed[name] = parse_datestamp(text)
-            except ValueError:
-                raise OAIError("badArgument", f"Invalid {name} datestamp: {text}") from None
-            if (
-                parsed[name][1] == GRANULARITY_SECONDS
-                and self.repository.granularity == GRANULARITY_DAY
-            ):
-                raise OAIError(
-                    "badArgument", f"{name} is finer than the repository granularity (days)."
-                )
-        if len(parsed) == 2:
-            if parsed["from"][1] != parsed["until"][1]:
-                raise OAIError("badArgument", "from and until have different granularities.")
-            if parsed["from"][0] > parsed["until"][0]:
-                raise OAIError("badArgument", "from is later than until.")
-        from_ = parsed["from"][0] if "from" in parsed else None
-        until: datetime | None = None
-        if "until" in parsed:
-            moment, granularity = parsed["until"]
-            step = timedelta(days=1) if granularity == GRANULARITY_DAY else timedelta(seconds=1)
-            until = moment + step - timedelta(microseconds=1)
-        return from_, until
+        return date_bounds(from_text, until_text, self.repository.granularity)
 
     def _dispatch(self, verb: str, arguments: dict[str, str], base_url: str) -> str:
         if verb == "Identify":

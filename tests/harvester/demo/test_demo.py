@@ -14,7 +14,9 @@ DATA = Path(__file__).parents[3] / "harvester" / "demo" / "data"
 
 def test_demo_harvests_every_shipped_record(cli_env: CliEnv, tmp_path: Path) -> None:
     home = tmp_path / "demo-home"
-    result = CliRunner().invoke(main, ["demo", "--home", str(home)], catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["demo", "--home", str(home), "--no-serve"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     store = Store(f"sqlite:///{(home / 'csfinder.sqlite3').resolve()}")
     counts = store.record_counts()

@@ -11,15 +11,13 @@ from click.testing import CliRunner, Result
 
 from harvester.cli import main
 from harvester.store import Store
+from tests.support.demo import demo_data
 
 
 @pytest.fixture(scope="module")
 def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data folder filled by ``csfinder demo``: two harvests per source, one withdrawal."""
-    home = tmp_path_factory.mktemp("search") / "demo"
-    result = CliRunner().invoke(main, ["demo", "--home", str(home)], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return home
+    return demo_data(tmp_path_factory.mktemp("search") / "demo")
 
 
 def run(home: Path, *args: str) -> Result:

@@ -1,0 +1,67 @@
+"""``csfinder serve``: the portal under a production WSGI server (gunicorn).
+
+Registered with the command line through the ``csfinder.commands`` entry point, so the
+harvester never imports the portal.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from gunicorn.app.base import BaseApplication
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+class PortalServer(BaseApplication):  # type: ignore[misc]
+    """gunicorn running :func:`portal.create_app`, configured from code, not a file."""
+
+    def __init__(self, options: dict[str, Any], announce: bool = True) -> None:
+        self.options = options
+        self.announce = announce
+        super().__init__()
+
+    def load_config(self) -> None:
+        """Apply the options gunicorn knows."""
+        for key, value in self.options.items():
+            if key in self.cfg.settings and value is not None:
+                self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        """The WSGI app, built in each worker."""
+        from portal import create_app
+
+        return create_app()
+
+
+def serve_portal(host: str, port: int, workers: int, threads: int = 4) -> None:
+    """Serve until interrupted; prints the address once listening."""
+
+    def when_ready(server: Any) -> None:
+        for listener in server.LISTENERS:
+            bound_host, bound_port = listener.sock.getsockname()[:2]
+            click.echo(f"csfinder portal: http://{bound_host}:{bound_port}/ (Ctrl-C stops it)")
+
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
+        "timeout": 60,
+        "graceful_timeout": 10,
+        "accesslog": "-",
+        "errorlog": "-",
+        "when_ready": when_ready,
+    }
+    PortalServer(options).run()
+
+
+@click.command("serve")
+@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on.")
+@click.option("--port", default=DEFAULT_PORT, show_default=True, help="Port (0: any free one).")
+@click.option("--workers", default=2, show_default=True, help="Worker processes.")
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the search portal (search pages, records, sources, JSON API)."""
+    serve_portal(host, port, workers)

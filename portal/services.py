@@ -1,0 +1,58 @@
+"""What the portal reads: the store, the search index and the source files."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from flask import current_app
+
+from harvester.registry import load_all_sources
+from harvester.settings import Settings
+from harvester.sources import LoadedSources
+from harvester.store import Store
+
+if TYPE_CHECKING:
+    from harvester.index.base import SearchIndex
+
+
+@dataclass
+class Services:
+    """Opened on first use, shared by the threads of one portal process."""
+
+    settings: Settings
+    _store: Store | None = None
+    _index: SearchIndex | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def store(self) -> Store:
+        """The store of harvested and normalised records."""
+        with self._lock:
+            if self._store is None:
+                self.settings.home.mkdir(parents=True, exist_ok=True)
+                self._store = Store(self.settings.database_url)
+            return self._store
+
+    @property
+    def index(self) -> SearchIndex:
+        """The search index the settings choose."""
+        from harvester.index.service import open_index
+
+        with self._lock:
+            if self._index is None:
+                self.settings.home.mkdir(parents=True, exist_ok=True)
+                self._index = open_index(self.settings)
+            return self._index
+
+    def sources(self) -> LoadedSources:
+        """The source files and approved registrations, read afresh each time (they change
+        while the portal runs)."""
+        return load_all_sources(self.settings.sources_dir, self.store)
+
+
+def services() -> Services:
+    """The services of the running app."""
+    found: Services = current_app.extensions["csfinder"]
+    return found

@@ -1,0 +1,77 @@
+"""Sources pages: every source with its last run, counts and quality; one source's runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, render_template
+from flask.typing import ResponseReturnValue
+
+from harvester.store import Run
+from harvester.vocab.text import scrub_emails
+from portal.services import services
+
+blueprint = Blueprint("sources", __name__)
+
+
+def source_summaries() -> list[dict[str, Any]]:
+    """Per configured source (or source seen in the store): platform, protocol, last run,
+    counts of records and deleted records, mean quality score."""
+    store = services().store
+    loaded = services().sources()
+    counts = store.record_counts()
+    scores = store.quality_scores()
+    ids = sorted(set(loaded.sources) | set(counts))
+    summaries = []
+    for source_id in ids:
+        config = loaded.sources.get(source_id)
+        runs = store.runs(source_id, limit=1)
+        summaries.append(
+            {
+                "id": source_id,
+                "name": config.name if config else source_id,
+                "platform": config.platform if config else None,
+                "protocol": config.protocol if config else None,
+                "url": config.url if config else None,
+                "enabled": config.enabled if config else False,
+                "schedule": config.schedule if config else None,
+                "last_run": runs[0].as_dict() if runs else None,
+                "records": counts.get(source_id, {}).get("records", 0),
+                "deleted": counts.get(source_id, {}).get("deleted", 0),
+                "mean_score": scores.get(source_id),
+            }
+        )
+    return summaries
+
+
+def source_runs(source_id: str, limit: int = 50) -> list[dict[str, Any]]:
+    """A source's runs, newest first, each with its error samples."""
+    store = services().store
+    return [_with_errors(run) for run in store.runs(source_id, limit=limit)]
+
+
+def _with_errors(run: Run) -> dict[str, Any]:
+    """A run with its error samples; any e-mail address in a message is scrubbed."""
+    data = run.as_dict()
+    if data.get("error"):
+        data["error"] = scrub_emails(str(data["error"]))
+    data["error_samples"] = [
+        {"identifier": f.identifier, "reason": scrub_emails(f.reason)}
+        for f in services().store.error_samples(run.id)
+    ]
+    return data
+
+
+@blueprint.get("/sources")
+def index() -> ResponseReturnValue:
+    """All sources."""
+    return render_template("sources.html", sources=source_summaries())
+
+
+@blueprint.get("/sources/<source_id>")
+def show(source_id: str) -> ResponseReturnValue:
+    """One source and its run history."""
+    summary = next((s for s in source_summaries() if s["id"] == source_id), None)
+    if summary is None:
+        abort(404)
+    return render_template("source.html", source=summary, runs=source_runs(source_id))

@@ -1,0 +1,40 @@
+"""A portal over real harvested records: the demo's providers harvested into a data folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from harvester.settings import Settings, load_settings
+from tests.support.demo import demo_data
+
+
+@pytest.fixture(scope="session")
+def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder filled by ``csfinder demo --no-serve`` (harvests, one withdrawal)."""
+    return demo_data(tmp_path_factory.mktemp("portal") / "demo")
+
+
+@pytest.fixture(scope="session")
+def portal_settings(demo_home: Path) -> Settings:
+    """Settings pointing at the demo's data folder and the source files it wrote."""
+    return load_settings(
+        {"CSFINDER_HOME": str(demo_home), "CSFINDER_CONFIG": str(demo_home / "config")}
+    )
+
+
+@pytest.fixture
+def app(portal_settings: Settings) -> Flask:
+    """The portal app, in testing mode."""
+    from portal import create_app
+
+    return create_app(portal_settings, TESTING=True)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of the portal."""
+    return app.test_client()
