@@ -25,7 +25,8 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
 
     chosen = settings or load_settings()
     app = Flask(__name__)
-    app.config.update(EXPORT_LIMIT=10_000, JSON_SORT_KEYS=False)
+    app.config.update(EXPORT_LIMIT=10_000)
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # keep facet and field order
     app.config.update(config)
     app.extensions["csfinder"] = Services(chosen)
     init_i18n(app)

@@ -28,6 +28,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
 from harvester.index.query import MAX_WINDOW, QueryError, SearchQuery
 from harvester.vocab.text import scrub_emails
@@ -75,11 +76,8 @@ def error_response(
 def _code(status: int) -> str:
     if status in CODES:
         return CODES[status]
-    try:
-        from werkzeug.http import HTTP_STATUS_CODES
-
-        name = HTTP_STATUS_CODES[status]
-    except KeyError:
+    name = HTTP_STATUS_CODES.get(status)
+    if name is None:
         return "error"
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 

@@ -6,6 +6,8 @@ harvester never imports the portal.
 
 from __future__ import annotations
 
+import os
+import secrets
 from typing import Any
 
 import click
@@ -44,6 +46,11 @@ def serve_portal(host: str, port: int, workers: int, threads: int = 4) -> None:
             bound_host, bound_port = listener.sock.getsockname()[:2]
             click.echo(f"csfinder portal: http://{bound_host}:{bound_port}/ (Ctrl-C stops it)")
 
+    from portal.auth import ENV_SECRET_KEY
+
+    if not os.environ.get(ENV_SECRET_KEY):  # one key for every worker, or sessions break
+        click.echo(f"{ENV_SECRET_KEY} is not set: logins and forms last until a restart", err=True)
+        os.environ[ENV_SECRET_KEY] = secrets.token_hex(32)
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,

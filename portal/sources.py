@@ -35,7 +35,7 @@ def source_summaries() -> list[dict[str, Any]]:
                 "url": config.url if config else None,
                 "enabled": config.enabled if config else False,
                 "schedule": config.schedule if config else None,
-                "last_run": runs[0].as_dict() if runs else None,
+                "last_run": _scrubbed(runs[0]) if runs else None,
                 "records": counts.get(source_id, {}).get("records", 0),
                 "deleted": counts.get(source_id, {}).get("deleted", 0),
                 "mean_score": scores.get(source_id),
@@ -50,11 +50,17 @@ def source_runs(source_id: str, limit: int = 50) -> list[dict[str, Any]]:
     return [_with_errors(run) for run in store.runs(source_id, limit=limit)]
 
 
-def _with_errors(run: Run) -> dict[str, Any]:
-    """A run with its error samples; any e-mail address in a message is scrubbed."""
+def _scrubbed(run: Run) -> dict[str, Any]:
+    """A run as a mapping, any e-mail address in its error scrubbed."""
     data = run.as_dict()
     if data.get("error"):
         data["error"] = scrub_emails(str(data["error"]))
+    return data
+
+
+def _with_errors(run: Run) -> dict[str, Any]:
+    """A run with its error samples; any e-mail address in a message is scrubbed."""
+    data = _scrubbed(run)
     data["error_samples"] = [
         {"identifier": f.identifier, "reason": scrub_emails(f.reason)}
         for f in services().store.error_samples(run.id)

@@ -42,7 +42,7 @@ RANGE_FILTERS: tuple[str, ...] = ("year_from", "year_to", "bbox")
 KINDS: frozenset[str] = frozenset(get_args(Kind))
 ACCESS: frozenset[str] = frozenset(("open", "embargoed", "restricted", "closed", "metadata-only"))
 TWO_LETTERS = re.compile(r"^[A-Za-z]{2}$")
-YEAR = re.compile(r"^\d{1,4}$")
+YEAR = re.compile(r"^[0-9]{1,4}$")
 
 
 class QueryError(CsfinderError):
@@ -185,7 +185,7 @@ def facet_value(facet: str, value: str) -> str:
         return value.lower()
     if facet == "access" and value.lower() not in ACCESS:
         raise QueryError(f"access must be one of {', '.join(sorted(ACCESS))}, not {value!r}")
-    if facet == "sdg" and not (value.isdigit() and 1 <= int(value) <= 17):
+    if facet == "sdg" and not (value.isascii() and value.isdigit() and 1 <= int(value) <= 17):
         raise QueryError(f"sdg must be a number from 1 to 17, not {value!r}")
     if facet == "year" and not YEAR.match(value):
         raise QueryError(f"year must be a year such as 2021, not {value!r}")

@@ -196,11 +196,12 @@ def country_name(code: str) -> str:
 def sets_of(row: NormalisedRow, document: Mapping[str, Any] | None = None) -> list[tuple[str, str]]:
     """The ``(setSpec, setName)`` pairs of a record: its source, platform, kind, countries.
 
-    A deleted record's document is empty; it is then only in its source's set.
+    A deleted record's document is empty; it is then only in its source's set, whose name
+    it does not know (an empty name, which a live record of the source outranks).
     """
     doc = document if document is not None else load(row)
     provenance = doc.get("provenance") or {}
-    pairs = [(f"source:{row.source_id}", str(provenance.get("source_name") or row.source_id))]
+    pairs = [(f"source:{row.source_id}", str(provenance.get("source_name") or ""))]
     if not doc:
         return pairs
     platform = str(provenance.get("platform") or "")
@@ -442,8 +443,8 @@ def oai_datacite(doc: Mapping[str, Any], record_url: str) -> etree._Element:
         for value, id_type in alternates:
             el(parent, "alternateIdentifier", value, alternateIdentifierType=id_type)
 
-    related = [(r, _related_type(r)) for r in doc.get("related") or []]
-    related = [(r, t) for r, t in related if t]
+    typed = [(r, _related_type(r)) for r in doc.get("related") or []]
+    related = [(r, t) for r, t in typed if t]
     if related:
         parent = el(resource, "relatedIdentifiers")
         for item, id_type in related:

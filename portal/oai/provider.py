@@ -178,7 +178,7 @@ class Provider:
         for spec, name in [*formats.SET_GROUPS.items(), *self.store.record_set_names()]:
             item = formats.sub(element, _o("set"))
             formats.sub(item, _o("setSpec"), spec)
-            formats.sub(item, _o("setName"), name)
+            formats.sub(item, _o("setName"), name or spec.partition(":")[2])
         return element
 
     def _get_record(self, identifier: str, prefix: str, request: Request) -> etree._Element:

@@ -80,7 +80,7 @@ def test_a_redirect_to_a_private_address_is_refused(
 ) -> None:
     server = server_factory(redirect_to("http://169.254.169.254/latest/meta-data/"))
     session = GuardedSession(allowlist=(f"127.0.0.1:{server.port}",))
-    with pytest.raises(UnsafeURLError, match="169.254.169.254.*link-local"):
+    with pytest.raises(UnsafeURLError, match=r"169\.254\.169\.254.*link-local"):
         session.get(server.url, timeout=5)
 
 

@@ -7,6 +7,8 @@ import re
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -70,12 +72,23 @@ def _wait_for_address(process: subprocess.Popen[bytes], log: Path) -> str:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         found = ADDRESS.search(log.read_text(errors="replace"))
-        if found:
+        if found and _answers(found.group(1) + "healthz"):
             return found.group(1)
         if process.poll() is not None:
             break
         time.sleep(0.1)
     raise RuntimeError(f"the portal did not start; its output:\n{log.read_text(errors='replace')}")
+
+
+def _answers(url: str) -> bool:
+    """True once a worker answers (the address is printed before workers boot)."""
+    try:
+        with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (our own http://127.0.0.1)
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except OSError:
+        return False
 
 
 @dataclass

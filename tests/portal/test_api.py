@@ -109,6 +109,12 @@ def test_bad_parameters_answer_400_in_the_error_shape(
     assert_error(client.get(f"/api/v1/search?{query}"), 400, "bad-parameter", says=says)
 
 
+def test_a_superscript_digit_is_a_bad_parameter_not_a_crash(portal_settings: Settings) -> None:
+    client = create_app(portal_settings, PROPAGATE_EXCEPTIONS=False).test_client()
+    assert_error(client.get("/api/v1/search?sdg=²"), 400, "bad-parameter")
+    assert_error(client.get("/api/v1/search?year_from=٢٠٢٠"), 400, "bad-parameter")
+
+
 # -- records -------------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,10 @@ from harvester.settings import load_settings
 from harvester.store import Store
 from portal import create_app
 
-PASSWORD = "correct horse battery staple"  # noqa: S105 (a test password)
+PASSWORD = "correct horse battery staple"
 
 
-def portal_for(tmp_path: Path, allow: str = "", **portal: str) -> FlaskClient:
+def portal_for(tmp_path: Path, allow: str = "", login_limit: str | None = None) -> FlaskClient:
     env = {
         "CSFINDER_HOME": str(tmp_path / "home"),
         "CSFINDER_CONFIG": str(tmp_path / "config"),
@@ -30,10 +31,8 @@ def portal_for(tmp_path: Path, allow: str = "", **portal: str) -> FlaskClient:
         "CSFINDER_PRIVATE_URL_ALLOWLIST": allow,
     }
     settings = load_settings(env)
-    if portal:
-        from dataclasses import replace
-
-        settings = replace(settings, portal=replace(settings.portal, **portal))
+    if login_limit is not None:
+        settings = replace(settings, portal=replace(settings.portal, login_limit=login_limit))
     return create_app(settings, TESTING=True).test_client()
 
 
