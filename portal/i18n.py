@@ -21,9 +21,12 @@ def init_i18n(app: Flask) -> None:
         country_name=country_name,
         language_name=language_name,
         facet_label=facet_label,
+        topic_name=topic_name,
         get_locale=get_locale,
     )
-    app.jinja_env.filters.update(country_name=country_name, language_name=language_name)
+    app.jinja_env.filters.update(
+        country_name=country_name, language_name=language_name, topic_name=topic_name
+    )
 
 
 def _current() -> Locale:
@@ -44,6 +47,13 @@ def language_name(code: str) -> str:
     return str(_current().languages.get(code.lower(), code))
 
 
+def topic_name(code: str) -> str:
+    """``1.5`` → ``Earth and related environmental sciences`` (OECD fields of science)."""
+    from harvester.vocab.topics import fields_of_science
+
+    return fields_of_science().get(code, code)
+
+
 def facet_label(facet: str, value: str) -> str:
     """How a facet value is shown."""
     from flask_babel import gettext
@@ -52,6 +62,8 @@ def facet_label(facet: str, value: str) -> str:
         return country_name(value)
     if facet == "language":
         return language_name(value)
+    if facet == "topic":
+        return topic_name(value)
     if facet == "sdg":
         return str(gettext("SDG %(number)s", number=value))
     if facet == "has_pid" and value == "true":

@@ -4,6 +4,18 @@
   var form = document.getElementById("search");
   if (!form) { return; }
   var FOCUS_KEY = "csfinder-focus";
+  // Keep the URL short: empty fields are not sent.
+  form.addEventListener("submit", function () {
+    Array.prototype.forEach.call(form.querySelectorAll("input, select"), function (field) {
+      if (field.name && field.value === "" && field.type !== "checkbox") { field.disabled = true; }
+    });
+  });
+  // Back/forward restores the page from cache with fields disabled: enable them again.
+  window.addEventListener("pageshow", function () {
+    Array.prototype.forEach.call(form.querySelectorAll("input, select"), function (field) {
+      field.disabled = false;
+    });
+  });
   // Tell people filters apply at once (WCAG 3.2.2: a change of context on input is announced).
   var hint = document.getElementById("auto-apply");
   if (hint) { hint.hidden = false; }
@@ -48,7 +60,8 @@
     var typed = box.value;
     if (typed.trim().length < 2) { return; }
     timer = setTimeout(function () {
-      fetch("/suggest?q=" + encodeURIComponent(typed), { headers: { "Accept": "application/json" } })
+      var endpoint = box.getAttribute("data-suggest") || "/suggest";
+      fetch(endpoint + "?q=" + encodeURIComponent(typed), { headers: { "Accept": "application/json" } })
         .then(function (response) { return response.ok ? response.json() : []; })
         .then(function (items) {
           while (list.firstChild) { list.removeChild(list.firstChild); }

@@ -30,6 +30,7 @@ def test_the_search_page_lists_records_with_facets(client: FlaskClient) -> None:
     assert re.search(r"\d+ results", page)
     assert "<legend>Country</legend>" in page and "Spain" in page  # names, not codes
     assert 'name="country" value="ES"' in page
+    assert "Earth and related environmental sciences" in page  # fields of science by name
     assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
 
 
