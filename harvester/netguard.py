@@ -71,7 +71,7 @@ def url_problem(
     for *_, sockaddr in found:
         problem = address_problem(str(sockaddr[0]))
         if problem is not None:
-            return f"{host} resolves to {problem}"
+            return problem if str(sockaddr[0]) == host else f"{host} resolves to {problem}"
     return None
 
 

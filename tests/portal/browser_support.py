@@ -44,7 +44,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 @contextmanager
-def portal_server(home: Path, log: Path) -> Iterator[str]:
+def portal_server(home: Path, log: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
     """``csfinder serve --port 0 --workers 1`` over a data folder; yields its base address.
 
     The server's output goes to ``log`` (a file, so a chatty access log can never block it).
@@ -53,6 +53,7 @@ def portal_server(home: Path, log: Path) -> Iterator[str]:
         **os.environ,
         "CSFINDER_HOME": str(home),
         "CSFINDER_CONFIG": str(home / "config"),
+        **(extra_env or {}),
     }
     command = [sys.executable, "-m", "harvester", "serve", "--port", "0", "--workers", "1"]
     with log.open("wb") as out:

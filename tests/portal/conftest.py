@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from playwright.sync_api import Browser, Playwright
 
 from harvester.settings import Settings, load_settings
 from tests.support.demo import demo_data
@@ -38,3 +40,22 @@ def app(portal_settings: Settings) -> Flask:
 def client(app: Flask) -> FlaskClient:
     """A test client of the portal."""
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    """The Playwright driver, once per session (browser tests only)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """One Debian Chromium for the session."""
+    from tests.portal.browser_support import CHROMIUM, LAUNCH_ARGS
+
+    launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+    yield launched
+    launched.close()

@@ -24,13 +24,11 @@ from playwright.sync_api import (
     Locator,
     Page,
     Playwright,
-    sync_playwright,
 )
 
 from portal.exports import COLUMNS
 from tests.portal.browser_support import (
     CHROMIUM,
-    LAUNCH_ARGS,
     PageWatch,
     axe_report,
     label_count,
@@ -57,20 +55,6 @@ def portal_url(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     log = tmp_path_factory.mktemp("browser") / "serve.log"
     with portal_server(demo_home, log) as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as driver:
-        yield driver
-
-
-@pytest.fixture(scope="session")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    """One Chromium for the session."""
-    launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-    yield launched
-    launched.close()
 
 
 @pytest.fixture(scope="session")
