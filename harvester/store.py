@@ -567,6 +567,7 @@ class Store:
             known = self._known_normalised(conn, source_id, [r.source_identifier for r in rows])
             inserts: list[dict[str, Any]] = []
             changes: list[dict[str, Any]] = []
+            withdrawals: list[dict[str, Any]] = []
             for row in rows:
                 previous = known.get(row.source_identifier)
                 values = {
@@ -589,21 +590,25 @@ class Store:
                     counts.changed.append(row)
                 elif previous == (row.content_hash, row.deleted):
                     counts.unchanged += 1
+                elif row.deleted:  # the last document stays, for the OAI-PMH sets of a tombstone
+                    counts.deleted += 1
+                    withdrawals.append({k: values[k] for k in WITHDRAWAL_KEYS})
+                    counts.changed.append(row)
                 else:
-                    counts.deleted += row.deleted
-                    counts.updated += not row.deleted
+                    counts.updated += 1
                     changes.append(values)
                     counts.changed.append(row)
                 known[row.source_identifier] = (row.content_hash, row.deleted)
             if inserts:
                 conn.execute(insert(records), inserts)
-            if changes:
-                stmt = (
-                    update(records)
-                    .where(records.c.source_id == bindparam("b_source"))
-                    .where(records.c.source_identifier == bindparam("b_identifier"))
-                )
-                conn.execute(stmt, changes)
+            stmt = (
+                update(records)
+                .where(records.c.source_id == bindparam("b_source"))
+                .where(records.c.source_identifier == bindparam("b_identifier"))
+            )
+            for batch in (changes, withdrawals):
+                if batch:
+                    conn.execute(stmt, batch)
         return counts
 
     @staticmethod
@@ -940,6 +945,9 @@ def _changes_filter(
         )
         stmt = stmt.where(exists(member))
     return stmt
+
+
+WITHDRAWAL_KEYS = ("b_source", "b_identifier", "content_hash", "deleted", "changed_at")
 
 
 def _normalised_from(row: Row[Any]) -> NormalisedRow:

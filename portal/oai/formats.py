@@ -196,8 +196,9 @@ def country_name(code: str) -> str:
 def sets_of(row: NormalisedRow, document: Mapping[str, Any] | None = None) -> list[tuple[str, str]]:
     """The ``(setSpec, setName)`` pairs of a record: its source, platform, kind, countries.
 
-    A deleted record's document is empty; it is then only in its source's set, whose name
-    it does not know (an empty name, which a live record of the source outranks).
+    A deleted record keeps its last document in the store, so it stays in its sets; a
+    record without one (an empty document) is only in its source's set, whose name it does
+    not know (an empty name, which a live record of the source outranks).
     """
     doc = document if document is not None else load(row)
     provenance = doc.get("provenance") or {}

@@ -239,6 +239,10 @@ def test_a_deleted_record_is_a_header_with_status_deleted(
     header = root.find(".//o:header", NS)
     assert header is not None and header.get("status") == "deleted"
     assert root.find(".//o:metadata", NS) is None
+    specs = {spec.text for spec in header.findall("o:setSpec", NS)}
+    # withdrawn before the provider first answered, it still lists every set it was in
+    assert any(spec.startswith("kind:") for spec in specs if spec), specs
+    assert any(spec.startswith("platform:") for spec in specs if spec), specs
 
 
 # ----------------------------------------------------------------------------- errors
