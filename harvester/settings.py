@@ -7,7 +7,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from harvester.errors import ConfigError
 
@@ -17,6 +17,7 @@ ENV_CONFIG = "CSFINDER_CONFIG"
 ENV_INDEX = "CSFINDER_INDEX"
 ENV_ES_URL = "CSFINDER_ES_URL"
 INDEX_BACKENDS = ("sqlite", "elasticsearch")
+_T = TypeVar("_T", bound=Any)
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,26 @@ class HarvestSettings:
 
 
 @dataclass(frozen=True)
+class SchedulerSettings:
+    """How ``csfinder scheduler`` runs harvests (section ``[scheduler]``)."""
+
+    default_schedule: str = "0 3 * * *"
+    """Cron schedule (UTC) of sources that set none."""
+    time_limit: float = 6 * 3600.0
+    """Seconds a harvest child may run before it is killed and its run recorded as failed."""
+    kill_grace: float = 10.0
+    """Seconds between asking a child to stop (SIGTERM) and killing it (SIGKILL)."""
+    misfire_grace_time: float = 3600.0
+    """Seconds late a harvest may still start (after downtime); later ones are skipped."""
+    reload_interval: float = 60.0
+    """Seconds between re-reading the sources folder (SIGHUP re-reads at once)."""
+    max_workers: int = 4
+    """Harvests running at the same time."""
+    run_new_sources: bool = True
+    """Harvest a source that was never harvested at once, not at its first scheduled time."""
+
+
+@dataclass(frozen=True)
 class IndexSettings:
     """Which search backend to use: the embedded SQLite one, or an Elasticsearch cluster."""
 
@@ -58,6 +79,7 @@ class Settings:
     config_dir: Path
     database_url: str
     harvest: HarvestSettings = field(default_factory=HarvestSettings)
+    scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
     index: IndexSettings = field(default_factory=IndexSettings)
 
     @property
@@ -93,12 +115,31 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     config_dir = Path(env.get(ENV_CONFIG, "config"))
     home = Path(env.get(ENV_HOME, "var"))
     file_values = _read_toml(config_dir / "settings.toml")
-    harvest = _harvest_settings(file_values.get("harvest", {}), config_dir / "settings.toml")
+    path = config_dir / "settings.toml"
+    harvest = _section(HarvestSettings(), file_values.get("harvest", {}), "harvest", path)
+    scheduler = _section(SchedulerSettings(), file_values.get("scheduler", {}), "scheduler", path)
+    _check_cron(scheduler.default_schedule, path)
     database_url = env.get(ENV_DATABASE_URL) or default_database_url(home)
     index = _index_settings(env)
     return Settings(
-        home=home, config_dir=config_dir, database_url=database_url, harvest=harvest, index=index
+        home=home,
+        config_dir=config_dir,
+        database_url=database_url,
+        harvest=harvest,
+        scheduler=scheduler,
+        index=index,
     )
+
+
+def _check_cron(value: str, path: Path) -> None:
+    from harvester.scheduler import cron_trigger
+
+    try:
+        cron_trigger(value)
+    except ValueError as exc:
+        raise ConfigError(
+            f"{path}: [scheduler] default_schedule is not a valid cron expression ({exc})"
+        ) from exc
 
 
 def _index_settings(env: Mapping[str, str]) -> IndexSettings:
@@ -125,17 +166,17 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
 
 
-def _harvest_settings(values: Mapping[str, Any], path: Path) -> HarvestSettings:
-    defaults = HarvestSettings()
-    known = {f.name: type(getattr(defaults, f.name)) for f in fields(HarvestSettings)}
+def _section(defaults: _T, values: Mapping[str, Any], name: str, path: Path) -> _T:
+    """``defaults`` (a dataclass) with the section's values, each checked for its type."""
+    known = {f.name: type(getattr(defaults, f.name)) for f in fields(defaults)}
     chosen: dict[str, Any] = {}
     for key, value in values.items():
         if key not in known:
-            raise ConfigError(f"{path}: [harvest] has unknown setting '{key}'")
+            raise ConfigError(f"{path}: [{name}] has unknown setting '{key}'")
         wanted = known[key]
         if wanted is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
-        if not isinstance(value, wanted) or isinstance(value, bool):
-            raise ConfigError(f"{path}: [harvest] {key} must be {wanted.__name__}, not {value!r}")
+        if not isinstance(value, wanted) or (isinstance(value, bool) and wanted is not bool):
+            raise ConfigError(f"{path}: [{name}] {key} must be {wanted.__name__}, not {value!r}")
         chosen[key] = value
     return replace(defaults, **chosen)
