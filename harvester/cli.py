@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -13,16 +15,18 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from harvester.errors import CsfinderError
+from harvester.errors import CsfinderError, RunConflictError
 from harvester.harvest import HarvestRequest, harvest_source
 from harvester.http import http_client_for
+from harvester.logs import ENV_LOG_FORMAT, ENV_LOG_LEVEL, LOG_FORMATS, configure_logging
 from harvester.oai.check import check_oai_endpoint
 from harvester.oai.harvest import validate_oai_date
 from harvester.progress import ProgressLine
 from harvester.runs import mark_stalled
+from harvester.scheduler import EXIT_CONFLICT
 from harvester.settings import Settings, load_settings
 from harvester.sources import LoadedSources, SourceConfig
-from harvester.store import SUCCEEDED, Run, Store
+from harvester.store import FAILED, RUNNING, STALLED, SUCCEEDED, Run, Store
 
 if TYPE_CHECKING:
     from harvester.index.base import SearchIndex
@@ -36,6 +40,13 @@ class Failure(click.ClickException):
     def show(self, file: Any = None) -> None:
         """Print ``csfinder: error: <reason>`` on standard error."""
         click.echo(f"csfinder: error: {self.format_message()}", err=True)
+
+
+class Busy(Failure):
+    """The source is being harvested by another process (exit status 75, EX_TEMPFAIL, so
+    that the scheduler tells a skipped run from a failed one)."""
+
+    exit_code = EXIT_CONFLICT
 
 
 @dataclass
@@ -94,14 +105,31 @@ pass_app = click.make_pass_decorator(App)
 
 @click.group()
 @click.version_option(package_name="csfinder")
+@click.option(
+    "--log-format",
+    type=click.Choice(LOG_FORMATS),
+    help=f"Logs as text or one JSON object a line (default: ${ENV_LOG_FORMAT} or text).",
+)
+@click.option(
+    "--log-level",
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+    help=f"Least important log level shown (default: ${ENV_LOG_LEVEL}, else INFO for the "
+    "scheduler and up, WARNING for other commands).",
+)
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, log_format: str | None, log_level: str | None) -> None:
     """csfinder: harvest citizen-science metadata and search it.
 
     Settings come from config/settings.toml, overridden by CSFINDER_HOME,
     CSFINDER_DATABASE_URL and CSFINDER_CONFIG.
     """
     try:
+        chosen = configure_logging(log_format, log_level or os.environ.get(ENV_LOG_LEVEL))
+        if ctx.invoked_subcommand in ("scheduler", "up") and not log_level:
+            logging.getLogger().setLevel(os.environ.get(ENV_LOG_LEVEL, "INFO").upper())
+        elif not (log_level or os.environ.get(ENV_LOG_LEVEL)):
+            logging.getLogger().setLevel(logging.WARNING)
+        os.environ[ENV_LOG_FORMAT] = chosen  # child processes log the same way
         ctx.obj = App(load_settings())
     except CsfinderError as exc:
         fail(str(exc))
@@ -259,7 +287,12 @@ def harvest(
     for error in app.sources.errors:
         click.echo(f"csfinder: warning: {error}", err=True)
     chosen = [s for s in app.sources.sources.values() if s.enabled]
-    finished = [_harvest_one(app, source, request) for source in chosen]
+    finished = []
+    for source in chosen:
+        try:
+            finished.append(_harvest_one(app, source, request))
+        except Busy as exc:
+            click.echo(f"csfinder: warning: {exc.format_message()}", err=True)
     failed = [run.source_id for run in finished if run.status != SUCCEEDED]
     if failed:
         fail(f"{len(failed)} of {len(chosen)} sources failed: {', '.join(failed)}")
@@ -271,6 +304,9 @@ def _harvest_one(app: App, source: SourceConfig, request: HarvestRequest) -> Run
         run = harvest_source(
             source, app.store, app.settings.harvest, request, line, index=app.index
         )
+    except RunConflictError as exc:
+        line.close()
+        raise Busy(f"{source.id}: {exc}") from None
     except CsfinderError as exc:
         line.close()
         runs = app.store.runs(source.id, limit=1)
@@ -301,12 +337,22 @@ def describe_run(run: Run) -> str:
 @main.command()
 @click.argument("source_id", required=False)
 @click.option("--limit", default=20, show_default=True, help="How many runs to show.")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice([RUNNING, SUCCEEDED, FAILED, STALLED]),
+    help="Only runs with this status; repeatable (e.g. --status stalled --status failed).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 @pass_app
-def runs(app: App, source_id: str | None, limit: int, as_json: bool) -> None:
-    """Show recent harvest runs, newest first, with counts and errors."""
+def runs(
+    app: App, source_id: str | None, limit: int, statuses: tuple[str, ...], as_json: bool
+) -> None:
+    """Show recent harvest runs, newest first, with counts and errors; stalled and failed
+    runs are counted at the end, with the leases held."""
     mark_stalled(app.store, app.settings.harvest.stall_after, source_id)
-    found = app.store.runs(source_id, limit=limit)
+    found = app.store.runs(source_id, limit=limit, statuses=statuses or None)
     if as_json:
         payload = [
             {
@@ -350,8 +396,22 @@ def runs(app: App, source_id: str | None, limit: int, as_json: bool) -> None:
     ]
     echo_table(headers, table)
     if not found:
-        click.echo("no runs yet")
-    elif source_id:
+        click.echo("no such runs" if statuses else "no runs yet")
+        return
+    troubled = [
+        f"{sum(r.status == status for r in found)} {status}"
+        for status in (STALLED, FAILED)
+        if any(r.status == status for r in found)
+    ]
+    if troubled:
+        click.echo(f"\n{' and '.join(troubled)} among these runs (`csfinder status` for more)")
+    for lease in app.store.leases(source_id):
+        run = f"run {lease.run_id}" if lease.run_id else "starting"
+        click.echo(
+            f"lease: {lease.source_id} held by process {lease.pid} on {lease.host} ({run}), "
+            f"until {lease.expires_at:%Y-%m-%d %H:%M:%S}Z"
+        )
+    if source_id:
         samples = app.store.error_samples(found[0].id)
         if samples:
             click.echo(f"\nerror samples of run {found[0].id}:")
@@ -399,8 +459,11 @@ def register_extra_commands() -> None:
     from harvester.index.bench import bench_search
     from harvester.index.commands import reindex_command, search_command
     from harvester.normalise.commands import map_file, normalise_command, quality_command
+    from harvester.ops import scheduler_command, status_command, up_command
 
     commands = (demo, bench, map_file, normalise_command, quality_command)
+    for command in (scheduler_command, up_command, status_command):
+        main.add_command(command)
     for command in (*commands, search_command, reindex_command):
         main.add_command(command)
     bench.add_command(bench_search)

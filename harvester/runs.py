@@ -3,16 +3,18 @@ and :class:`HarvestRun`, the life of one run that every protocol shares."""
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import psutil
 
-from harvester.errors import CsfinderError, RunConflictError
+from harvester.errors import CsfinderError, HarvestError, RunConflictError
 from harvester.settings import HarvestSettings
 from harvester.sources import SourceConfig
 from harvester.store import (
@@ -21,6 +23,7 @@ from harvester.store import (
     SUCCEEDED,
     Checkpoint,
     Counts,
+    Lease,
     PageOutcome,
     PageWrite,
     Run,
@@ -29,6 +32,7 @@ from harvester.store import (
 )
 
 RESUMABLE = frozenset({FAILED, STALLED})
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,18 @@ def this_host() -> str:
     return socket.gethostname()
 
 
+def lease_holder() -> str:
+    """A name for one claim of one process: host, pid and a nonce (pids get reused)."""
+    return f"{this_host()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _process_alive(host: str | None, pid: int | None) -> bool:
+    """False only when the process is known to be gone: on this host, and not this one."""
+    if host == this_host() and pid is not None:
+        return pid != os.getpid() and psutil.pid_exists(pid)
+    return True
+
+
 def is_live(run: Run, stall_after: float, now: datetime | None = None) -> bool:
     """Whether a running run's process is still at work.
 
@@ -80,42 +96,84 @@ def is_live(run: Run, stall_after: float, now: datetime | None = None) -> bool:
     now = now or utcnow()
     if now - run.heartbeat_at > timedelta(seconds=stall_after):
         return False
-    if run.host == this_host() and run.pid is not None:
-        return run.pid != os.getpid() and psutil.pid_exists(run.pid)
-    return True
+    return _process_alive(run.host, run.pid)
 
 
-def mark_stalled(store: Store, stall_after: float, source_id: str | None = None) -> list[Run]:
-    """Mark every running run whose process stopped reporting as stalled; return them."""
+def lease_is_live(lease: Lease, now: datetime | None = None) -> bool:
+    """Whether a lease still protects its source: not expired, and its process not gone."""
+    return not lease.expired(now) and _process_alive(lease.host, lease.pid)
+
+
+def mark_stalled(
+    store: Store, stall_after: float, source_id: str | None = None, now: datetime | None = None
+) -> list[Run]:
+    """Mark every running run whose process stopped reporting as stalled, release the
+    leases of dead holders; return the runs marked."""
     stalled = []
     for run in store.running_runs(source_id):
-        if not is_live(run, stall_after):
+        if not is_live(run, stall_after, now):
             reason = (
                 f"stopped reporting: last heartbeat {run.heartbeat_at:%Y-%m-%d %H:%M:%S}Z "
                 f"(process {run.pid} on {run.host})"
             )
             stalled.append(store.finish_run(run.id, STALLED, reason))
+            store.release_lease(run.source_id, run_id=run.id)
+            log.warning(
+                "run %s of %s stalled: %s",
+                run.id,
+                run.source_id,
+                reason,
+                extra={"source": run.source_id, "run_id": run.id, "event": "run_stalled"},
+            )
+    for lease in store.leases(source_id):
+        if not lease_is_live(lease, now):
+            store.release_lease(lease.source_id, lease.holder)
     return stalled
 
 
-def claim(store: Store, source_id: str, stall_after: float) -> Run | None:
-    """Make sure no live process harvests the source; return the run to resume, if any.
+def claim(store: Store, source_id: str, stall_after: float, holder: str) -> Run | None:
+    """Take the source's lease in the database, so that no other process on any machine
+    harvests it; return the run to resume, if any.
+
+    The lease lasts ``stall_after`` seconds and each heartbeat of the run renews it; the
+    caller releases it when the run ends (:meth:`HarvestRun.run` does).
 
     Raises:
-        RunConflictError: a live run of the source exists.
+        RunConflictError: a live process holds the source.
     """
     mark_stalled(store, stall_after, source_id)
+    if not store.acquire_lease(
+        source_id, holder, host=this_host(), pid=os.getpid(), ttl=stall_after
+    ):
+        raise RunConflictError(_conflict(store, source_id))
     live = store.running_runs(source_id)
-    if live:
-        run = live[0]
-        raise RunConflictError(
-            f"source '{source_id}' is being harvested by run {run.id} "
-            f"(process {run.pid} on {run.host}, last heartbeat {run.heartbeat_at:%H:%M:%S}Z)"
-        )
+    if live:  # a run that holds no lease (started before leases existed)
+        store.release_lease(source_id, holder)
+        raise RunConflictError(_conflict(store, source_id))
     latest = store.runs(source_id, limit=1)
     if latest and latest[0].status in RESUMABLE and _has_progress(latest[0]):
         return latest[0]
     return None
+
+
+def _conflict(store: Store, source_id: str) -> str:
+    leases = store.leases(source_id)
+    run = store.get_run(leases[0].run_id) if leases and leases[0].run_id else None
+    if run is None:
+        running = store.running_runs(source_id)
+        run = running[0] if running else None
+    if run is not None:
+        return (
+            f"source '{source_id}' is being harvested by run {run.id} "
+            f"(process {run.pid} on {run.host}, last heartbeat {run.heartbeat_at:%H:%M:%S}Z)"
+        )
+    if leases:
+        lease = leases[0]
+        return (
+            f"source '{source_id}' is being harvested (lease held by process {lease.pid} "
+            f"on {lease.host} until {lease.expires_at:%H:%M:%S}Z)"
+        )
+    return f"source '{source_id}' is being harvested by another process"
 
 
 def _has_progress(run: Run) -> bool:
@@ -146,6 +204,7 @@ class HarvestRun:
         self.counts = Counts()
         self._started = 0.0
         self._run_id = 0
+        self.holder = lease_holder()
 
     def run(self, request: HarvestRequest | None = None) -> Run:
         """Harvest; return the finished run.
@@ -156,7 +215,13 @@ class HarvestRun:
                 protocol checkpoints).
         """
         request = request or HarvestRequest()
-        resumable = claim(self.store, self.source.id, self.settings.stall_after)
+        resumable = claim(self.store, self.source.id, self.settings.stall_after, self.holder)
+        try:
+            return self._run(request, resumable)
+        finally:
+            self.store.release_lease(self.source.id, self.holder)
+
+    def _run(self, request: HarvestRequest, resumable: Run | None) -> Run:
         resumed = resumable if request.mode == "incremental" else None
         run = self.store.start_run(
             self.source.id,
@@ -168,6 +233,7 @@ class HarvestRun:
         )
         self._run_id = run.id
         self._started = time.monotonic()
+        self._renew()
         if self.notice:
             self.store.add_run_error(run.id, self.notice)
         try:
@@ -188,6 +254,11 @@ class HarvestRun:
         self, page: PageWrite, checkpoint: Checkpoint | None, label: str | None = None
     ) -> PageOutcome:
         """Store one page with the checkpoint after it, normalise it and report progress."""
+        if not self._renew():
+            raise HarvestError(
+                f"lost the lease of source '{self.source.id}': the run stopped reporting "
+                "for longer than stall_after and another process may have taken over"
+            )
         outcome = self.store.write_page(self._run_id, page, checkpoint)
         self.counts.add(outcome)
         if self.page_sink is not None and outcome.changed:
@@ -198,5 +269,12 @@ class HarvestRun:
         return outcome
 
     def heartbeat(self, _problem: str = "", _delay: float = 0.0) -> None:
-        """Tell the store the run is alive (also the HTTP retry listener)."""
+        """Tell the store the run is alive and renew its lease (also the HTTP retry
+        listener; a lost lease fails the run at its next page)."""
         self.store.update_run(self._run_id)
+        self._renew()
+
+    def _renew(self) -> bool:
+        return self.store.renew_lease(
+            self.source.id, self.holder, self.settings.stall_after, run_id=self._run_id
+        )

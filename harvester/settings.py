@@ -23,7 +23,7 @@ ENV_ALLOW_PRIVATE_URLS = "CSFINDER_ALLOW_PRIVATE_URLS"
 ENV_SECURE_COOKIES = "CSFINDER_SECURE_COOKIES"
 ENV_PRIVATE_URL_ALLOWLIST = "CSFINDER_PRIVATE_URL_ALLOWLIST"
 TRUE_WORDS = ("1", "true", "yes", "on")
-SectionT = TypeVar("SectionT")
+_T = TypeVar("_T", bound=Any)
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,26 @@ class HarvestSettings:
         if not self.contact_url or self.contact_url in self.user_agent:
             return self.user_agent
         return f"{self.user_agent} (+{self.contact_url})"
+
+
+@dataclass(frozen=True)
+class SchedulerSettings:
+    """How ``csfinder scheduler`` runs harvests (section ``[scheduler]``)."""
+
+    default_schedule: str = "0 3 * * *"
+    """Cron schedule (UTC) of sources that set none."""
+    time_limit: float = 6 * 3600.0
+    """Seconds a harvest child may run before it is killed and its run recorded as failed."""
+    kill_grace: float = 10.0
+    """Seconds between asking a child to stop (SIGTERM) and killing it (SIGKILL)."""
+    misfire_grace_time: float = 3600.0
+    """Seconds late a harvest may still start (after downtime); later ones are skipped."""
+    reload_interval: float = 60.0
+    """Seconds between re-reading the sources folder (SIGHUP re-reads at once)."""
+    max_workers: int = 4
+    """Harvests running at the same time."""
+    run_new_sources: bool = True
+    """Harvest a source that was never harvested at once, not at its first scheduled time."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +101,7 @@ class Settings:
     config_dir: Path
     database_url: str
     harvest: HarvestSettings = field(default_factory=HarvestSettings)
+    scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
     index: IndexSettings = field(default_factory=IndexSettings)
     portal: PortalSettings = field(default_factory=PortalSettings)
 
@@ -117,15 +138,19 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     config_dir = Path(env.get(ENV_CONFIG, "config"))
     home = Path(env.get(ENV_HOME, "var"))
     file_values = _read_toml(config_dir / "settings.toml")
-    harvest = _harvest_settings(file_values.get("harvest", {}), config_dir / "settings.toml")
+    path = config_dir / "settings.toml"
+    harvest = _section(HarvestSettings(), file_values.get("harvest", {}), "harvest", path)
+    scheduler = _section(SchedulerSettings(), file_values.get("scheduler", {}), "scheduler", path)
+    _check_cron(scheduler.default_schedule, path)
     database_url = env.get(ENV_DATABASE_URL) or default_database_url(home)
     index = _index_settings(env)
-    portal = _portal_settings(file_values.get("portal", {}), config_dir / "settings.toml", env)
+    portal = _portal_settings(file_values.get("portal", {}), path, env)
     return Settings(
         home=home,
         config_dir=config_dir,
         database_url=database_url,
         harvest=harvest,
+        scheduler=scheduler,
         index=index,
         portal=portal,
     )
@@ -134,7 +159,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
 def _portal_settings(
     values: Mapping[str, Any], path: Path, env: Mapping[str, str]
 ) -> PortalSettings:
-    portal = _section(PortalSettings(), "portal", values, path)
+    portal = _section(PortalSettings(), values, "portal", path)
     if env.get(ENV_ADMIN_USER):
         portal = replace(portal, admin_user=env[ENV_ADMIN_USER])
     if env.get(ENV_ADMIN_PASSWORD_HASH):
@@ -147,6 +172,17 @@ def _portal_settings(
     if env.get(ENV_SECURE_COOKIES):
         portal = replace(portal, secure_cookies=env[ENV_SECURE_COOKIES] in TRUE_WORDS)
     return portal
+
+
+def _check_cron(value: str, path: Path) -> None:
+    from harvester.scheduler import cron_trigger
+
+    try:
+        cron_trigger(value)
+    except ValueError as exc:
+        raise ConfigError(
+            f"{path}: [scheduler] default_schedule is not a valid cron expression ({exc})"
+        ) from exc
 
 
 def _index_settings(env: Mapping[str, str]) -> IndexSettings:
@@ -173,13 +209,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
 
 
-def _harvest_settings(values: Mapping[str, Any], path: Path) -> HarvestSettings:
-    return _section(HarvestSettings(), "harvest", values, path)
-
-
-def _section(defaults: SectionT, name: str, values: Mapping[str, Any], path: Path) -> SectionT:
-    """A settings dataclass from one TOML table, every value checked against its default."""
-    known = {f.name: type(getattr(defaults, f.name)) for f in fields(defaults)}  # type: ignore[arg-type]
+def _section(defaults: _T, values: Mapping[str, Any], name: str, path: Path) -> _T:
+    """``defaults`` (a dataclass) with the section's values, each checked for its type."""
+    known = {f.name: type(getattr(defaults, f.name)) for f in fields(defaults)}
     chosen: dict[str, Any] = {}
     for key, value in values.items():
         if key not in known:
@@ -192,4 +224,4 @@ def _section(defaults: SectionT, name: str, values: Mapping[str, Any], path: Pat
         if not isinstance(value, wanted) or (isinstance(value, bool) and wanted is not bool):
             raise ConfigError(f"{path}: [{name}] {key} must be {wanted.__name__}, not {value!r}")
         chosen[key] = value
-    return replace(defaults, **chosen)  # type: ignore[type-var]
+    return replace(defaults, **chosen)

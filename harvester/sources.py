@@ -14,7 +14,6 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
-from apscheduler.triggers.cron import CronTrigger
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from harvester.errors import SourceConfigError, UnknownSourceError
@@ -60,8 +59,10 @@ class SourceConfig(BaseModel):
     def _cron(cls, value: str | None) -> str | None:
         if value is None:
             return None
+        from harvester.scheduler import cron_trigger
+
         try:
-            CronTrigger.from_crontab(value, timezone="UTC")
+            cron_trigger(value)
         except ValueError as exc:
             raise ValueError(f"not a valid cron expression ({exc})") from exc
         return value

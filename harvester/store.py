@@ -11,7 +11,7 @@ import contextlib
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -127,6 +127,19 @@ record_sets = Table(
 document is then empty), so a deletion notice is still listed in the sets it was in."""
 
 Index("ix_records_changed_id", records.c.changed_at, records.c.id)
+source_leases = Table(
+    "source_leases",
+    metadata,
+    Column("source_id", String(64), primary_key=True),
+    Column("holder", String(255), nullable=False),
+    Column("host", String(255), nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("run_id", Integer),
+    Column("acquired_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+"""One row per source being harvested: who holds it and until when (renewed by the run's
+heartbeat). Taken with one conditional statement, so only one process on any machine wins."""
 
 RUNNING, SUCCEEDED, FAILED, STALLED = "running", "succeeded", "failed", "stalled"
 LOOKUP_CHUNK = 500  # identifiers per IN (...) query, well under every database's limit
@@ -259,6 +272,49 @@ class Run:
                 "set": self.checkpoint.set_spec,
                 "resumption_token": self.checkpoint.token,
             },
+        }
+
+
+@dataclass(frozen=True)
+class Lease:
+    """Who holds a source: a process on a host, for a run, until a time."""
+
+    source_id: str
+    holder: str
+    host: str
+    pid: int
+    run_id: int | None
+    acquired_at: datetime
+    expires_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Row[Any]) -> Lease:
+        """Build from a ``source_leases`` row."""
+        m = row._mapping
+        return cls(
+            source_id=m["source_id"],
+            holder=m["holder"],
+            host=m["host"],
+            pid=m["pid"],
+            run_id=m["run_id"],
+            acquired_at=_aware(m["acquired_at"]) or utcnow(),
+            expires_at=_aware(m["expires_at"]) or utcnow(),
+        )
+
+    def expired(self, now: datetime | None = None) -> bool:
+        """Whether the holder stopped renewing it in time."""
+        return self.expires_at <= (now or utcnow())
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready view of the lease."""
+        return {
+            "source": self.source_id,
+            "holder": self.holder,
+            "host": self.host,
+            "pid": self.pid,
+            "run_id": self.run_id,
+            "acquired_at": self.acquired_at.isoformat(),
+            "expires_at": self.expires_at.isoformat(),
         }
 
 
@@ -721,11 +777,18 @@ class Store:
             row = conn.execute(select(harvest_runs).where(harvest_runs.c.id == run_id)).first()
         return Run.from_row(row) if row is not None else None
 
-    def runs(self, source_id: str | None = None, limit: int = 50) -> list[Run]:
-        """The newest runs first, of one source or of all."""
+    def runs(
+        self,
+        source_id: str | None = None,
+        limit: int = 50,
+        statuses: Sequence[str] | None = None,
+    ) -> list[Run]:
+        """The newest runs first, of one source or of all, of some statuses or of all."""
         stmt = select(harvest_runs).order_by(harvest_runs.c.id.desc()).limit(limit)
         if source_id is not None:
             stmt = stmt.where(harvest_runs.c.source_id == source_id)
+        if statuses:
+            stmt = stmt.where(harvest_runs.c.status.in_(list(statuses)))
         with self.engine.connect() as conn:
             return [Run.from_row(row) for row in conn.execute(stmt)]
 
@@ -750,6 +813,53 @@ class Store:
         with self.engine.connect() as conn:
             row = conn.execute(stmt).first()
         return Run.from_row(row) if row is not None else None
+
+    def latest_runs(self) -> dict[str, Run]:
+        """The newest run of every source that has one."""
+        newest = select(func.max(harvest_runs.c.id)).group_by(harvest_runs.c.source_id)
+        stmt = select(harvest_runs).where(harvest_runs.c.id.in_(newest.scalar_subquery()))
+        with self.engine.connect() as conn:
+            return {row.source_id: Run.from_row(row) for row in conn.execute(stmt)}
+
+    def run_totals(self) -> list[dict[str, Any]]:
+        """Per source and status: how many runs, and their counts summed."""
+        columns = [func.sum(harvest_runs.c[name]).label(name) for name in RUN_COUNTS]
+        stmt = select(
+            harvest_runs.c.source_id, harvest_runs.c.status, func.count().label("runs"), *columns
+        ).group_by(harvest_runs.c.source_id, harvest_runs.c.status)
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(stmt)]
+
+    def run_durations(self) -> list[tuple[str, str, float]]:
+        """(source, status, seconds) of every finished run."""
+        stmt = select(
+            harvest_runs.c.source_id,
+            harvest_runs.c.status,
+            harvest_runs.c.started_at,
+            harvest_runs.c.ended_at,
+        ).where(harvest_runs.c.ended_at.is_not(None))
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        return [
+            (
+                row.source_id,
+                row.status,
+                (
+                    (_aware(row.ended_at) or utcnow()) - (_aware(row.started_at) or utcnow())
+                ).total_seconds(),
+            )
+            for row in rows
+        ]
+
+    def normalised_counts(self) -> dict[str, int]:
+        """Per source: live normalised records."""
+        stmt = (
+            select(records.c.source_id, func.count().label("total"))
+            .where(records.c.deleted.is_(False))
+            .group_by(records.c.source_id)
+        )
+        with self.engine.connect() as conn:
+            return {row.source_id: row.total for row in conn.execute(stmt)}
 
     def error_samples(self, run_id: int) -> list[RecordFailure]:
         """The error samples kept for a run, oldest first."""
@@ -913,6 +1023,86 @@ class Store:
         )
         with self.engine.connect() as conn:
             return [(row[0], row[1]) for row in conn.execute(stmt)]
+
+    # -- leases ------------------------------------------------------------------------------
+
+    def acquire_lease(
+        self,
+        source_id: str,
+        holder: str,
+        *,
+        host: str,
+        pid: int,
+        ttl: float,
+        now: datetime | None = None,
+    ) -> bool:
+        """Take the source's lease for ``ttl`` seconds if it is free, expired or already
+        ours; one statement each way, so of any number of racing processes one wins."""
+        now = now or utcnow()
+        values = {
+            "holder": holder,
+            "host": host,
+            "pid": pid,
+            "run_id": None,
+            "acquired_at": now,
+            "expires_at": now + timedelta(seconds=ttl),
+        }
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(source_leases).values(source_id=source_id, **values))
+            return True
+        except IntegrityError:
+            pass
+        stmt = (
+            update(source_leases)
+            .where(source_leases.c.source_id == source_id)
+            .where(or_(source_leases.c.expires_at <= now, source_leases.c.holder == holder))
+            .values(values)
+        )
+        with self.engine.begin() as conn:
+            return conn.execute(stmt).rowcount == 1
+
+    def renew_lease(
+        self,
+        source_id: str,
+        holder: str,
+        ttl: float,
+        *,
+        run_id: int | None = None,
+        now: datetime | None = None,
+    ) -> bool:
+        """Push the lease's expiry on (and name its run); false when it is no longer ours."""
+        now = now or utcnow()
+        values: dict[str, Any] = {"expires_at": now + timedelta(seconds=ttl)}
+        if run_id is not None:
+            values["run_id"] = run_id
+        stmt = (
+            update(source_leases)
+            .where(source_leases.c.source_id == source_id, source_leases.c.holder == holder)
+            .values(values)
+        )
+        with self.engine.begin() as conn:
+            return conn.execute(stmt).rowcount == 1
+
+    def release_lease(
+        self, source_id: str, holder: str | None = None, *, run_id: int | None = None
+    ) -> bool:
+        """Drop the lease if ``holder`` (or the lease of run ``run_id``) has it."""
+        stmt = delete(source_leases).where(source_leases.c.source_id == source_id)
+        if holder is not None:
+            stmt = stmt.where(source_leases.c.holder == holder)
+        if run_id is not None:
+            stmt = stmt.where(source_leases.c.run_id == run_id)
+        with self.engine.begin() as conn:
+            return conn.execute(stmt).rowcount > 0
+
+    def leases(self, source_id: str | None = None) -> list[Lease]:
+        """The leases held now (expired ones included), by source."""
+        stmt = select(source_leases).order_by(source_leases.c.source_id)
+        if source_id is not None:
+            stmt = stmt.where(source_leases.c.source_id == source_id)
+        with self.engine.connect() as conn:
+            return [Lease.from_row(row) for row in conn.execute(stmt)]
 
 
 def _after(key: tuple[datetime, str]) -> Any:

@@ -17,7 +17,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
             when not given.
         config: Flask configuration overrides (``TESTING``, ``EXPORT_LIMIT``, ...).
     """
-    from portal import admin, api, health, oai, records, register, search, sources
+    from portal import admin, api, health, metrics, oai, records, register, search, sources
     from portal.auth import csrf, init_auth
     from portal.i18n import init_i18n
     from portal.security import init_security
@@ -32,7 +32,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     init_i18n(app)
     init_security(app)
     init_auth(app, chosen.portal)
-    for module in (search, records, register, sources, admin, api, health, oai):
+    for module in (search, records, register, sources, admin, api, health, oai, metrics):
         app.register_blueprint(module.blueprint)
     for name in CSRF_EXEMPT:  # protocols other machines POST to, without a session
         if name in app.blueprints:

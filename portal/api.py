@@ -152,7 +152,7 @@ def search() -> ResponseReturnValue:
             f"unknown parameter {unknown[0]!r}; known: {', '.join(sorted(KNOWN_PARAMS))}"
         )
     query = query_from_args(request.args)
-    result = services().index.search(query)
+    result = services().search(query)
     data = result.as_dict()
     data["links"] = _links(query, result.total)
     return jsonify(data)

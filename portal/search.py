@@ -22,7 +22,7 @@ def page() -> ResponseReturnValue:
         query = query_from_args(request.args)
     except QueryError as exc:
         return render_template("search.html", error=str(exc), result=None, **_shared()), 400
-    result = services().index.search(query)
+    result = services().search(query)
     return render_template("search.html", error=None, result=result, **_shared(result))
 
 

@@ -14,7 +14,8 @@ from harvester.sources import LoadedSources
 from harvester.store import Store
 
 if TYPE_CHECKING:
-    from harvester.index.base import SearchIndex
+    from harvester.index.base import SearchIndex, SearchResult
+    from harvester.index.query import SearchQuery
 
 
 @dataclass
@@ -45,6 +46,13 @@ class Services:
                 self.settings.home.mkdir(parents=True, exist_ok=True)
                 self._index = open_index(self.settings)
             return self._index
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        """Answer a search, its time observed for the ``/metrics`` latency histogram."""
+        from harvester.metrics import search_latency
+
+        with search_latency.time():
+            return self.index.search(query)
 
     def sources(self) -> LoadedSources:
         """The source files and approved registrations, read afresh each time (they change

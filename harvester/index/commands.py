@@ -91,9 +91,9 @@ def _plain(html: str) -> str:
 @click.pass_obj
 def reindex_command(app: Any) -> None:
     """Rebuild the search index from the stored records (searching goes on meanwhile)."""
-    from harvester.progress import ProgressLine
+    from harvester.progress import ProgressBar
 
-    line = ProgressLine()
-    count = reindex(app.store, app.index, lambda done: line.show(f"indexed {done:,} records"))
-    line.close()
+    total = sum(app.store.normalised_counts().values())
+    with ProgressBar("indexing", total=total or None) as bar:
+        count = reindex(app.store, app.index, bar.update)
     click.echo(f"reindexed {count:,} records into the {app.index.name} index")

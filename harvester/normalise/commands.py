@@ -83,12 +83,16 @@ def _describe(record: dict[str, Any]) -> None:
 def normalise_command(app: Any, source_id: str | None) -> None:
     """Re-map stored raw records (of SOURCE_ID, or all) after a crosswalk changed."""
     from harvester.cli import fail
+    from harvester.progress import ProgressBar
 
     chosen = [app.source(source_id)] if source_id else list(app.sources.sources.values())
+    stored = app.store.record_counts()
     failed = []
     for source in chosen:
+        total = stored.get(source.id, {}).get("records", 0)
         try:
-            counts = normalise_source(app.store, source, app.index)
+            with ProgressBar(f"normalising {source.id}", total=total or None) as bar:
+                counts = normalise_source(app.store, source, app.index, bar.update)
         except CsfinderError as exc:
             click.echo(f"{source.id}: {exc}", err=True)
             failed.append(source.id)

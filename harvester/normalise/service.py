@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING
@@ -74,17 +74,28 @@ class Normaliser:
         )
 
     def write(
-        self, store: Store, stored: Iterable[StoredRecord], index: SearchIndex | None = None
+        self,
+        store: Store,
+        stored: Iterable[StoredRecord],
+        index: SearchIndex | None = None,
+        progress: Callable[[int], None] | None = None,
     ) -> NormaliseCounts:
-        """Normalise and store records in batches, indexing what changed; memory stays flat."""
+        """Normalise and store records in batches, indexing what changed; memory stays flat.
+        ``progress`` is told how many records are done after each batch."""
         counts = NormaliseCounts()
         batch: list[NormalisedRow] = []
+        done = 0
         for item in stored:
             batch.append(self.row(item.record, item.changed_at))
             if len(batch) >= BATCH:
                 counts.add(self._write(store, batch, index))
+                done += len(batch)
                 batch = []
+                if progress is not None:
+                    progress(done)
         counts.add(self._write(store, batch, index))
+        if progress is not None:
+            progress(done + len(batch))
         return counts
 
     @staticmethod
@@ -100,8 +111,11 @@ class Normaliser:
 
 
 def normalise_source(
-    store: Store, source: SourceConfig, index: SearchIndex | None = None
+    store: Store,
+    source: SourceConfig,
+    index: SearchIndex | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> NormaliseCounts:
     """Re-map every stored raw record of a source, and index what changed; no network."""
     normaliser = Normaliser(source)
-    return normaliser.write(store, store.iter_records(source.id), index)
+    return normaliser.write(store, store.iter_records(source.id), index, progress)

@@ -163,3 +163,15 @@ def test_harvested_text_is_always_escaped(hostile_client: FlaskClient) -> None:
     embedded = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
     assert embedded and "</script" not in embedded.group(1)
     assert json.loads(embedded.group(1))["keywords"] == ["</script><script>alert(2)</script>"]
+
+
+def test_metrics_report_sources_runs_and_search_latency(client: FlaskClient) -> None:
+    client.get("/?q=water")
+    response = client.get("/metrics")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.mimetype == "text/plain"
+    assert re.search(
+        r'csfinder_harvest_runs_total\{outcome="succeeded",source="demo-[^"]+"\} [1-9]', text
+    )
+    assert re.search(r"csfinder_search_latency_seconds_count [1-9]", text)
+    assert re.search(r"csfinder_index_documents [1-9]", text)

@@ -9,39 +9,20 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
-import time
 from collections.abc import Callable
 
 import pytest
 
 from harvester.sample_provider import OAIProvider, SyntheticRepository
 from harvester.sample_provider.server import RunningServer
+from harvester.scheduler import EXIT_CONFLICT
 from harvester.store import STALLED, SUCCEEDED, Run, Store
 from tests.conftest import CliEnv
 from tests.support.misbehaving import Misbehaving
+from tests.support.processes import harvest_process, wait_for
 
 RECORDS = 240
 PAGE = 10
-
-
-def harvest_process(env: CliEnv) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "harvester", "harvest", "synthetic"],
-        env={**os.environ, **env.environ},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def wait_for(condition: Callable[[], bool], limit: float = 30.0) -> None:
-    deadline = time.monotonic() + limit
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached in time")
-        time.sleep(0.02)
 
 
 def first_run(store: Store) -> Run | None:
@@ -115,7 +96,7 @@ def test_second_process_is_refused_while_the_first_is_live(
         wait_for(lambda: first_run(store) is not None)
         second = harvest_process(cli_env)
         _, err = second.communicate(timeout=30)
-        assert second.returncode == 1
+        assert second.returncode == EXIT_CONFLICT
         assert "is being harvested by run 1" in err
     finally:
         first.communicate(timeout=60)
