@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Hashable
 from datetime import UTC, date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Annotated, Any, Literal
 from urllib.parse import unquote, urlsplit
 
@@ -76,10 +76,17 @@ def _drop_blanks(value: object) -> object:
 
 
 def _key(item: object) -> Hashable:
-    """A hashable identity for deduplication: models by their JSON, scalars as they are."""
+    """A hashable identity for deduplication: models by their JSON, scalars as they are.
+
+    A model whose fields hold only texts and None is keyed by those values themselves:
+    they tell two such models apart exactly as their JSON would, without writing it.
+    """
     if isinstance(item, str | int | float):
         return item
     if isinstance(item, BaseModel):
+        values = tuple(item.__dict__.values())
+        if all(value is None or type(value) is str for value in values):
+            return ("fields", type(item).__name__, values)
         return (type(item).__name__, item.model_dump_json())
     return item if isinstance(item, Hashable) else json.dumps(item, sort_keys=True, default=str)
 
@@ -181,11 +188,18 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za
 
 def contains_email(text: str) -> bool:
     """Tell whether ``text`` holds an e-mail address, also when percent-encoded."""
+    if "@" not in text and "%40" not in text:
+        return False  # an address needs an "@", which only "%40" decodes to
     return bool(_EMAIL.search(text) or _EMAIL.search(unquote(text)))
 
 
+@lru_cache(maxsize=8192)
 def _web_url(value: str) -> str:
-    """Check an http(s) URL with a host that carries no e-mail address."""
+    """Check an http(s) URL with a host that carries no e-mail address.
+
+    Cached: the same licence and landing-page URLs recur across a harvest (a URL that
+    fails raises each time; only accepted ones are kept).
+    """
     if value.lower().startswith("mailto:"):
         raise ValueError("an e-mail address (mailto:) is not allowed here; give a web page URL")
     if contains_email(value):

@@ -10,6 +10,8 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
 from harvester.model import (
@@ -183,8 +185,11 @@ def is_known_spdx(spdx: str) -> bool:
     return spdx.casefold() in KNOWN_SPDX
 
 
+@lru_cache(maxsize=8192)
 def landing_page_problem(url: str) -> str | None:
     """Say why ``url`` cannot resolve on the public web, judged by syntax alone.
+
+    Cached: a pure function of the URL, and the same URLs recur across a harvest.
 
     Returns:
         None when ``url`` is an http(s) URL with a public host, else the reason.
@@ -200,7 +205,7 @@ def landing_page_problem(url: str) -> str | None:
     except ValueError:
         return "has an invalid port"
     try:
-        address = ipaddress.ip_address(host)
+        address = _ip_address(host)
     except ValueError:
         if host == "localhost" or host.endswith(LOCAL_SUFFIXES):
             return f"points to the local host name '{host}'"
@@ -210,6 +215,18 @@ def landing_page_problem(url: str) -> str | None:
     if not address.is_global:
         return f"points to the private or reserved address {host}"
     return None
+
+
+def _ip_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """``ipaddress.ip_address(host)``, failing at once for the usual host name: an IPv4
+    address is digits and dots only, an IPv6 address has a colon.
+
+    Raises:
+        ValueError: ``host`` is no IP address.
+    """
+    if ":" not in host and host.strip("0123456789."):
+        raise ValueError(f"{host!r} is not an IP address")
+    return ipaddress.ip_address(host)
 
 
 # --- indicators ---------------------------------------------------------------------------
@@ -368,22 +385,23 @@ def missing_issues(record: Record) -> list[QualityIssue]:
     Title, description, url and license are named as such; "date" stands for start_date,
     end_date and date_modified together.
     """
-    missing: list[QualityIssue] = []
+    return [QualityIssue.model_validate(row) for row in _missing_rows(record)]
 
-    def lacks(field: str, detail: str) -> None:
-        missing.append(QualityIssue(field=field, problem="missing", detail=detail))
 
-    if not _has_title(record):
-        lacks("title", "no title given by the source")
-    if not record.description:
-        lacks("description", "no description")
-    if not record.url:
-        lacks("url", "no landing page URL")
-    if record.license is None:
-        lacks("license", "no licence")
-    if not _dates(record):
-        lacks("date", "none of start_date, end_date or date_modified is set")
-    return missing
+def _missing_rows(record: Record) -> list[dict[str, str]]:
+    """The fields of :func:`missing_issues`' issues, not yet validated."""
+    lacking = [
+        ("title", not _has_title(record), "no title given by the source"),
+        ("description", not record.description, "no description"),
+        ("url", not record.url, "no landing page URL"),
+        ("license", record.license is None, "no licence"),
+        ("date", not _dates(record), "none of start_date, end_date or date_modified is set"),
+    ]
+    return [
+        {"field": field, "problem": "missing", "detail": detail}
+        for field, lacks, detail in lacking
+        if lacks
+    ]
 
 
 def consistency_issues(record: Record) -> list[QualityIssue]:
@@ -399,27 +417,37 @@ def consistency_issues(record: Record) -> list[QualityIssue]:
 
 def indicators(record: Record, issues: Sequence[QualityIssue] = ()) -> list[FairIndicator]:
     """Evaluate every indicator of :data:`INDICATORS` on ``record``."""
-    results = []
+    return [FairIndicator.model_validate(row) for row in _indicator_rows(record, issues)]
+
+
+def _indicator_rows(record: Record, issues: Sequence[QualityIssue]) -> list[dict[str, Any]]:
+    """The fields of :func:`indicators`' results, not yet validated."""
+    rows = []
     for spec in INDICATORS:
         passed, reason = spec.check(record, issues)
-        results.append(
-            FairIndicator(
-                id=spec.id,
-                principle=spec.principle,
-                passed=passed,
-                reason=reason,
-                weight=spec.weight,
-            )
+        rows.append(
+            {
+                "id": spec.id,
+                "principle": spec.principle,
+                "passed": passed,
+                "reason": reason,
+                "weight": spec.weight,
+            }
         )
-    return results
+    return rows
 
 
 def score(results: Sequence[FairIndicator]) -> int:
     """Return the weighted share of passed indicators, 0–100, rounded half up."""
-    total = sum(result.weight for result in results)
+    return _weighted_share([(result.weight, result.passed) for result in results])
+
+
+def _weighted_share(outcomes: Sequence[tuple[int, bool]]) -> int:
+    """The share of the weight of ``(weight, passed)`` outcomes that passed, 0–100."""
+    total = sum(weight for weight, _ in outcomes)
     if not total:
         return 0
-    passed = sum(result.weight for result in results if result.passed)
+    passed = sum(weight for weight, ok in outcomes if ok)
     return (200 * passed + total) // (2 * total)
 
 
@@ -427,15 +455,20 @@ def assess(record: Record, issues: Sequence[QualityIssue] = ()) -> Quality:
     """Return the quality report of ``record``.
 
     The record's current ``quality`` is ignored and replaced, so assessing is idempotent.
+    The report is validated once, as a whole, from the plain fields of its parts.
 
     Args:
         record: The normalised record.
         issues: What the crosswalk reported (invalid and untransformable fields); they come
             first, followed by missing fields and inconsistencies, without duplicates.
     """
-    derived = [*missing_issues(record), *consistency_issues(record)]
-    results = indicators(record, issues)
-    return Quality(issues=[*issues, *derived], indicators=results, score=score(results))
+    rows = _indicator_rows(record, issues)
+    report = {
+        "issues": [*issues, *_missing_rows(record), *consistency_issues(record)],
+        "indicators": rows,
+        "score": _weighted_share([(row["weight"], row["passed"]) for row in rows]),
+    }
+    return Quality.model_validate(report)
 
 
 def with_quality(record: Record, issues: Sequence[QualityIssue] = ()) -> Record:

@@ -149,9 +149,21 @@ def _render(root: etree._Element) -> str:
 
 
 def _tidy(text: str) -> str:
-    text = _LINE_EDGES.sub("\n", _SPACES.sub(" ", text))
-    text = _BREAKS.sub("\n\n", text)
-    return _EMPTY_ITEM.sub("- ", text).strip()
+    """Single spaces, no space around line breaks, at most one blank line, items joined.
+
+    Each substitution is skipped where plain substring tests show it has nothing to change
+    (white space other than space and newline is never printable, so a printable text
+    without double spaces has no run for ``_SPACES`` to collapse).
+    """
+    if "  " in text or not text.replace("\n", "").isprintable():
+        text = _SPACES.sub(" ", text)
+    if " \n" in text or "\n " in text:
+        text = _LINE_EDGES.sub("\n", text)
+    if "\n\n\n" in text:
+        text = _BREAKS.sub("\n\n", text)
+    if "-\n" in text or "- \n" in text:
+        text = _EMPTY_ITEM.sub("- ", text)
+    return text.strip()
 
 
 def _unescape(text: str) -> str:
