@@ -149,11 +149,13 @@ _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _DATE_FORMS = "YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ"
 
 
+@lru_cache(maxsize=8192)
 def _iso_date(value: str) -> str:
     """Check an ISO 8601 date of year, month or day precision, or a date-time.
 
     Date-times with an offset are converted to UTC and written ``YYYY-MM-DDThh:mm:ssZ``
-    (seconds precision); date-times without a time zone are rejected as ambiguous.
+    (seconds precision); date-times without a time zone are rejected as ambiguous. Cached,
+    as is :func:`_utc_datetime`: dates and harvest times recur (only accepted ones are kept).
     """
     match = _PARTIAL_DATE.fullmatch(value)
     if match:
@@ -166,6 +168,7 @@ def _iso_date(value: str) -> str:
     return _utc_datetime(value)
 
 
+@lru_cache(maxsize=8192)
 def _utc_datetime(value: str) -> str:
     """Check an ISO 8601 date-time with a time zone; return it in UTC as ``...Z``."""
     try:

@@ -28,7 +28,7 @@ from harvester.normalise.transforms import (
     TransformFunction,
     unknown_transform_message,
 )
-from harvester.normalise.values import XmlValue
+from harvester.normalise.values import XmlValue, xml_value
 from harvester.normalise.xmlpaths import ChildPaths, child_path
 
 CROSSWALK_DIR = Path(__file__).resolve().parents[2] / "mappings" / "crosswalks"
@@ -293,9 +293,12 @@ def xml_values(nodes: list[Any]) -> list[Any]:
     for node in nodes:
         if isinstance(node, etree._Element):
             text = node.text if len(node) == 0 else "".join(node.itertext())
-            attrib = node.attrib
-            attrs = {k.rpartition("}")[2]: str(v) for k, v in attrib.items()} if attrib else {}
-            out.append(XmlValue(text or "", attrib.get(_LANG), attrs, node))
+            items = node.items()
+            if items:  # xml:lang is an attribute: without any, there is no language
+                attrs = {name.rpartition("}")[2]: value for name, value in items}
+                out.append(xml_value(text or "", node.get(_LANG), attrs, node))
+            else:
+                out.append(xml_value(text or "", None, {}, node))
         else:
             out.append(XmlValue(str(node)))
     return out

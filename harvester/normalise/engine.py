@@ -11,7 +11,7 @@ import typing
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from lxml import etree
 from pydantic import ValidationError
@@ -136,15 +136,9 @@ def _shape(field: str, found: list[Any]) -> Any:
 
 def original_url(raw: RawRecord, context: SourceContext) -> str | None:
     """A link to the record as the source serves it."""
-    if context.protocol == "oai-pmh":
-        query = urlencode(
-            {
-                "verb": "GetRecord",
-                "metadataPrefix": raw.metadata_format,
-                "identifier": raw.identifier,
-            }
-        )
-        return f"{context.endpoint}?{query}"
+    if context.protocol == "oai-pmh":  # what urlencode() writes, without its generality
+        prefix, identifier = quote_plus(raw.metadata_format, ""), quote_plus(raw.identifier, "")
+        return f"{context.endpoint}?verb=GetRecord&metadataPrefix={prefix}&identifier={identifier}"
     return raw.identifier if raw.identifier.startswith(("http://", "https://")) else None
 
 

@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -280,14 +281,21 @@ _URL = re.compile(r"^https?://[^\s/@]+\.[^\s/@]+(?:[/?#]\S*)?$", re.IGNORECASE)
 
 def identifier_of(text: str) -> dict[str, str] | None:
     """Recognise a DOI, Handle, ARK, URN or URL in any of its usual spellings."""
-    text = text.strip()
+    found = _scheme_and_value(text.strip())
+    return None if found is None else {"scheme": found[0], "value": found[1]}
+
+
+@lru_cache(maxsize=8192)
+def _scheme_and_value(text: str) -> tuple[str, str] | None:
+    """:func:`identifier_of` as an immutable pair, cached: related and alternate
+    identifiers recur across a harvest."""
     for scheme, pattern in (("doi", _DOI), ("handle", _HANDLE), ("ark", _ARK), ("urn", _URN)):
         match = pattern.match(text)
         if match:
             value = match.group(1)
-            return {"scheme": scheme, "value": value.lower() if scheme == "doi" else value}
+            return scheme, value.lower() if scheme == "doi" else value
     if _URL.match(text):
-        return {"scheme": "url", "value": text}
+        return "url", text
     return None
 
 
@@ -340,8 +348,10 @@ _KINDS = {
 }
 
 
+@lru_cache(maxsize=4096)
 def kind_of(text: str) -> str:
-    """Resource types (DataCite, COAR/eu-repo, schema.org, dc:type) to the model's kinds."""
+    """Resource types (DataCite, COAR/eu-repo, schema.org, dc:type) to the model's kinds
+    (cached: a harvest has few distinct types)."""
     key = text.strip().rsplit("/", 1)[-1].rsplit("#", 1)[-1].rsplit(":", 1)[-1]
     return _KINDS.get("".join(ch for ch in key.lower() if ch.isalnum()), "resource")
 
@@ -688,7 +698,21 @@ def _local(node: Any) -> str:
 
 
 def _children(node: Any, name: str) -> list[Any]:
-    return [child for child in node if _local(child) == name]
+    """The child elements of ``node`` whose local name is ``name``, in any namespace."""
+    tag = _any_namespace(name)
+    if tag is None:
+        return [child for child in node if _local(child) == name]
+    return list(node.iterchildren(tag))
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+
+
+@lru_cache(maxsize=256)
+def _any_namespace(name: str) -> str | None:
+    """lxml's tag filter for elements of local name ``name`` in any namespace or none
+    (``{*}name``), where ``name`` is a plain name the filter reads as such."""
+    return "{*}" + name if _PLAIN_NAME.fullmatch(name) else None
 
 
 def _child_text(node: Any, name: str) -> str | None:

@@ -43,60 +43,59 @@ class Step:
     equal: tuple[tuple[str, str], ...] = ()
     filtered: bool = False
     """Whether any predicate is left after the tag filter."""
+    grouping: str = "all"
+    """How a record's children are grouped for this step: ``all``, by ``tag`` or ``local``
+    name (see :func:`group_children`)."""
+    group_key: str = "*"
+    """The key of this step's candidates among a record's grouped children."""
 
     def accepts(self, element: Any) -> bool:
         """Whether ``element`` (already matching :attr:`tag`) meets every predicate."""
-        local = element.tag.rpartition("}")[2]
-        return (
-            all(name == local for name in self.local_names)
-            and all(element.get(name) is not None for name in self.present)
-            and all(element.get(name) is None for name in self.absent)
-            and all(element.get(name) == value for name, value in self.equal)
-        )
+        if self.local_names:
+            local = element.tag.rpartition("}")[2]
+            if any(name != local for name in self.local_names):
+                return False
+        get = element.get
+        for name in self.present:
+            if get(name) is None:
+                return False
+        for name in self.absent:
+            if get(name) is not None:
+                return False
+        return all(get(name) == value for name, value in self.equal)
 
     def select(self, nodes: Iterable[Any]) -> list[Any]:
         """The children of ``nodes`` this step selects, in document order."""
         tag = self.tag
         found = [child for node in nodes for child in node.iterchildren(tag)]
-        return [child for child in found if self.accepts(child)] if self.filtered else found
+        if self.filtered:
+            accepts = self.accepts
+            return [child for child in found if accepts(child)]
+        return found
 
-    def select_grouped(self, top: TopLevel) -> list[Any]:
-        """What :meth:`select` gives for the record itself, from its grouped children."""
-        tag = self.tag
-        if tag == "*":
-            found = top.elements
-        elif tag.startswith("{*}"):
-            found = top.by_local_name().get(tag[3:], [])
-        else:
-            found = top.by_tag().get(tag.removeprefix("{}"), [])
-        return [child for child in found if self.accepts(child)] if self.filtered else found
+    def pick(self, groups: dict[str, list[Any]]) -> list[Any]:
+        """What :meth:`select` gives for the record itself, from its children grouped as
+        :func:`group_children` groups them for :attr:`grouping`."""
+        found = groups.get(self.group_key, [])
+        if self.filtered:
+            accepts = self.accepts
+            return [child for child in found if accepts(child)]
+        return found
 
 
-class TopLevel:
-    """A record's child elements, grouped by tag or local name when first asked."""
-
-    __slots__ = ("_by_local", "_by_tag", "elements")
-
-    def __init__(self, root: Any) -> None:
-        self.elements = list(root.iterchildren("*"))
-        self._by_tag: dict[str, list[Any]] | None = None
-        self._by_local: dict[str, list[Any]] | None = None
-
-    def by_tag(self) -> dict[str, list[Any]]:
-        """Children by tag (``{uri}name``, or ``name`` in no namespace)."""
-        if self._by_tag is None:
-            self._by_tag = {}
-            for element in self.elements:
-                self._by_tag.setdefault(element.tag, []).append(element)
-        return self._by_tag
-
-    def by_local_name(self) -> dict[str, list[Any]]:
-        """Children by local name, whatever their namespace."""
-        if self._by_local is None:
-            self._by_local = {}
-            for element in self.elements:
-                self._by_local.setdefault(element.tag.rpartition("}")[2], []).append(element)
-        return self._by_local
+def group_children(root: Any, grouping: str) -> dict[str, list[Any]]:
+    """``root``'s child elements grouped for :meth:`Step.pick`: ``all`` under ``"*"``,
+    ``tag`` by tag (``{uri}name``, or ``name`` in no namespace), ``local`` by local name."""
+    groups: dict[str, list[Any]] = {}
+    if grouping == "all":
+        groups["*"] = list(root.iterchildren("*"))
+    elif grouping == "tag":
+        for element in root.iterchildren("*"):
+            groups.setdefault(element.tag, []).append(element)
+    else:
+        for element in root.iterchildren("*"):
+            groups.setdefault(element.tag.rpartition("}")[2], []).append(element)
+    return groups
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,22 +134,26 @@ class ChildPaths:
 
     def __init__(self, paths: dict[str, ChildPath]) -> None:
         self.paths = dict(paths)
-        self._branches: dict[Step, _Branch] = {}
+        top: dict[Step, _Branch] = {}
         for text, path in self.paths.items():
-            branches = self._branches
+            branches = top
             for step in path.steps:
                 branch = branches.setdefault(step, _Branch(step))
                 branches = branch.branches
             branch.ends.append((text, path))
+        self._top: dict[str, list[_Branch]] = {}  # first steps, by how they group children
+        for branch in top.values():
+            self._top.setdefault(branch.step.grouping, []).append(branch)
 
     def select(self, root: Any) -> dict[str, list[Any]]:
         """Each path's selection under ``root``, by path text; the same as calling each."""
         found: dict[str, list[Any]] = {text: [] for text in self.paths}
-        top = TopLevel(root)
-        for branch in self._branches.values():
-            nodes = branch.step.select_grouped(top)
-            if nodes:
-                _walk(branch, nodes, found)
+        for grouping, branches in self._top.items():
+            groups = group_children(root, grouping)
+            for branch in branches:
+                nodes = branch.step.pick(groups)
+                if nodes:
+                    _walk(branch, nodes, found)
         return found
 
 
@@ -206,7 +209,9 @@ def _step(text: str, namespaces: dict[str, str]) -> Step | None:
         if p.group("value") is not None
     )
     filtered = bool(local_names or present or absent or equal)
-    return Step(tag, tuple(local_names), present, absent, equal, filtered)
+    grouping = "all" if tag == "*" else "local" if tag.startswith("{*}") else "tag"
+    group_key = tag.removeprefix("{*}").removeprefix("{}")
+    return Step(tag, tuple(local_names), present, absent, equal, filtered, grouping, group_key)
 
 
 def _tag(prefix: str | None, name: str, namespaces: dict[str, str]) -> str | None:

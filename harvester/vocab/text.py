@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from lxml import etree
 
@@ -294,6 +295,13 @@ def clean_description(text: str) -> str:
         text: A description as a provider sends it (HTML, escaped HTML or text).
 
     Returns:
-        ``scrub_emails(plain_text(text))``.
+        ``scrub_emails(plain_text(text))``; "" for non-strings.
     """
+    return _clean_description(text) if isinstance(text, str) else ""
+
+
+@lru_cache(maxsize=2048)
+def _clean_description(text: str) -> str:
+    """:func:`clean_description` of a string, cached: sources repeat boilerplate
+    descriptions across their records, and HTML parsing is the costliest transform."""
     return scrub_emails(plain_text(text))
