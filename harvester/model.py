@@ -127,8 +127,10 @@ def _country(value: str) -> str:
     return code
 
 
+@lru_cache(maxsize=1024)
 def _language(value: str) -> str:
-    """Reduce a language tag to its ISO 639-1 code ('en-GB' → 'en') and check that it exists."""
+    """Reduce a language tag to its ISO 639-1 code ('en-GB' → 'en') and check that it exists
+    (cached: a harvest has few distinct tags)."""
     code = re.split(r"[-_]", value, maxsplit=1)[0].lower()
     if code not in _language_codes():
         raise ValueError(f"'{value}' is not an ISO 639-1 language code (such as 'en')")
@@ -196,13 +198,20 @@ def contains_email(text: str) -> bool:
     return bool(_EMAIL.search(text) or _EMAIL.search(unquote(text)))
 
 
+_PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?:[/?#]\S*)?")
+
+
 @lru_cache(maxsize=8192)
 def _web_url(value: str) -> str:
     """Check an http(s) URL with a host that carries no e-mail address.
 
     Cached: the same licence and landing-page URLs recur across a harvest (a URL that
-    fails raises each time; only accepted ones are kept).
+    fails raises each time; only accepted ones are kept). A plain URL (lower-case scheme,
+    a host of letters, digits, dots and hyphens, no white space) passes every check below
+    but the e-mail one by its form alone, so only that one is made.
     """
+    if _PLAIN_WEB_URL.fullmatch(value) and not contains_email(value):
+        return value
     if value.lower().startswith("mailto:"):
         raise ValueError("an e-mail address (mailto:) is not allowed here; give a web page URL")
     if contains_email(value):
@@ -219,9 +228,12 @@ def _web_url(value: str) -> str:
     return value
 
 
+_SOURCE_ID = re.compile(SOURCE_ID_PATTERN)
+
+
 def _source_id(value: str) -> str:
     """Check a source id: the same rule as source configuration files."""
-    if not re.fullmatch(SOURCE_ID_PATTERN, value):
+    if not _SOURCE_ID.fullmatch(value):
         raise ValueError(
             f"'{value}' is not a source id (lower-case letters, digits, '-' and '_', "
             "starting with a letter or digit, at most 64 characters)"

@@ -8,6 +8,7 @@ again with the same crosswalk issues gives the same :class:`~harvester.model.Qua
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -185,6 +186,10 @@ def is_known_spdx(spdx: str) -> bool:
     return spdx.casefold() in KNOWN_SPDX
 
 
+_PLAIN_URL = re.compile(r"https?://([A-Za-z0-9.-]+)(?:[/?#]\S*)?")
+"""A URL urlsplit needs not read: lower-case scheme, a plain host name, no white space."""
+
+
 @lru_cache(maxsize=8192)
 def landing_page_problem(url: str) -> str | None:
     """Say why ``url`` cannot resolve on the public web, judged by syntax alone.
@@ -194,16 +199,22 @@ def landing_page_problem(url: str) -> str | None:
     Returns:
         None when ``url`` is an http(s) URL with a public host, else the reason.
     """
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https"):
-        return "is not an http(s) URL"
-    host = (parts.hostname or "").rstrip(".")
+    plain = _PLAIN_URL.fullmatch(url)
+    if plain is not None:  # what urlsplit would find: an http(s) URL, this host, no port
+        host = plain.group(1).lower().rstrip(".")
+    else:
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https"):
+            return "is not an http(s) URL"
+        host = (parts.hostname or "").rstrip(".")
+        if not host:
+            return "has no host"
+        try:
+            parts.port  # noqa: B018 - raises on a malformed port
+        except ValueError:
+            return "has an invalid port"
     if not host:
         return "has no host"
-    try:
-        parts.port  # noqa: B018 - raises on a malformed port
-    except ValueError:
-        return "has an invalid port"
     try:
         address = _ip_address(host)
     except ValueError:

@@ -137,9 +137,23 @@ def _shape(field: str, found: list[Any]) -> Any:
 def original_url(raw: RawRecord, context: SourceContext) -> str | None:
     """A link to the record as the source serves it."""
     if context.protocol == "oai-pmh":  # what urlencode() writes, without its generality
-        prefix, identifier = quote_plus(raw.metadata_format, ""), quote_plus(raw.identifier, "")
+        prefix, identifier = query_value(raw.metadata_format), query_value(raw.identifier)
         return f"{context.endpoint}?verb=GetRecord&metadataPrefix={prefix}&identifier={identifier}"
     return raw.identifier if raw.identifier.startswith(("http://", "https://")) else None
+
+
+_ALWAYS_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
+_QUERY_ESCAPES = {
+    code: "+" if code == ord(" ") else f"%{code:02X}"
+    for code in range(128)
+    if chr(code) not in _ALWAYS_SAFE
+}
+
+
+def query_value(text: str) -> str:
+    """``quote_plus(text, safe="")``, as urlencode() writes a query value; ASCII text (OAI
+    identifiers, metadata prefixes) in one ``str.translate``."""
+    return text.translate(_QUERY_ESCAPES) if text.isascii() else quote_plus(text, "")
 
 
 def _build(

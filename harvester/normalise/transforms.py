@@ -69,7 +69,7 @@ def transform(
 
 
 def _texts(values: Values) -> list[str]:
-    return [text for text in (as_text(v).strip() for v in values) if text]
+    return [text for value in values if (text := as_text(value).strip())]
 
 
 def _vocabulary(
@@ -129,6 +129,8 @@ def _rest(values: Values, _arg: Any, _issues: Issues) -> Values:
 @transform("unique")
 def _unique(values: Values, _arg: Any, _issues: Issues) -> Values:
     """Drop repeated values (by text, case-insensitively), keeping the first."""
+    if len(values) < 2:
+        return list(values)
     seen: set[str] = set()
     out: Values = []
     for value in values:
