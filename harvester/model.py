@@ -212,6 +212,11 @@ def _web_url(value: str) -> str:
     """
     if _PLAIN_WEB_URL.fullmatch(value) and not contains_email(value):
         return value
+    return _checked_web_url(value)
+
+
+def _checked_web_url(value: str) -> str:
+    """:func:`_web_url`'s checks, one after the other."""
     if value.lower().startswith("mailto:"):
         raise ValueError("an e-mail address (mailto:) is not allowed here; give a web page URL")
     if contains_email(value):

@@ -199,22 +199,9 @@ def landing_page_problem(url: str) -> str | None:
     Returns:
         None when ``url`` is an http(s) URL with a public host, else the reason.
     """
-    plain = _PLAIN_URL.fullmatch(url)
-    if plain is not None:  # what urlsplit would find: an http(s) URL, this host, no port
-        host = plain.group(1).lower().rstrip(".")
-    else:
-        parts = urlsplit(url)
-        if parts.scheme.lower() not in ("http", "https"):
-            return "is not an http(s) URL"
-        host = (parts.hostname or "").rstrip(".")
-        if not host:
-            return "has no host"
-        try:
-            parts.port  # noqa: B018 - raises on a malformed port
-        except ValueError:
-            return "has an invalid port"
-    if not host:
-        return "has no host"
+    host, problem = _plain_host(url) or _split_host(url)
+    if problem is not None:
+        return problem
     try:
         address = _ip_address(host)
     except ValueError:
@@ -226,6 +213,35 @@ def landing_page_problem(url: str) -> str | None:
     if not address.is_global:
         return f"points to the private or reserved address {host}"
     return None
+
+
+Host = tuple[str, str | None]
+"""A URL's host (lower case, without a trailing dot) and None, or "" and why it has none."""
+
+
+def _plain_host(url: str) -> Host | None:
+    """The host of a plain URL (see :data:`_PLAIN_URL`), as :func:`_split_host` finds it
+    without splitting; None for any other URL."""
+    plain = _PLAIN_URL.fullmatch(url)
+    if plain is None:
+        return None
+    host = plain.group(1).lower().rstrip(".")
+    return (host, None) if host else ("", "has no host")
+
+
+def _split_host(url: str) -> Host:
+    """The host of an http(s) URL with a valid port, by ``urlsplit``."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        return "", "is not an http(s) URL"
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        return "", "has no host"
+    try:
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError:
+        return "", "has an invalid port"
+    return host, None
 
 
 def _ip_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
