@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from harvester import vocab
 from harvester.model import contains_email
-from harvester.normalise.values import TransformError, XmlValue, as_text, lang_of
+from harvester.normalise.values import TransformError, XmlValue, as_text, lang_of, xml_value
 
 Values = list[Any]
 
@@ -109,7 +109,9 @@ def _trim(values: Values, _arg: Any, _issues: Issues) -> Values:
         text = " ".join(as_text(value).split())
         if text:
             out.append(
-                XmlValue(text, value.lang, value.attrs) if isinstance(value, XmlValue) else text
+                xml_value(text, value.lang, value.attrs, None)
+                if isinstance(value, XmlValue)
+                else text
             )
     return out
 
@@ -155,10 +157,14 @@ def _join(values: Values, separator: Any, _issues: Issues) -> Values:
 @transform("split", argument=True)
 def _split(values: Values, separators: Any, _issues: Issues) -> Values:
     """Each value split on any of the given separator characters."""
-    pattern = "|".join(re.escape(s) for s in str(separators))
-    return [
-        part.strip() for text in _texts(values) for part in re.split(pattern, text) if part.strip()
-    ]
+    pattern = _separator_pattern(str(separators))
+    return [part.strip() for text in _texts(values) for part in pattern.split(text) if part.strip()]
+
+
+@lru_cache(maxsize=64)
+def _separator_pattern(separators: str) -> re.Pattern[str]:
+    """A pattern matching any one of the separator characters (compiled once)."""
+    return re.compile("|".join(re.escape(s) for s in separators))
 
 
 @transform("lower")

@@ -29,7 +29,13 @@ from harvester.model import (
     contains_email,
 )
 from harvester.normalise.engine import query_value
-from harvester.normalise.transforms import _children, _local, identifier_of, kind_of
+from harvester.normalise.transforms import (
+    _children,
+    _local,
+    _separator_pattern,
+    identifier_of,
+    kind_of,
+)
 from harvester.normalise.values import XmlValue, xml_value
 from harvester.quality import _ip_address, _plain_host, _split_host, landing_page_problem
 from harvester.vocab import text as text_module
@@ -186,6 +192,13 @@ def test_cached_identifier_recognition_gives_fresh_equal_results(text: str) -> N
         first["value"] = "changed"
         assert identifier_of(text) == second
     assert kind_of(text) == kind_of.__wrapped__(text)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="a;|, .", max_size=20), st.text(alphabet=";|,.*", max_size=3))
+def test_compiled_separators_split_as_the_pattern_text_did(text: str, separators: str) -> None:
+    pattern = "|".join(re.escape(s) for s in separators)
+    assert _separator_pattern(separators).split(text) == re.split(pattern, text)
 
 
 CHILD_NAMES = ["t", "title", "", "a.b", "{urn:a}t", "*"]
