@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from functools import cache
 
-from harvester import vocab
 from harvester.errors import ConfigError
 from harvester.model import Record, record_id
 from harvester.normalise.crosswalk import CROSSWALK_DIR, Crosswalk, load_crosswalk
@@ -21,9 +20,7 @@ BATCH = 500
 
 @cache
 def crosswalk_named(name: str) -> Crosswalk:
-    """The crosswalk ``mappings/crosswalks/<name>.yaml``, loaded and checked once, with the
-    vocabularies its transforms look values up in built, so that the first records mapped
-    do not wait for them.
+    """The crosswalk ``mappings/crosswalks/<name>.yaml``, loaded and checked once.
 
     Raises:
         ConfigError: no such crosswalk, or it is broken.
@@ -32,9 +29,7 @@ def crosswalk_named(name: str) -> Crosswalk:
     if not path.is_file():
         known = ", ".join(sorted(p.stem for p in CROSSWALK_DIR.glob("*.yaml"))) or "none"
         raise ConfigError(f"no crosswalk '{name}' in {CROSSWALK_DIR} (known: {known})")
-    crosswalk = load_crosswalk(path)
-    vocab.load_tables()
-    return crosswalk
+    return load_crosswalk(path)
 
 
 def context_of(source: SourceConfig) -> SourceContext:
