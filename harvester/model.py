@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Hashable
 from datetime import UTC, date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Annotated, Any, Literal
 from urllib.parse import unquote, urlsplit
 
@@ -76,10 +76,17 @@ def _drop_blanks(value: object) -> object:
 
 
 def _key(item: object) -> Hashable:
-    """A hashable identity for deduplication: models by their JSON, scalars as they are."""
+    """A hashable identity for deduplication: models by their JSON, scalars as they are.
+
+    A model whose fields hold only texts and None is keyed by those values themselves:
+    they tell two such models apart exactly as their JSON would, without writing it.
+    """
     if isinstance(item, str | int | float):
         return item
     if isinstance(item, BaseModel):
+        values = tuple(item.__dict__.values())
+        if all(value is None or type(value) is str for value in values):
+            return ("fields", type(item).__name__, values)
         return (type(item).__name__, item.model_dump_json())
     return item if isinstance(item, Hashable) else json.dumps(item, sort_keys=True, default=str)
 
@@ -120,8 +127,10 @@ def _country(value: str) -> str:
     return code
 
 
+@lru_cache(maxsize=1024)
 def _language(value: str) -> str:
-    """Reduce a language tag to its ISO 639-1 code ('en-GB' → 'en') and check that it exists."""
+    """Reduce a language tag to its ISO 639-1 code ('en-GB' → 'en') and check that it exists
+    (cached: a harvest has few distinct tags)."""
     code = re.split(r"[-_]", value, maxsplit=1)[0].lower()
     if code not in _language_codes():
         raise ValueError(f"'{value}' is not an ISO 639-1 language code (such as 'en')")
@@ -142,11 +151,13 @@ _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _DATE_FORMS = "YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ"
 
 
+@lru_cache(maxsize=8192)
 def _iso_date(value: str) -> str:
     """Check an ISO 8601 date of year, month or day precision, or a date-time.
 
     Date-times with an offset are converted to UTC and written ``YYYY-MM-DDThh:mm:ssZ``
-    (seconds precision); date-times without a time zone are rejected as ambiguous.
+    (seconds precision); date-times without a time zone are rejected as ambiguous. Cached,
+    as is :func:`_utc_datetime`: dates and harvest times recur (only accepted ones are kept).
     """
     match = _PARTIAL_DATE.fullmatch(value)
     if match:
@@ -159,6 +170,7 @@ def _iso_date(value: str) -> str:
     return _utc_datetime(value)
 
 
+@lru_cache(maxsize=8192)
 def _utc_datetime(value: str) -> str:
     """Check an ISO 8601 date-time with a time zone; return it in UTC as ``...Z``."""
     try:
@@ -181,11 +193,30 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za
 
 def contains_email(text: str) -> bool:
     """Tell whether ``text`` holds an e-mail address, also when percent-encoded."""
+    if "@" not in text and "%40" not in text:
+        return False  # an address needs an "@", which only "%40" decodes to
     return bool(_EMAIL.search(text) or _EMAIL.search(unquote(text)))
 
 
+_PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?:[/?#]\S*)?")
+
+
+@lru_cache(maxsize=8192)
 def _web_url(value: str) -> str:
-    """Check an http(s) URL with a host that carries no e-mail address."""
+    """Check an http(s) URL with a host that carries no e-mail address.
+
+    Cached: the same licence and landing-page URLs recur across a harvest (a URL that
+    fails raises each time; only accepted ones are kept). A plain URL (lower-case scheme,
+    a host of letters, digits, dots and hyphens, no white space) passes every check below
+    but the e-mail one by its form alone, so only that one is made.
+    """
+    if _PLAIN_WEB_URL.fullmatch(value) and not contains_email(value):
+        return value
+    return _checked_web_url(value)
+
+
+def _checked_web_url(value: str) -> str:
+    """:func:`_web_url`'s checks, one after the other."""
     if value.lower().startswith("mailto:"):
         raise ValueError("an e-mail address (mailto:) is not allowed here; give a web page URL")
     if contains_email(value):
@@ -202,9 +233,12 @@ def _web_url(value: str) -> str:
     return value
 
 
+_SOURCE_ID = re.compile(SOURCE_ID_PATTERN)
+
+
 def _source_id(value: str) -> str:
     """Check a source id: the same rule as source configuration files."""
-    if not re.fullmatch(SOURCE_ID_PATTERN, value):
+    if not _SOURCE_ID.fullmatch(value):
         raise ValueError(
             f"'{value}' is not a source id (lower-case letters, digits, '-' and '_', "
             "starting with a letter or digit, at most 64 characters)"

@@ -8,8 +8,11 @@ again with the same crosswalk issues gives the same :class:`~harvester.model.Qua
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
 from harvester.model import (
@@ -183,24 +186,24 @@ def is_known_spdx(spdx: str) -> bool:
     return spdx.casefold() in KNOWN_SPDX
 
 
+_PLAIN_URL = re.compile(r"https?://([A-Za-z0-9.-]+)(?:[/?#]\S*)?")
+"""A URL urlsplit needs not read: lower-case scheme, a plain host name, no white space."""
+
+
+@lru_cache(maxsize=8192)
 def landing_page_problem(url: str) -> str | None:
     """Say why ``url`` cannot resolve on the public web, judged by syntax alone.
+
+    Cached: a pure function of the URL, and the same URLs recur across a harvest.
 
     Returns:
         None when ``url`` is an http(s) URL with a public host, else the reason.
     """
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https"):
-        return "is not an http(s) URL"
-    host = (parts.hostname or "").rstrip(".")
-    if not host:
-        return "has no host"
+    host, problem = _plain_host(url) or _split_host(url)
+    if problem is not None:
+        return problem
     try:
-        parts.port  # noqa: B018 - raises on a malformed port
-    except ValueError:
-        return "has an invalid port"
-    try:
-        address = ipaddress.ip_address(host)
+        address = _ip_address(host)
     except ValueError:
         if host == "localhost" or host.endswith(LOCAL_SUFFIXES):
             return f"points to the local host name '{host}'"
@@ -210,6 +213,47 @@ def landing_page_problem(url: str) -> str | None:
     if not address.is_global:
         return f"points to the private or reserved address {host}"
     return None
+
+
+Host = tuple[str, str | None]
+"""A URL's host (lower case, without a trailing dot) and None, or "" and why it has none."""
+
+
+def _plain_host(url: str) -> Host | None:
+    """The host of a plain URL (see :data:`_PLAIN_URL`), as :func:`_split_host` finds it
+    without splitting; None for any other URL."""
+    plain = _PLAIN_URL.fullmatch(url)
+    if plain is None:
+        return None
+    host = plain.group(1).lower().rstrip(".")
+    return (host, None) if host else ("", "has no host")
+
+
+def _split_host(url: str) -> Host:
+    """The host of an http(s) URL with a valid port, by ``urlsplit``."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        return "", "is not an http(s) URL"
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        return "", "has no host"
+    try:
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError:
+        return "", "has an invalid port"
+    return host, None
+
+
+def _ip_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """``ipaddress.ip_address(host)``, failing at once for the usual host name: an IPv4
+    address is digits and dots only, an IPv6 address has a colon.
+
+    Raises:
+        ValueError: ``host`` is no IP address.
+    """
+    if ":" not in host and host.strip("0123456789."):
+        raise ValueError(f"{host!r} is not an IP address")
+    return ipaddress.ip_address(host)
 
 
 # --- indicators ---------------------------------------------------------------------------
@@ -368,22 +412,23 @@ def missing_issues(record: Record) -> list[QualityIssue]:
     Title, description, url and license are named as such; "date" stands for start_date,
     end_date and date_modified together.
     """
-    missing: list[QualityIssue] = []
+    return [QualityIssue.model_validate(row) for row in _missing_rows(record)]
 
-    def lacks(field: str, detail: str) -> None:
-        missing.append(QualityIssue(field=field, problem="missing", detail=detail))
 
-    if not _has_title(record):
-        lacks("title", "no title given by the source")
-    if not record.description:
-        lacks("description", "no description")
-    if not record.url:
-        lacks("url", "no landing page URL")
-    if record.license is None:
-        lacks("license", "no licence")
-    if not _dates(record):
-        lacks("date", "none of start_date, end_date or date_modified is set")
-    return missing
+def _missing_rows(record: Record) -> list[dict[str, str]]:
+    """The fields of :func:`missing_issues`' issues, not yet validated."""
+    lacking = [
+        ("title", not _has_title(record), "no title given by the source"),
+        ("description", not record.description, "no description"),
+        ("url", not record.url, "no landing page URL"),
+        ("license", record.license is None, "no licence"),
+        ("date", not _dates(record), "none of start_date, end_date or date_modified is set"),
+    ]
+    return [
+        {"field": field, "problem": "missing", "detail": detail}
+        for field, lacks, detail in lacking
+        if lacks
+    ]
 
 
 def consistency_issues(record: Record) -> list[QualityIssue]:
@@ -399,27 +444,37 @@ def consistency_issues(record: Record) -> list[QualityIssue]:
 
 def indicators(record: Record, issues: Sequence[QualityIssue] = ()) -> list[FairIndicator]:
     """Evaluate every indicator of :data:`INDICATORS` on ``record``."""
-    results = []
+    return [FairIndicator.model_validate(row) for row in _indicator_rows(record, issues)]
+
+
+def _indicator_rows(record: Record, issues: Sequence[QualityIssue]) -> list[dict[str, Any]]:
+    """The fields of :func:`indicators`' results, not yet validated."""
+    rows = []
     for spec in INDICATORS:
         passed, reason = spec.check(record, issues)
-        results.append(
-            FairIndicator(
-                id=spec.id,
-                principle=spec.principle,
-                passed=passed,
-                reason=reason,
-                weight=spec.weight,
-            )
+        rows.append(
+            {
+                "id": spec.id,
+                "principle": spec.principle,
+                "passed": passed,
+                "reason": reason,
+                "weight": spec.weight,
+            }
         )
-    return results
+    return rows
 
 
 def score(results: Sequence[FairIndicator]) -> int:
     """Return the weighted share of passed indicators, 0–100, rounded half up."""
-    total = sum(result.weight for result in results)
+    return _weighted_share([(result.weight, result.passed) for result in results])
+
+
+def _weighted_share(outcomes: Sequence[tuple[int, bool]]) -> int:
+    """The share of the weight of ``(weight, passed)`` outcomes that passed, 0–100."""
+    total = sum(weight for weight, _ in outcomes)
     if not total:
         return 0
-    passed = sum(result.weight for result in results if result.passed)
+    passed = sum(weight for weight, ok in outcomes if ok)
     return (200 * passed + total) // (2 * total)
 
 
@@ -427,15 +482,20 @@ def assess(record: Record, issues: Sequence[QualityIssue] = ()) -> Quality:
     """Return the quality report of ``record``.
 
     The record's current ``quality`` is ignored and replaced, so assessing is idempotent.
+    The report is validated once, as a whole, from the plain fields of its parts.
 
     Args:
         record: The normalised record.
         issues: What the crosswalk reported (invalid and untransformable fields); they come
             first, followed by missing fields and inconsistencies, without duplicates.
     """
-    derived = [*missing_issues(record), *consistency_issues(record)]
-    results = indicators(record, issues)
-    return Quality(issues=[*issues, *derived], indicators=results, score=score(results))
+    rows = _indicator_rows(record, issues)
+    report = {
+        "issues": [*issues, *_missing_rows(record), *consistency_issues(record)],
+        "indicators": rows,
+        "score": _weighted_share([(row["weight"], row["passed"]) for row in rows]),
+    }
+    return Quality.model_validate(report)
 
 
 def with_quality(record: Record, issues: Sequence[QualityIssue] = ()) -> Record:

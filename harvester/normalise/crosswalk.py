@@ -23,11 +23,18 @@ import yaml
 from lxml import etree
 
 from harvester.errors import ConfigError
-from harvester.normalise.transforms import REGISTRY, unknown_transform_message
+from harvester.normalise.transforms import (
+    REGISTRY,
+    TransformFunction,
+    unknown_transform_message,
+)
+from harvester.normalise.values import XmlValue, xml_value
+from harvester.normalise.xmlpaths import ChildPaths, child_path
 
 CROSSWALK_DIR = Path(__file__).resolve().parents[2] / "mappings" / "crosswalks"
 ENGINE_FIELDS = frozenset({"id", "provenance", "quality", "cluster_id"})
 FORMATS = ("xml", "json", "jsonld", "rdf")
+_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 Extractor = Callable[[Any], list[Any]]
 
@@ -58,6 +65,20 @@ class FieldRule:
     paths: tuple[str, ...]
     extractors: tuple[Extractor, ...]
     steps: tuple[Step, ...]
+    sources: tuple[tuple[str, Extractor], ...] = dataclass_field(
+        init=False, compare=False, repr=False
+    )
+    """Each path with its extractor."""
+    chain: tuple[tuple[TransformFunction, Any], ...] = dataclass_field(
+        init=False, compare=False, repr=False
+    )
+    """Each step's registered function with its argument, looked up once."""
+
+    def __post_init__(self) -> None:
+        sources = tuple(zip(self.paths, self.extractors, strict=True))
+        chain = tuple((REGISTRY[step.name].function, step.argument) for step in self.steps)
+        object.__setattr__(self, "sources", sources)
+        object.__setattr__(self, "chain", chain)
 
 
 @dataclass(frozen=True)
@@ -74,6 +95,8 @@ class Crosswalk:
     path: str
     root: str | None = None
     root_xpath: etree.XPath | None = dataclass_field(default=None, compare=False, repr=False)
+    child_paths: ChildPaths | None = dataclass_field(default=None, compare=False, repr=False)
+    """The rules' XML paths that are chains of child steps, walked together per record."""
 
 
 def model_fields() -> frozenset[str]:
@@ -152,7 +175,13 @@ def load_crosswalk(path: Path) -> Crosswalk:
         path=where,
         root=root,
         root_xpath=root_xpath,
+        child_paths=_child_paths(rules, namespaces) if kind == "xml" else None,
     )
+
+
+def _child_paths(rules: list[FieldRule], namespaces: dict[str, str]) -> ChildPaths:
+    compiled = {path: child_path(path, namespaces) for rule in rules for path in rule.paths}
+    return ChildPaths({path: walk for path, walk in compiled.items() if walk is not None})
 
 
 def _root_xpath(where: str, root: Any, kind: str, namespaces: dict[str, str]) -> etree.XPath:
@@ -223,7 +252,7 @@ def _extractor(
         xpath(etree.Element("probe"))
     except (etree.XPathSyntaxError, etree.XPathEvalError) as exc:
         raise CrosswalkError(where, field, f"XPath {path!r}: {exc}") from None
-    return _xml_extractor(xpath)
+    return _xml_extractor(xpath, path, namespaces)
 
 
 def _json_extractor(compiled: Any) -> Extractor:
@@ -236,27 +265,40 @@ def _json_extractor(compiled: Any) -> Extractor:
     return extract
 
 
-def _xml_extractor(xpath: etree.XPath) -> Extractor:
-    from harvester.normalise.values import XmlValue
+def _xml_extractor(xpath: etree.XPath, path: str, namespaces: dict[str, str]) -> Extractor:
+    """Read a path's nodes as :class:`XmlValue` s: by walking children where the path is a
+    chain of child steps (see :mod:`harvester.normalise.xmlpaths`), else by the XPath."""
+    select = child_path(path, namespaces)
+    if select is not None:
+        selected = select
 
-    lang_key = "{http://www.w3.org/XML/1998/namespace}lang"
+        def extract(document: Any) -> list[Any]:
+            return xml_values(selected(document))
 
-    def extract(document: Any) -> list[Any]:
+        return extract
+
+    def extract_by_xpath(document: Any) -> list[Any]:
         found = xpath(document)
         if not isinstance(found, list):
             return [] if found in (None, "") else [str(found)]
-        out: list[Any] = []
-        for node in found:
-            if isinstance(node, etree._Element):
-                text = node.text if len(node) == 0 else "".join(node.itertext())
-                attrs = (
-                    {k.rpartition("}")[2]: str(v) for k, v in node.attrib.items()}
-                    if node.attrib
-                    else {}
-                )
-                out.append(XmlValue(text or "", node.get(lang_key), attrs, node))
-            else:
-                out.append(XmlValue(str(node)))
-        return out
+        return xml_values(found)
 
-    return extract
+    return extract_by_xpath
+
+
+def xml_values(nodes: list[Any]) -> list[Any]:
+    """Selected elements as XmlValues (text, ``xml:lang``, attributes by local name, the
+    element); attribute values and text as XmlValues of their text alone."""
+    out: list[Any] = []
+    for node in nodes:
+        if isinstance(node, etree._Element):
+            text = node.text if len(node) == 0 else "".join(node.itertext())
+            items = node.items()
+            if items:  # xml:lang is an attribute: without any, there is no language
+                attrs = {name.rpartition("}")[2]: value for name, value in items}
+                out.append(xml_value(text or "", node.get(_LANG), attrs, node))
+            else:
+                out.append(xml_value(text or "", None, {}, node))
+        else:
+            out.append(XmlValue(str(node)))
+    return out

@@ -11,15 +11,15 @@ import typing
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from lxml import etree
 from pydantic import ValidationError
 
 from harvester.model import UNTITLED, QualityIssue, Record, record_id
-from harvester.normalise.crosswalk import Crosswalk, FieldRule
+from harvester.normalise.crosswalk import Crosswalk, FieldRule, xml_values
 from harvester.normalise.readers import UnreadablePayload, read_document
-from harvester.normalise.transforms import REGISTRY, Issues
+from harvester.normalise.transforms import Issues
 from harvester.normalise.values import XmlValue
 from harvester.quality import with_quality
 from harvester.records import RawRecord
@@ -50,9 +50,10 @@ def normalise(
     values: dict[str, Any] = {}
     document = _parse(raw, crosswalk, issues)
     if document is not None:
-        extracted: dict[str, list[Any]] = {}  # rules reading the same path read it once
+        extracted = _prefetched(crosswalk, document)  # rules reading a path read it once
+        noted = Issues()
         for rule in crosswalk.rules:
-            found = _apply(rule, document, issues, extracted)
+            found = _apply(rule, document, issues, extracted, noted)
             if found:
                 values[rule.field] = _shape(rule.field, found)
     record = _build(values, raw, context, harvested_at, issues)
@@ -80,25 +81,45 @@ def _parse(raw: RawRecord, crosswalk: Crosswalk, issues: list[QualityIssue]) -> 
     return roots[0]
 
 
+def _prefetched(crosswalk: Crosswalk, document: Any) -> dict[str, list[Any]]:
+    """What the crosswalk's child-step paths select, all walked together."""
+    if crosswalk.child_paths is None:
+        return {}
+    selected = crosswalk.child_paths.select(document)
+    return {path: xml_values(nodes) for path, nodes in selected.items()}
+
+
 def _apply(
-    rule: FieldRule, document: Any, issues: list[QualityIssue], extracted: dict[str, list[Any]]
+    rule: FieldRule,
+    document: Any,
+    issues: list[QualityIssue],
+    extracted: dict[str, list[Any]],
+    noted: Issues,
 ) -> list[Any]:
-    noted = Issues()
+    """One rule's values; what its transforms reject, or its failure, becomes an issue.
+
+    ``noted`` is the record's one :class:`Issues`; this rule's rejections are the ones it
+    adds, and it is left as it was found.
+    """
     try:
-        found = []
-        for path, extract in zip(rule.paths, rule.extractors, strict=True):
-            if path not in extracted:
-                extracted[path] = extract(document)
-            found.extend(extracted[path])
-        for step in rule.steps:
-            found = REGISTRY[step.name].function(found, step.argument, noted)
+        found: list[Any] = []
+        for path, extract in rule.sources:
+            selected = extracted.get(path)
+            if selected is None:
+                selected = extracted[path] = extract(document)
+            found.extend(selected)
+        for function, argument in rule.chain:
+            found = function(found, argument, noted)
     except Exception as exc:  # one failing field never drops the record
+        noted.invalid.clear()
         detail = f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:300]
         issues.append(QualityIssue(field=rule.field, problem="transform-failed", detail=detail))
         return []
-    issues.extend(
-        QualityIssue(field=rule.field, problem="invalid", detail=d) for d in noted.invalid
-    )
+    if noted.invalid:
+        issues.extend(
+            QualityIssue(field=rule.field, problem="invalid", detail=d) for d in noted.invalid
+        )
+        noted.invalid.clear()
     return found
 
 
@@ -115,16 +136,24 @@ def _shape(field: str, found: list[Any]) -> Any:
 
 def original_url(raw: RawRecord, context: SourceContext) -> str | None:
     """A link to the record as the source serves it."""
-    if context.protocol == "oai-pmh":
-        query = urlencode(
-            {
-                "verb": "GetRecord",
-                "metadataPrefix": raw.metadata_format,
-                "identifier": raw.identifier,
-            }
-        )
-        return f"{context.endpoint}?{query}"
+    if context.protocol == "oai-pmh":  # what urlencode() writes, without its generality
+        prefix, identifier = query_value(raw.metadata_format), query_value(raw.identifier)
+        return f"{context.endpoint}?verb=GetRecord&metadataPrefix={prefix}&identifier={identifier}"
     return raw.identifier if raw.identifier.startswith(("http://", "https://")) else None
+
+
+_ALWAYS_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
+_QUERY_ESCAPES = {
+    code: "+" if code == ord(" ") else f"%{code:02X}"
+    for code in range(128)
+    if chr(code) not in _ALWAYS_SAFE
+}
+
+
+def query_value(text: str) -> str:
+    """``quote_plus(text, safe="")``, as urlencode() writes a query value; ASCII text (OAI
+    identifiers, metadata prefixes) in one ``str.translate``."""
+    return text.translate(_QUERY_ESCAPES) if text.isascii() else quote_plus(text, "")
 
 
 def _build(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -40,6 +41,9 @@ MAX_DEPTH = 3
 XML_START = re.compile(r"<(?:\?xml|!--|[A-Za-z_][\w.-]*(?::[\w.-]+)?[\s/>])")
 
 
+_PARSERS = threading.local()
+
+
 class UnreadablePayload(ValueError):
     """The payload cannot be read in the crosswalk's format."""
 
@@ -52,8 +56,7 @@ def read_document(payload: str, fmt: str, types: tuple[str, ...] = ()) -> Any:
     """
     try:
         if fmt == "xml":
-            parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-            return etree.fromstring(payload.encode("utf-8"), parser)
+            return etree.fromstring(payload.encode("utf-8"), _xml_parser())
         if fmt == "json":
             return json.loads(payload)
         if fmt == "jsonld":
@@ -69,6 +72,16 @@ def read_document(payload: str, fmt: str, types: tuple[str, ...] = ()) -> Any:
         raise
     except Exception as exc:  # any parser's complaint is one clear reason
         raise UnreadablePayload(f"{type(exc).__name__}: {' '.join(str(exc).split())}") from exc
+
+
+def _xml_parser() -> etree.XMLParser:
+    """This thread's XML parser (entities never resolved, no network, no DTD), made once:
+    lxml parsers are reusable but not to be shared between threads."""
+    parser: etree.XMLParser | None = getattr(_PARSERS, "xml", None)
+    if parser is None:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        _PARSERS.xml = parser
+    return parser
 
 
 # -- schema.org JSON-LD ----------------------------------------------------------------

@@ -13,12 +13,13 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
 from harvester import vocab
 from harvester.model import contains_email
-from harvester.normalise.values import TransformError, XmlValue, as_text, lang_of
+from harvester.normalise.values import TransformError, XmlValue, as_text, lang_of, xml_value
 
 Values = list[Any]
 
@@ -68,7 +69,7 @@ def transform(
 
 
 def _texts(values: Values) -> list[str]:
-    return [text for text in (as_text(v).strip() for v in values) if text]
+    return [text for value in values if (text := as_text(value).strip())]
 
 
 def _vocabulary(
@@ -108,7 +109,9 @@ def _trim(values: Values, _arg: Any, _issues: Issues) -> Values:
         text = " ".join(as_text(value).split())
         if text:
             out.append(
-                XmlValue(text, value.lang, value.attrs) if isinstance(value, XmlValue) else text
+                xml_value(text, value.lang, value.attrs, None)
+                if isinstance(value, XmlValue)
+                else text
             )
     return out
 
@@ -128,6 +131,8 @@ def _rest(values: Values, _arg: Any, _issues: Issues) -> Values:
 @transform("unique")
 def _unique(values: Values, _arg: Any, _issues: Issues) -> Values:
     """Drop repeated values (by text, case-insensitively), keeping the first."""
+    if len(values) < 2:
+        return list(values)
     seen: set[str] = set()
     out: Values = []
     for value in values:
@@ -152,10 +157,14 @@ def _join(values: Values, separator: Any, _issues: Issues) -> Values:
 @transform("split", argument=True)
 def _split(values: Values, separators: Any, _issues: Issues) -> Values:
     """Each value split on any of the given separator characters."""
-    pattern = "|".join(re.escape(s) for s in str(separators))
-    return [
-        part.strip() for text in _texts(values) for part in re.split(pattern, text) if part.strip()
-    ]
+    pattern = _separator_pattern(str(separators))
+    return [part.strip() for text in _texts(values) for part in pattern.split(text) if part.strip()]
+
+
+@lru_cache(maxsize=64)
+def _separator_pattern(separators: str) -> re.Pattern[str]:
+    """A pattern matching any one of the separator characters (compiled once)."""
+    return re.compile("|".join(re.escape(s) for s in separators))
 
 
 @transform("lower")
@@ -280,14 +289,21 @@ _URL = re.compile(r"^https?://[^\s/@]+\.[^\s/@]+(?:[/?#]\S*)?$", re.IGNORECASE)
 
 def identifier_of(text: str) -> dict[str, str] | None:
     """Recognise a DOI, Handle, ARK, URN or URL in any of its usual spellings."""
-    text = text.strip()
+    found = _scheme_and_value(text.strip())
+    return None if found is None else {"scheme": found[0], "value": found[1]}
+
+
+@lru_cache(maxsize=8192)
+def _scheme_and_value(text: str) -> tuple[str, str] | None:
+    """:func:`identifier_of` as an immutable pair, cached: related and alternate
+    identifiers recur across a harvest."""
     for scheme, pattern in (("doi", _DOI), ("handle", _HANDLE), ("ark", _ARK), ("urn", _URN)):
         match = pattern.match(text)
         if match:
             value = match.group(1)
-            return {"scheme": scheme, "value": value.lower() if scheme == "doi" else value}
+            return scheme, value.lower() if scheme == "doi" else value
     if _URL.match(text):
-        return {"scheme": "url", "value": text}
+        return "url", text
     return None
 
 
@@ -340,8 +356,10 @@ _KINDS = {
 }
 
 
+@lru_cache(maxsize=4096)
 def kind_of(text: str) -> str:
-    """Resource types (DataCite, COAR/eu-repo, schema.org, dc:type) to the model's kinds."""
+    """Resource types (DataCite, COAR/eu-repo, schema.org, dc:type) to the model's kinds
+    (cached: a harvest has few distinct types)."""
     key = text.strip().rsplit("/", 1)[-1].rsplit("#", 1)[-1].rsplit(":", 1)[-1]
     return _KINDS.get("".join(ch for ch in key.lower() if ch.isalnum()), "resource")
 
@@ -688,7 +706,21 @@ def _local(node: Any) -> str:
 
 
 def _children(node: Any, name: str) -> list[Any]:
-    return [child for child in node if _local(child) == name]
+    """The child elements of ``node`` whose local name is ``name``, in any namespace."""
+    tag = _any_namespace(name)
+    if tag is None:
+        return [child for child in node if _local(child) == name]
+    return list(node.iterchildren(tag))
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+
+
+@lru_cache(maxsize=256)
+def _any_namespace(name: str) -> str | None:
+    """lxml's tag filter for elements of local name ``name`` in any namespace or none
+    (``{*}name``), where ``name`` is a plain name the filter reads as such."""
+    return "{*}" + name if _PLAIN_NAME.fullmatch(name) else None
 
 
 def _child_text(node: Any, name: str) -> str | None:

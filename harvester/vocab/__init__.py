@@ -15,6 +15,22 @@ from harvester.vocab.status import PPSR_STATUSES, project_status
 from harvester.vocab.text import EMAIL_REMOVED, clean_description, plain_text, scrub_emails
 from harvester.vocab.topics import fields_of_science, topics
 
+
+def load_tables() -> None:
+    """Build every vocabulary's lookup tables now instead of at the first value that needs
+    them (the language and country tables read pycountry's catalogues in two dozen
+    languages: about half a second). Harmless to call again."""
+    for probe in ("Germany", "English", "biology", "SDG 3", "CC BY 4.0", "open access"):
+        country_codes(probe)
+        language_code(probe)
+        topics(probe)
+        sdg_numbers(probe)
+        spdx_license(probe)
+        access_rights(probe)
+        project_status(probe)
+    iso_date("2020-01-01")
+
+
 __all__ = [
     "ACCESS_RIGHTS",
     "EMAIL_REMOVED",
@@ -28,6 +44,7 @@ __all__ = [
     "fields_of_science",
     "iso_date",
     "language_code",
+    "load_tables",
     "plain_text",
     "project_status",
     "scrub_emails",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from lxml import etree
 
@@ -149,9 +150,21 @@ def _render(root: etree._Element) -> str:
 
 
 def _tidy(text: str) -> str:
-    text = _LINE_EDGES.sub("\n", _SPACES.sub(" ", text))
-    text = _BREAKS.sub("\n\n", text)
-    return _EMPTY_ITEM.sub("- ", text).strip()
+    """Single spaces, no space around line breaks, at most one blank line, items joined.
+
+    Each substitution is skipped where plain substring tests show it has nothing to change
+    (white space other than space and newline is never printable, so a printable text
+    without double spaces has no run for ``_SPACES`` to collapse).
+    """
+    if "  " in text or not text.replace("\n", "").isprintable():
+        text = _SPACES.sub(" ", text)
+    if " \n" in text or "\n " in text:
+        text = _LINE_EDGES.sub("\n", text)
+    if "\n\n\n" in text:
+        text = _BREAKS.sub("\n\n", text)
+    if "-\n" in text or "- \n" in text:
+        text = _EMPTY_ITEM.sub("- ", text)
+    return text.strip()
 
 
 def _unescape(text: str) -> str:
@@ -287,6 +300,13 @@ def clean_description(text: str) -> str:
         text: A description as a provider sends it (HTML, escaped HTML or text).
 
     Returns:
-        ``scrub_emails(plain_text(text))``.
+        ``scrub_emails(plain_text(text))``; "" for non-strings.
     """
+    return _clean_description(text) if isinstance(text, str) else ""
+
+
+@lru_cache(maxsize=2048)
+def _clean_description(text: str) -> str:
+    """:func:`clean_description` of a string, cached: sources repeat boilerplate
+    descriptions across their records, and HTML parsing is the costliest transform."""
     return scrub_emails(plain_text(text))

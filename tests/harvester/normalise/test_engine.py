@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from harvester.model import UNTITLED
-from harvester.normalise.crosswalk import load_crosswalk
+from harvester.normalise.crosswalk import Crosswalk, load_crosswalk
 from harvester.normalise.engine import SourceContext, normalise
 from harvester.normalise.service import crosswalk_named
 from harvester.normalise.transforms import REGISTRY, Transform
@@ -108,6 +108,20 @@ def test_missing_title_and_unreadable_payload() -> None:
     assert any("payload unreadable" in i.detail for i in record.quality.issues)
 
 
+def _json_crosswalk(folder: Path, keywords_transform: str) -> Crosswalk:
+    """A JSON crosswalk whose keywords go through ``keywords_transform``."""
+    path = folder / "testing.yaml"
+    path.write_text(
+        "name: testing\nformat: json\nfields:\n"
+        "  title:\n    paths: [title]\n    transforms: [trim, first]\n"
+        f"  keywords:\n    paths: [tags]\n    transforms: [{keywords_transform}]\n"
+        "  languages:\n    paths: [lang]\n    transforms: [language]\n"
+        "  countries:\n    paths: [country]\n    transforms: [country]\n",
+        encoding="utf-8",
+    )
+    return load_crosswalk(path)
+
+
 def test_failing_transform_is_a_quality_issue(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -115,19 +129,35 @@ def test_failing_transform_is_a_quality_issue(
         raise RuntimeError("cannot cope")
 
     monkeypatch.setitem(REGISTRY, "explode", Transform("explode", explode))
-    path = tmp_path / "exploding.yaml"
-    path.write_text(
-        "name: exploding\nformat: json\nfields:\n"
-        "  title:\n    paths: [title]\n    transforms: [trim, first]\n"
-        "  keywords:\n    paths: [tags]\n    transforms: [explode]\n"
-        "  languages:\n    paths: [lang]\n    transforms: [language]\n",
-        encoding="utf-8",
-    )
+    crosswalk = _json_crosswalk(tmp_path, "explode")
     item = RawRecord("demo", "1", None, "json", '{"title": " T ", "tags": ["a"], "lang": "fr"}')
-    record = normalise(item, load_crosswalk(path), CONTEXT, "2024-01-01T00:00:00Z")
+    record = normalise(item, crosswalk, CONTEXT, "2024-01-01T00:00:00Z")
     assert record.title == "T"
     assert record.languages == ["fr"]
     assert record.keywords == []
     [issue] = [i for i in record.quality.issues if i.field == "keywords"]
     assert issue.problem == "transform-failed"
     assert issue.detail == "RuntimeError: cannot cope"
+
+
+def test_rejections_of_a_failing_rule_are_dropped_and_others_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def reject_then_explode(values: list[Any], _arg: Any, issues: Any) -> list[Any]:
+        issues.reject("thing", "odd")
+        raise RuntimeError("cannot cope")
+
+    monkeypatch.setitem(REGISTRY, "reject-then-explode", Transform("x", reject_then_explode))
+    crosswalk = _json_crosswalk(tmp_path, "reject-then-explode")
+    item = RawRecord(
+        "demo", "1", None, "json", '{"title": "T", "tags": ["a"], "lang": "xx", "country": "DE"}'
+    )
+    record = normalise(item, crosswalk, CONTEXT, "2024-01-01T00:00:00Z")
+    crosswalk_issues = [
+        (i.field, i.problem, i.detail) for i in record.quality.issues if i.problem != "missing"
+    ]
+    assert crosswalk_issues == [
+        ("keywords", "transform-failed", "RuntimeError: cannot cope"),
+        ("languages", "invalid", "language: 'xx' not recognised"),
+    ]
+    assert record.countries == ["DE"]
