@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from harvester.errors import CsfinderError
 from harvester.http import HttpClient
+from harvester.json_records import JsonRecordReader
 from harvester.model import Record
 from harvester.normalise.files import Origin, raw_records_from_body
 from harvester.normalise.service import Normaliser, crosswalk_named
@@ -109,12 +110,26 @@ def _page_sample(
     if page.status >= 400:
         preview.problems.append(f"the endpoint answered HTTP {page.status}")
         return []
+    if source.protocol == "json-api" and source.json_api is not None:
+        return _json_api_sample(source, page.content, preview)
     origin = Origin(source.url, source.url)
     items = raw_records_from_body(page.content, origin, normaliser.crosswalk, source.id)
-    found = [item for item in items if isinstance(item, RawRecord)]
-    if source.protocol == "json-api" and not found:
-        try:
-            json.loads(page.content)
-        except ValueError:
-            preview.problems.append("the endpoint did not answer with JSON")
-    return found
+    return [item for item in items if isinstance(item, RawRecord)]
+
+
+def _json_api_sample(source: SourceConfig, content: bytes, preview: Preview) -> list[RawRecord]:
+    """The first page read with the source's own paths, as the ``json-api`` harvest reads it."""
+    try:
+        document = json.loads(content)
+    except ValueError:
+        preview.problems.append("the endpoint did not answer with JSON")
+        return []
+    reader = JsonRecordReader(source)
+    items = reader.items(document)
+    if items is None:
+        preview.problems.append(f"no records at '{reader.records_path_text}' in the first page")
+        return []
+    read = reader.read(items)
+    if read.failures and not read.records:
+        preview.problems.append(read.failures[0].reason)
+    return read.records

@@ -14,11 +14,10 @@ import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-import jmespath
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from harvester.records import RawRecord, RecordFailure
+from harvester.json_records import JsonRecordReader
 from harvester.source_options import JsonApiOptions
 from harvester.spiders.base import CrawlSpider, describe
 from harvester.spiders.messages import Channel, CrawlJob, PageItem
@@ -35,11 +34,7 @@ class JsonApiSpider(CrawlSpider):
         options = job.source.json_api
         assert options is not None
         self.options: JsonApiOptions = options
-        self.records_path = jmespath.compile(options.records_path)
-        self.id_path = jmespath.compile(options.id_path)
-        self.datestamp_path = (
-            jmespath.compile(options.datestamp_path) if options.datestamp_path else None
-        )
+        self.reader = JsonRecordReader(job.source)
         self.secrets = {k: v for k, v in job.params.items() if k in job.secret_params}
         self.seen_urls: set[str] = set()
         self.previous_page: str | None = None
@@ -77,12 +72,12 @@ class JsonApiSpider(CrawlSpider):
         except ValueError as exc:
             self.fail(f"invalid JSON from {url}: {exc}")
             return
-        items = self.records_path.search(document)
+        items = self.reader.items(document)
         if items is None:
             self.fail(f"no records at '{self.options.records_path}' in the answer from {url}")
             return
-        items = items if isinstance(items, list) else [items]
-        page = self.read(items)
+        read = self.reader.read(items)
+        page = PageItem(records=read.records, failures=read.failures)
         signature = _signature(page)
         if signature is not None and signature == self.previous_page:
             self.fail(f"page {url} repeats the records of the page before it")
@@ -114,30 +109,6 @@ class JsonApiSpider(CrawlSpider):
         yield page
         if following:
             yield self.request(following)
-
-    def read(self, items: list[Any]) -> PageItem:
-        """Raw records (and failures) of one page's items."""
-        page = PageItem()
-        source = self.job.source
-        for item in items:
-            identifier = self.id_path.search(item)
-            if isinstance(identifier, bool) or not isinstance(identifier, str | int):
-                page.failures.append(
-                    RecordFailure(None, f"no identifier at '{self.options.id_path}'")
-                )
-                continue
-            stamp = self.datestamp_path.search(item) if self.datestamp_path else None
-            page.records.append(
-                RawRecord(
-                    source_id=source.id,
-                    identifier=str(identifier),
-                    datestamp=str(stamp) if stamp not in (None, "") else None,
-                    metadata_format=source.crosswalk,
-                    payload=json.dumps(item, ensure_ascii=False),
-                    media_type="application/json",
-                )
-            )
-        return page
 
     def failed(self, failure: Failure) -> None:
         """A page could not be fetched (after the retries): the crawl stops here."""
