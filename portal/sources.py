@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import Blueprint, abort, render_template
 from flask.typing import ResponseReturnValue
 
+from harvester.quality_report import quality_summary
 from harvester.store import Run
 from harvester.vocab.text import scrub_emails
 from portal.services import services
@@ -50,6 +52,28 @@ def source_runs(source_id: str, limit: int = 50) -> list[dict[str, Any]]:
     return [_with_errors(run) for run in store.runs(source_id, limit=limit)]
 
 
+QUALITY_TTL = 60.0
+"""Seconds a source's quality report is reused before it is computed again."""
+
+_quality_cache: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
+
+
+def source_quality(source_id: str) -> dict[str, Any]:
+    """The source's quality report (indicator shares, commonest problems with one example
+    each, e-mail addresses scrubbed), reused for :data:`QUALITY_TTL` seconds."""
+    store = services().store
+    key = (str(store.engine.url), source_id)
+    cached = _quality_cache.get(key)
+    if cached and time.monotonic() - cached[0] < QUALITY_TTL:
+        return cached[1]
+    report = quality_summary(store.iter_normalised(source_id), examples=1, most=5)
+    for problem in report["problems"]:
+        for example in problem["examples"]:
+            example["detail"] = scrub_emails(example["detail"])
+    _quality_cache[key] = (time.monotonic(), report)
+    return report
+
+
 def _scrubbed(run: Run) -> dict[str, Any]:
     """A run as a mapping, any e-mail address in its error scrubbed."""
     data = run.as_dict()
@@ -80,4 +104,9 @@ def show(source_id: str) -> ResponseReturnValue:
     summary = next((s for s in source_summaries() if s["id"] == source_id), None)
     if summary is None:
         abort(404)
-    return render_template("source.html", source=summary, runs=source_runs(source_id))
+    return render_template(
+        "source.html",
+        source=summary,
+        runs=source_runs(source_id),
+        quality=source_quality(source_id),
+    )

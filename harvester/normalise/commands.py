@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from harvester.normalise.crosswalk import Crosswalk, load_crosswalk
 from harvester.normalise.engine import SourceContext, normalise
 from harvester.normalise.files import raw_records_from_file
 from harvester.normalise.service import crosswalk_named, normalise_source
+from harvester.quality_report import quality_summary
 from harvester.records import RawRecord
 from harvester.store import utcnow
 
@@ -128,38 +128,3 @@ def quality_command(app: Any, source_id: str, as_json: bool, examples: int) -> N
         click.echo(f"  {problem['count']:>6}  {problem['field']} {problem['problem']}")
         for example in problem["examples"]:
             click.echo(f"          e.g. {example['record']}: {example['detail']}")
-
-
-def quality_summary(rows: Any, examples: int = 3, most: int = 10) -> dict[str, Any]:
-    """Share of records passing each indicator, and the commonest problems with examples."""
-    total = 0
-    score_sum = 0
-    passing: Counter[str] = Counter()
-    seen: Counter[str] = Counter()
-    problems: Counter[tuple[str, str]] = Counter()
-    samples: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
-    for row in rows:
-        document = json.loads(row.document)
-        quality = document.get("quality", {})
-        total += 1
-        score_sum += int(quality.get("score", 0))
-        for indicator in quality.get("indicators", []):
-            seen[indicator["id"]] += 1
-            passing[indicator["id"]] += bool(indicator["passed"])
-        for issue in quality.get("issues", []):
-            key = (issue["field"], issue["problem"])
-            problems[key] += 1
-            if len(samples[key]) < examples:
-                samples[key].append({"record": document["id"], "detail": issue["detail"]})
-    return {
-        "records": total,
-        "mean_score": round(score_sum / total, 1) if total else 0,
-        "indicators": [
-            {"id": name, "passing": passing[name] / seen[name] if seen[name] else 0.0}
-            for name in sorted(seen)
-        ],
-        "problems": [
-            {"field": f, "problem": p, "count": n, "examples": samples[(f, p)]}
-            for (f, p), n in problems.most_common(most)
-        ],
-    }

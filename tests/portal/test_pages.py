@@ -10,7 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from harvester.index.service import apply_rows, open_index
-from harvester.settings import load_settings
+from harvester.settings import Settings, load_settings
 from harvester.store import NormalisedRow, Store
 from portal import create_app
 from tests.harvester.index.corpus import record
@@ -122,6 +122,26 @@ def test_sources_pages_show_runs_and_counts(client: FlaskClient) -> None:
     detail = client.get(f"/sources/{source.group(1)}").get_data(as_text=True)
     assert "Harvest runs" in detail and "incremental" in detail and "full" in detail
     assert client.get("/sources/no-such-source").status_code == 404
+
+
+def test_a_source_page_shows_how_its_records_fare(
+    client: FlaskClient, portal_settings: Settings
+) -> None:
+    store = Store(portal_settings.database_url)
+    source_id = "demo-eu-cs-projects"
+    documents = [json.loads(row.document) for row in store.iter_normalised(source_id)]
+    with_pid = sum(
+        indicator["passed"]
+        for document in documents
+        for indicator in document["quality"]["indicators"]
+        if indicator["id"] == "F1-persistent-id"
+    )
+    page = client.get(f"/sources/{source_id}").get_data(as_text=True)
+    share = f"{with_pid / len(documents):.0%}"
+    row = re.search(r"Persistent identifier <code>F1-persistent-id</code></th><td>([^<]+)<", page)
+    assert row and row.group(1) == share
+    example = re.search(r'for example <a href="(/records/[^"]+)"', page)
+    assert example and client.get(example.group(1)).status_code == 200
 
 
 def test_health_reports_store_and_index(client: FlaskClient) -> None:
