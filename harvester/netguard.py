@@ -3,8 +3,10 @@
 Every URL a registration brings, and every redirect it leads to, is checked before a
 connection is made: only http and https, and no host that resolves to a loopback,
 private, link-local, multicast, reserved or unspecified address (IPv4 and IPv6, including
-IPv4 addresses mapped into IPv6). A setting may allow private addresses for local testing.
-Sources from config files are trusted and never pass through here.
+IPv4 addresses mapped into IPv6). The address actually connected to is checked again once
+the socket is open, so a name that resolves differently the second time (DNS rebinding)
+gains nothing. A setting may allow private addresses for local testing. Sources from
+config files are trusted and never pass through here.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from harvester.errors import CsfinderError
 
@@ -62,7 +67,7 @@ def url_problem(
     host = parts.hostname
     if not host:
         return "the URL has no host"
-    if allow_private or host in allowlist or f"{host}:{port}" in allowlist:
+    if allow_private or allowed_host(host, port, allowlist):
         return None
     try:
         found = socket.getaddrinfo(host, port or 443, proto=socket.IPPROTO_TCP)
@@ -73,6 +78,11 @@ def url_problem(
         if problem is not None:
             return problem if str(sockaddr[0]) == host else f"{host} resolves to {problem}"
     return None
+
+
+def allowed_host(host: str, port: int | None, allowlist: tuple[str, ...]) -> bool:
+    """Whether the allowlist names ``host`` or ``host:port``."""
+    return host in allowlist or f"{host}:{port}" in allowlist
 
 
 def check_url(url: str, *, allow_private: bool = False, allowlist: tuple[str, ...] = ()) -> None:
@@ -91,8 +101,52 @@ class GuardedSession(requests.Session):
         self.allow_private = allow_private
         self.allowlist = allowlist
         self.max_redirects = MAX_REDIRECTS
+        if not allow_private:
+            adapter = PeerCheckingAdapter(allowlist)
+            self.mount("http://", adapter)
+            self.mount("https://", adapter)
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         """Refuse an unsafe URL before any connection is made."""
         check_url(str(request.url), allow_private=self.allow_private, allowlist=self.allowlist)
         return super().send(request, **kwargs)
+
+
+class _PeerCheck:
+    """Checks the address a new socket is connected to (mixed into urllib3 connections)."""
+
+    allowlist: tuple[str, ...] = ()
+    host: str
+    port: int | None
+
+    def _new_conn(self) -> socket.socket:
+        sock: socket.socket = super()._new_conn()  # type: ignore[misc]
+        peer = str(sock.getpeername()[0])
+        problem = (
+            None if allowed_host(self.host, self.port, self.allowlist) else address_problem(peer)
+        )
+        if problem is not None:
+            sock.close()
+            raise UnsafeURLError(f"{self.host}: connected to {problem}")
+        return sock
+
+
+class PeerCheckingAdapter(HTTPAdapter):
+    """A transport adapter whose connections refuse a socket connected to an address that
+    must not be fetched (hosts of ``allowlist`` excepted). Connections through a proxy
+    from the environment are checked by the proxy's own rules, not here."""
+
+    def __init__(self, allowlist: tuple[str, ...] = ()) -> None:
+        policy = {"allowlist": allowlist}
+        http = type("GuardedHTTPConnection", (_PeerCheck, HTTPConnection), policy)
+        https = type("GuardedHTTPSConnection", (_PeerCheck, HTTPSConnection), policy)
+        self.pool_classes = {
+            "http": type("GuardedHTTPPool", (HTTPConnectionPool,), {"ConnectionCls": http}),
+            "https": type("GuardedHTTPSPool", (HTTPSConnectionPool,), {"ConnectionCls": https}),
+        }
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        """The usual pool manager, with pools of guarded connections."""
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = self.pool_classes

@@ -8,7 +8,13 @@ from typing import Any
 import pytest
 import requests
 
-from harvester.netguard import GuardedSession, UnsafeURLError, address_problem, url_problem
+from harvester.netguard import (
+    GuardedSession,
+    PeerCheckingAdapter,
+    UnsafeURLError,
+    address_problem,
+    url_problem,
+)
 from harvester.sample_provider import RunningServer
 
 
@@ -95,3 +101,18 @@ def test_an_allowed_endpoint_is_fetched(sample_server: RunningServer) -> None:
     response = session.get(sample_server.url, params={"verb": "Identify"}, timeout=5)
     assert response.status_code == 200 and b"Identify" in response.content
     assert isinstance(session, requests.Session)
+
+
+def test_the_connected_address_is_checked_after_resolution(
+    sample_server: RunningServer,
+) -> None:
+    """A name that passed the check but then resolves to a private address (DNS rebinding)
+    is refused once the socket is open: here no URL check runs before connecting at all."""
+    session = requests.Session()
+    session.mount("http://", PeerCheckingAdapter())
+    with pytest.raises(UnsafeURLError, match=r"connected to 127\.0\.0\.1 is a loopback address"):
+        session.get(sample_server.url, params={"verb": "Identify"}, timeout=5)
+    allowed = requests.Session()
+    allowed.mount("http://", PeerCheckingAdapter((f"127.0.0.1:{sample_server.port}",)))
+    response = allowed.get(sample_server.url, params={"verb": "Identify"}, timeout=5)
+    assert response.status_code == 200 and b"Identify" in response.content
