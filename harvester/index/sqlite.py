@@ -32,7 +32,7 @@ from pyroaring import BitMap
 
 from harvester.index.base import Hit, IndexStats, Progress, SearchResult, Suggestion
 from harvester.index.documents import IndexDocument, title_rank, title_sort_key
-from harvester.index.facets import FacetState, RowFacts
+from harvester.index.facets import FacetState, RowFacts, bitmap_of
 from harvester.index.highlight import best_snippet, mark_words, marked_html
 from harvester.index.query import SearchQuery
 from harvester.index.text import Atom, TextQuery, fold, parse_text, words_of
@@ -535,7 +535,7 @@ def _match_set(conn: sqlite3.Connection, expression: str) -> BitMap:
         return BitMap()
     if not joined:
         return BitMap()
-    return BitMap(np.fromstring(joined, dtype=np.uint32, sep=","))
+    return bitmap_of(np.fromstring(joined, dtype=np.uint32, sep=","))
 
 
 def _ranked(
