@@ -174,8 +174,9 @@ class PortalProcess:
             if self.process.poll() is not None:
                 break
             time.sleep(0.1)
+        said = self._log_text()[-2000:]
         self.__exit__(None, None, None)
-        raise click.ClickException(f"csfinder serve did not start:\n{self._log_text()[-2000:]}")
+        raise click.ClickException(f"csfinder serve did not start:\n{said}")
 
     def __exit__(self, *exc: object) -> None:
         if self.process is not None and self.process.poll() is None:
