@@ -449,11 +449,13 @@ def _clip(text: str, width: int) -> str:
 
 
 PLUGIN_GROUP = "csfinder.commands"
+BENCH_PLUGIN_GROUP = "csfinder.bench"
 
 
 def register_extra_commands() -> None:
     """Attach the commands kept in their own modules, and those other packages register
-    under the ``csfinder.commands`` entry point (the portal's ``serve``)."""
+    under the ``csfinder.commands`` entry point (the portal's ``serve``) and, as ``bench``
+    subcommands, under ``csfinder.bench`` (the portal's ``bench portal``)."""
     from harvester.bench import bench
     from harvester.demo.command import demo
     from harvester.index.bench import bench_search
@@ -467,11 +469,12 @@ def register_extra_commands() -> None:
     for command in (*commands, search_command, reindex_command):
         main.add_command(command)
     bench.add_command(bench_search)
-    for entry in entry_points(group=PLUGIN_GROUP):
-        try:
-            main.add_command(entry.load(), entry.name)
-        except ImportError as exc:  # a broken plugin must not take the command line down
-            click.echo(f"csfinder: command '{entry.name}' unavailable: {exc}", err=True)
+    for group, parent in ((PLUGIN_GROUP, main), (BENCH_PLUGIN_GROUP, bench)):
+        for entry in entry_points(group=group):
+            try:
+                parent.add_command(entry.load(), entry.name)
+            except ImportError as exc:  # a broken plugin must not take the command line down
+                click.echo(f"csfinder: command '{entry.name}' unavailable: {exc}", err=True)
 
 
 register_extra_commands()

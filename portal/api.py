@@ -163,9 +163,10 @@ def _links(query: SearchQuery, total: int) -> dict[str, str | None]:
     last_page = max(1, (reachable + query.per_page - 1) // query.per_page)
 
     kept = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
+    base = url_for(".search") + "?"
 
     def page_url(number: int) -> str:
-        return url_for(".search") + "?" + urlencode([*kept, ("page", str(number))])
+        return base + urlencode([*kept, ("page", str(number))])
 
     return {
         "self": page_url(query.page),

@@ -15,6 +15,8 @@ from gunicorn.app.base import BaseApplication
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+DEFAULT_WORKERS = 2
+DEFAULT_THREADS = 4
 
 
 class PortalServer(BaseApplication):  # type: ignore[misc]
@@ -38,7 +40,7 @@ class PortalServer(BaseApplication):  # type: ignore[misc]
         return create_app()
 
 
-def serve_portal(host: str, port: int, workers: int, threads: int = 4) -> None:
+def serve_portal(host: str, port: int, workers: int, threads: int = DEFAULT_THREADS) -> None:
     """Serve until interrupted; prints the address once listening."""
 
     def when_ready(server: Any) -> None:
@@ -68,7 +70,8 @@ def serve_portal(host: str, port: int, workers: int, threads: int = 4) -> None:
 @click.command("serve")
 @click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on.")
 @click.option("--port", default=DEFAULT_PORT, show_default=True, help="Port (0: any free one).")
-@click.option("--workers", default=2, show_default=True, help="Worker processes.")
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--workers", default=DEFAULT_WORKERS, show_default=True, help="Worker processes.")
+@click.option("--threads", default=DEFAULT_THREADS, show_default=True, help="Threads per worker.")
+def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the search portal (search pages, records, sources, JSON API)."""
-    serve_portal(host, port, workers)
+    serve_portal(host, port, workers, threads)

@@ -9,6 +9,7 @@ every query computing all facet counts. Prints one JSON line.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import random
@@ -18,6 +19,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -121,8 +123,8 @@ def bench_search(count: int, queries: int, backend: str) -> None:
         "build_rate": round(built / build_seconds, 1),
         "facet_load_seconds": round(load_seconds, 2),
         "queries": len(every),
-        "latency_ms": _percentiles(every),
-        "by_kind": {label: _percentiles(values) for label, values in sorted(latencies.items())},
+        "latency_ms": percentiles(every),
+        "by_kind": {label: percentiles(values) for label, values in sorted(latencies.items())},
         "median_total": statistics.median(totals) if totals else 0,
     }
     click.echo(json.dumps(output))
@@ -133,7 +135,8 @@ def _documents(count: int) -> Iterator[IndexDocument]:
         yield document_from_json(json.dumps(record))
 
 
-def _percentiles(values: list[float]) -> dict[str, float]:
+def percentiles(values: list[float]) -> dict[str, float]:
+    """p50, p95, p99 and max of latencies in milliseconds, rounded to 0.01."""
     ordered = sorted(values)
     if not ordered:
         return {}
@@ -144,17 +147,36 @@ def _percentiles(values: list[float]) -> dict[str, float]:
     return {"p50": at(0.50), "p95": at(0.95), "p99": at(0.99), "max": round(ordered[-1], 2)}
 
 
+@dataclass(frozen=True)
+class MixEntry:
+    """One query of the mix as the search page or API would receive it."""
+
+    label: str
+    text: str
+    filters: tuple[tuple[str, str], ...]
+    sort: str | None
+
+    def query(self, page: int = 1) -> SearchQuery:
+        """The query the entry asks for."""
+        return build_query(self.text, self.filters, sort=self.sort, page=page)
+
+
 def query_mix(count: int, seed: int = 11) -> list[tuple[str, SearchQuery]]:
     """A fixed mix of labelled queries drawn from the corpus' own word frequencies."""
+    return [(entry.label, entry.query()) for entry in mix_entries(count, seed)]
+
+
+def mix_entries(count: int, seed: int = 11) -> list[MixEntry]:
+    """The entries of :func:`query_mix`: text, filters and sort of each labelled query."""
     rng = random.Random(seed)
     common, rare, phrases = _terms()
-    filters: list[list[tuple[str, str]]] = [
-        [],
-        [("country", rng.choice(COUNTRIES[:8]))],
-        [("kind", "dataset"), ("license", rng.choice(LICENCES[:3]))],
-        [("country", "DE"), ("country", "FR"), ("has_pid", "true"), ("year_from", "2010")],
+    filters: list[tuple[tuple[str, str], ...]] = [
+        (),
+        (("country", rng.choice(COUNTRIES[:8])),),
+        (("kind", "dataset"), ("license", rng.choice(LICENCES[:3]))),
+        (("country", "DE"), ("country", "FR"), ("has_pid", "true"), ("year_from", "2010")),
     ]
-    mix: list[tuple[str, SearchQuery]] = []
+    mix: list[MixEntry] = []
     for number in range(count):
         shape = number % 8
         if shape in (0, 1):
@@ -176,7 +198,7 @@ def query_mix(count: int, seed: int = 11) -> list[tuple[str, SearchQuery]]:
             label, text = "common-by-date", rng.choice(common)
         chosen = rng.choice(filters)
         sort = "newest" if label == "common-by-date" else None
-        mix.append((f"{label}/{len(chosen)}f", build_query(text, chosen, sort=sort)))
+        mix.append(MixEntry(f"{label}/{len(chosen)}f", text, chosen, sort))
     return mix
 
 
@@ -197,3 +219,46 @@ def _terms() -> tuple[list[str], list[str], list[str]]:
     rare = ranked[len(ranked) // 2 : len(ranked) // 2 + 200] or common
     phrases = [p for p, _ in bigrams.most_common(60)] or common
     return common, rare, phrases
+
+
+STORE_BATCH = 5_000
+
+
+def synthetic_home(count: int, home: Path) -> int:
+    """Fill a data folder as harvests and ``csfinder reindex`` would: ``count`` synthetic
+    records stored as normalised rows, then indexed from the store. Returns the records
+    indexed."""
+    from harvester.index.service import reindex
+    from harvester.index.sqlite import SqliteIndex
+    from harvester.settings import default_database_url
+    from harvester.store import NormalisedRow, Store
+
+    home.mkdir(parents=True, exist_ok=True)
+    store = Store(default_database_url(home))
+    try:
+        by_source: dict[str, list[NormalisedRow]] = {}
+        for number, record in enumerate(synthetic_records(count)):
+            document = json.dumps(record, ensure_ascii=False)
+            source = record["provenance"]["source_id"]
+            rows = by_source.setdefault(source, [])
+            rows.append(
+                NormalisedRow(
+                    source_id=source,
+                    source_identifier=f"oai:synthetic:{number}",
+                    id=record["id"],
+                    kind=record["kind"],
+                    document=document,
+                    content_hash=hashlib.sha256(document.encode("utf-8")).hexdigest(),
+                    score=record["quality"]["score"],
+                )
+            )
+            if len(rows) >= STORE_BATCH:
+                store.write_normalised(by_source.pop(source))
+        for rows in by_source.values():
+            store.write_normalised(rows)
+        index = SqliteIndex(home / "index")
+        indexed = reindex(store, index)
+        index.close()
+    finally:
+        store.close()
+    return indexed

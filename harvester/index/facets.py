@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+from array import array
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -193,8 +194,7 @@ class FacetState:
                 lon = (west <= box.east) & (east >= box.west)
             else:  # the box crosses the antimeridian
                 lon = (west <= box.east) | (east >= box.west)
-        rows = np.flatnonzero(lat & lon).astype(np.uint32)
-        return BitMap(rows) & self.live
+        return bitmap_of(np.flatnonzero(lat & lon)) & self.live
 
     # -- counting ------------------------------------------------------------------------
 
@@ -217,6 +217,12 @@ class FacetState:
             shown += [FacetCount(v, 0, True) for v in chosen if v not in self.values.get(facet, {})]
             result[facet] = sorted(shown, key=_facet_order(facet))
         return result
+
+
+def bitmap_of(rowids: npt.NDArray[Any]) -> BitMap:
+    """A bitmap of row ids; built from an ``array`` (pyroaring copies its buffer at once),
+    several times faster than from a NumPy array, which it reads item by item."""
+    return BitMap(array("I", rowids.astype(np.uint32).tobytes()))
 
 
 def _intersect(first: BitMap, others: Iterable[BitMap]) -> BitMap:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from html import escape
 
 from harvester.index.base import MARK_CLOSE, MARK_OPEN
@@ -20,48 +21,89 @@ START = "\x02"
 END = "\x03"
 SNIPPET_WORDS = 30
 TOKEN = re.compile(r"[^\W_]+")
+MARKS = re.compile("([\x02\x03])")
 
 
 def marked_html(text: str) -> str:
     """Escape ``text`` and turn the engine's marks into ``<mark>`` elements."""
     html = escape(text, quote=True)
+    if START not in html and END not in html:
+        return html
     opened = False
     out: list[str] = []
-    for char in html:
-        if char == START and not opened:
-            out.append(MARK_OPEN)
-            opened = True
-        elif char == END and opened:
-            out.append(MARK_CLOSE)
-            opened = False
-        elif char not in (START, END):
-            out.append(char)
+    for part in MARKS.split(html):
+        if part == START:
+            if not opened:
+                out.append(MARK_OPEN)
+                opened = True
+        elif part == END:
+            if opened:
+                out.append(MARK_CLOSE)
+                opened = False
+        else:
+            out.append(part)
     if opened:
         out.append(MARK_CLOSE)
     return "".join(out)
 
 
-def _matches(word: str, atoms: Sequence[Atom]) -> bool:
-    for atom in atoms:
-        for position, wanted in enumerate(atom.words):
-            last = position == len(atom.words) - 1
-            if word == wanted or (atom.prefix and last and word.startswith(wanted)):
-                return True
-    return False
+class WordMatcher:
+    """Which words the atoms match: any of their words exactly, or words starting with the
+    last word of a prefix atom, compared folded. On ASCII text (where folding is
+    lower-casing and keeps every position) one regular expression finds them all."""
+
+    def __init__(self, atoms: Sequence[Atom]) -> None:
+        self.exact = frozenset(word for atom in atoms for word in atom.words)
+        self.prefixes = tuple(atom.words[-1] for atom in atoms if atom.prefix and atom.words)
+        choices = []
+        if self.exact:
+            words = "|".join(re.escape(w) for w in sorted(self.exact))
+            choices.append(f"(?:{words})(?![^\\W_])")
+        if self.prefixes:
+            choices.append(f"(?:{'|'.join(re.escape(p) for p in self.prefixes)})[^\\W_]*")
+        self.ascii = re.compile(
+            f"(?<![^\\W_])(?:{'|'.join(choices) or '(?!)'})", re.IGNORECASE | re.ASCII
+        )
+
+    def matches(self, word: str) -> bool:
+        """True when the folded ``word`` is one the atoms match."""
+        return word in self.exact or (bool(self.prefixes) and word.startswith(self.prefixes))
+
+    def first(self, text: str) -> int | None:
+        """The index of the first matching word of ``text``, or None."""
+        if text.isascii():
+            found = self.ascii.search(text)
+            return None if found is None else len(TOKEN.findall(text, 0, found.start()))
+        for number, token in enumerate(TOKEN.finditer(text)):
+            if self.matches(fold_word(token.group())):
+                return number
+        return None
+
+    def mark(self, text: str) -> str:
+        """``text`` with every matching word between the engine marks."""
+        if text.isascii():
+            return self.ascii.sub(f"{START}\\g<0>{END}", text)
+        out: list[str] = []
+        last = 0
+        for match in TOKEN.finditer(text):
+            if self.matches(fold_word(match.group())):
+                out += [text[last : match.start()], START, match.group(), END]
+                last = match.end()
+        out.append(text[last:])
+        return "".join(out)
+
+
+@lru_cache(maxsize=1024)
+def matcher(atoms: tuple[Atom, ...]) -> WordMatcher:
+    """The matcher of a query's atoms (built once per distinct query)."""
+    return WordMatcher(atoms)
 
 
 def mark_words(text: str, atoms: Sequence[Atom]) -> str:
     """``text`` with the words of ``atoms`` between the engine marks (folded comparison)."""
     if not atoms:
         return text
-    out: list[str] = []
-    last = 0
-    for match in TOKEN.finditer(text):
-        if _matches(fold_word(match.group()), atoms):
-            out += [text[last : match.start()], START, match.group(), END]
-            last = match.end()
-    out.append(text[last:])
-    return "".join(out)
+    return matcher(tuple(atoms)).mark(text)
 
 
 def snippet(text: str, atoms: Sequence[Atom], words: int = SNIPPET_WORDS) -> str:
@@ -69,7 +111,7 @@ def snippet(text: str, atoms: Sequence[Atom], words: int = SNIPPET_WORDS) -> str
     tokens = list(TOKEN.finditer(text))
     if len(tokens) <= words:
         return mark_words(text, atoms)
-    first = next((i for i, t in enumerate(tokens) if _matches(fold_word(t.group()), atoms)), 0)
+    first = (matcher(tuple(atoms)).first(text) if atoms else None) or 0
     start = max(0, min(first - words // 4, len(tokens) - words))
     end = start + words
     begin = tokens[start].start() if start else 0
@@ -81,7 +123,8 @@ def snippet(text: str, atoms: Sequence[Atom], words: int = SNIPPET_WORDS) -> str
 def best_snippet(fields: Sequence[str], atoms: Sequence[Atom]) -> str:
     """A snippet of the first field with a match (description, then keywords, ...), else of
     the first field."""
+    found = matcher(tuple(atoms))
     for text in fields:
-        if any(_matches(fold_word(t.group()), atoms) for t in TOKEN.finditer(text)):
+        if found.first(text) is not None:
             return snippet(text, atoms)
     return snippet(fields[0], atoms) if fields else ""

@@ -32,7 +32,7 @@ from pyroaring import BitMap
 
 from harvester.index.base import Hit, IndexStats, Progress, SearchResult, Suggestion
 from harvester.index.documents import IndexDocument, title_rank, title_sort_key
-from harvester.index.facets import FacetState, RowFacts
+from harvester.index.facets import FacetState, RowFacts, bitmap_of
 from harvester.index.highlight import best_snippet, mark_words, marked_html
 from harvester.index.query import SearchQuery
 from harvester.index.text import Atom, TextQuery, fold, parse_text, words_of
@@ -40,6 +40,7 @@ from harvester.index.text import Atom, TextQuery, fold, parse_text, words_of
 DAY_LIMIT = 1 << 20  # days since year 1 fit in 20 bits until the year 2870
 ROWID_MASK = (1 << 31) - 1
 RANK_ALL = 5_000  # match sets up to this size are ranked by BM25 in full
+RANK_SLACK = 16  # rows read past the page, to see whether equal scores run on past it
 TITLE_SORT_REFINE = 2_000
 LOAD_CHUNK = 50_000
 WRITE_BATCH = 1_000
@@ -47,6 +48,7 @@ SNAPSHOT_AFTER = 20_000  # replaying more changes than this saves a new facet sn
 COLUMNS = ("title", "alt_titles", "keywords", "description", "other")
 WEIGHTS = "10.0, 8.0, 5.0, 1.0, 1.0"
 CURRENT = "CURRENT"
+KEEP = "csf_keep"
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
@@ -184,8 +186,18 @@ class SqliteIndex:
         if held is not None:
             held[1].close()
         conn = self._open(self.folder / current)
+        conn.create_function(KEEP, 1, self._kept)
         self._local.conn = (current, conn)
         return conn
+
+    def _keep(self, rows: BitMap) -> str:
+        """The SQL function (of this thread's connection) true for ``rows`` only."""
+        self._local.keep = rows
+        return KEEP
+
+    def _kept(self, rowid: int) -> bool:
+        kept: BitMap = self._local.keep
+        return rowid in kept
 
     def close(self) -> None:
         """Close this thread's connection."""
@@ -345,7 +357,8 @@ class SqliteIndex:
         richness of the record."""
         state = self._facets()
         if matched <= RANK_ALL:
-            return [r for r in _ranked(conn, expression, state) if r in final][:window]
+            keep = self._keep(final) if len(final) < matched else None
+            return _ranked(conn, expression, state, window, keep)
         positive = fts_expression(text.clauses)
         in_titles = _match_set(conn, f"{{title alt_titles}} : ({positive})") & final
         head = _top(in_titles, shortest_title_first, state, window)
@@ -522,20 +535,40 @@ def _match_set(conn: sqlite3.Connection, expression: str) -> BitMap:
         return BitMap()
     if not joined:
         return BitMap()
-    return BitMap(np.fromstring(joined, dtype=np.uint32, sep=","))
+    return bitmap_of(np.fromstring(joined, dtype=np.uint32, sep=","))
 
 
-def _ranked(conn: sqlite3.Connection, expression: str, state: FacetState) -> list[int]:
-    """Row ids by BM25 with column weights; equal scores go to the richer record."""
-    try:
-        rows = conn.execute(
-            "SELECT rowid, rank FROM fts WHERE fts MATCH ? ORDER BY rank", (expression,)
-        ).fetchall()
-    except sqlite3.OperationalError:
-        return []
-    scored = [(int(r), round(float(s), 6)) for r, s in rows if int(r) < len(state.boost)]
+def _ranked(
+    conn: sqlite3.Connection,
+    expression: str,
+    state: FacetState,
+    window: int,
+    keep: str | None = None,
+) -> list[int]:
+    """The first ``window`` row ids by BM25 with column weights; equal scores go to the
+    richer record. ``keep`` names an SQL function saying which rows the filters let through.
+
+    SQLite keeps only the best rows (``LIMIT``), a few more than the window; when the scores
+    at the window's end still tie with the last row read, every row is read instead, so
+    the tie is broken exactly as if all were sorted here.
+    """
+    where = f"fts MATCH ? AND {keep}(rowid)" if keep else "fts MATCH ?"
+    sql = f"SELECT rowid, rank FROM fts WHERE {where} ORDER BY rank LIMIT ?"  # noqa: S608
+
+    def read(limit: int) -> list[tuple[int, float]]:
+        try:
+            rows = conn.execute(sql, (expression, limit)).fetchall()
+        except sqlite3.OperationalError:
+            return []
+        return [(int(r), round(float(s), 6)) for r, s in rows]
+
+    limit = window + RANK_SLACK
+    scored = read(limit)
+    if len(scored) == limit and scored[-1][1] == scored[window - 1][1]:
+        scored = read(-1)
+    scored = [item for item in scored if item[0] < len(state.boost)]
     scored.sort(key=lambda item: (item[1], -int(state.boost[item[0]]), item[0]))
-    return [rowid for rowid, _ in scored]
+    return [rowid for rowid, _ in scored[:window]]
 
 
 SortKey = Callable[[FacetState, npt.NDArray[np.int64]], npt.NDArray[np.int64]]
