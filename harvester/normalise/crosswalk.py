@@ -29,7 +29,7 @@ from harvester.normalise.transforms import (
     unknown_transform_message,
 )
 from harvester.normalise.values import XmlValue, xml_value
-from harvester.normalise.xmlpaths import ChildPaths, child_path
+from harvester.normalise.xmlpaths import ChildPaths, child_path, root_path
 
 CROSSWALK_DIR = Path(__file__).resolve().parents[2] / "mappings" / "crosswalks"
 ENGINE_FIELDS = frozenset({"id", "provenance", "quality", "cluster_id"})
@@ -95,6 +95,11 @@ class Crosswalk:
     path: str
     root: str | None = None
     root_xpath: etree.XPath | None = dataclass_field(default=None, compare=False, repr=False)
+    root_path: Callable[[Any], Any] | None = dataclass_field(
+        default=None, compare=False, repr=False
+    )
+    """The first element at :attr:`root` (or None): walked where it is a ``self::`` step and
+    a child path, else by the XPath."""
     child_paths: ChildPaths | None = dataclass_field(default=None, compare=False, repr=False)
     """The rules' XML paths that are chains of child steps, walked together per record."""
 
@@ -175,6 +180,7 @@ def load_crosswalk(path: Path) -> Crosswalk:
         path=where,
         root=root,
         root_xpath=root_xpath,
+        root_path=_root_path(str(root), root_xpath, namespaces) if root_xpath is not None else None,
         child_paths=_child_paths(rules, namespaces) if kind == "xml" else None,
     )
 
@@ -195,6 +201,19 @@ def _root_xpath(where: str, root: Any, kind: str, namespaces: dict[str, str]) ->
     except (etree.XPathSyntaxError, etree.XPathEvalError) as exc:
         raise CrosswalkError(where, "root", f"XPath {root!r}: {exc}") from None
     return xpath
+
+
+def _root_path(root: str, xpath: etree.XPath, namespaces: dict[str, str]) -> Callable[[Any], Any]:
+    compiled = root_path(root, namespaces)
+    if compiled is not None:
+        return compiled
+
+    def first_by_xpath(document: Any) -> Any:
+        found = xpath(document)
+        found = found if isinstance(found, list) else []  # a number or text is no element
+        return next((node for node in found if isinstance(node, etree._Element)), None)
+
+    return first_by_xpath
 
 
 def load_crosswalks(folder: Path = CROSSWALK_DIR) -> dict[str, Crosswalk]:
