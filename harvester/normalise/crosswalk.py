@@ -28,13 +28,12 @@ from harvester.normalise.transforms import (
     TransformFunction,
     unknown_transform_message,
 )
-from harvester.normalise.values import XmlValue, xml_value
+from harvester.normalise.values import XmlValue, element_value
 from harvester.normalise.xmlpaths import ChildPaths, child_path, root_path
 
 CROSSWALK_DIR = Path(__file__).resolve().parents[2] / "mappings" / "crosswalks"
 ENGINE_FIELDS = frozenset({"id", "provenance", "quality", "cluster_id"})
 FORMATS = ("xml", "json", "jsonld", "rdf")
-_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 Extractor = Callable[[Any], list[Any]]
 
@@ -307,17 +306,9 @@ def _xml_extractor(xpath: etree.XPath, path: str, namespaces: dict[str, str]) ->
 
 def xml_values(nodes: list[Any]) -> list[Any]:
     """Selected elements as XmlValues (text, ``xml:lang``, attributes by local name, the
-    element); attribute values and text as XmlValues of their text alone."""
-    out: list[Any] = []
-    for node in nodes:
-        if isinstance(node, etree._Element):
-            text = node.text if len(node) == 0 else "".join(node.itertext())
-            items = node.items()
-            if items:  # xml:lang is an attribute: without any, there is no language
-                attrs = {name.rpartition("}")[2]: value for name, value in items}
-                out.append(xml_value(text or "", node.get(_LANG), attrs, node))
-            else:
-                out.append(xml_value(text or "", None, {}, node))
-        else:
-            out.append(XmlValue(str(node)))
-    return out
+    element; see :func:`element_value`); attribute values and text as XmlValues of their
+    text alone."""
+    return [
+        element_value(node) if isinstance(node, etree._Element) else XmlValue(str(node))
+        for node in nodes
+    ]

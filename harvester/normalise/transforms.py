@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from harvester import vocab
 from harvester.model import contains_email
-from harvester.normalise.values import TransformError, XmlValue, as_text, lang_of, xml_value
+from harvester.normalise.values import TransformError, XmlValue, as_text, lang_of
 
 Values = list[Any]
 
@@ -108,11 +108,7 @@ def _trim(values: Values, _arg: Any, _issues: Issues) -> Values:
     for value in values:
         text = " ".join(as_text(value).split())
         if text:
-            out.append(
-                xml_value(text, value.lang, value.attrs, None)
-                if isinstance(value, XmlValue)
-                else text
-            )
+            out.append(value.with_text(text) if isinstance(value, XmlValue) else text)
     return out
 
 
