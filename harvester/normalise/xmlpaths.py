@@ -79,11 +79,12 @@ class Step:
         for name in self.absent:
             if get(name) is not None:
                 return False
-        if not all(get(name) == value for name, value in self.equal):
-            return False
+        for name, value in self.equal:
+            if get(name) != value:
+                return False
         if self.text and not has_text(element):
             return False
-        return all(step.select((element,)) for step in self.children)
+        return not self.children or all(step.select((element,)) for step in self.children)
 
     def select(self, nodes: Iterable[Any]) -> list[Any]:
         """The children of ``nodes`` this step selects, in document order."""
@@ -109,6 +110,16 @@ class Step:
         else:
             matched = tag in ("*", name)
         return matched and (not self.filtered or self.accepts(element))
+
+    def choose(self, candidates: list[Any], parents: list[Any]) -> list[Any]:
+        """What :meth:`select` gives for ``parents``, from ``candidates``: their children
+        that pass this step's tag filter."""
+        if self.no_siblings:
+            return self.select(parents)
+        if self.filtered:
+            accepts = self.accepts
+            return [child for child in candidates if accepts(child)]
+        return candidates
 
     def parent_allows(self, parent: Any) -> bool:
         """Whether children of ``parent`` may pass :attr:`no_siblings`."""
@@ -222,6 +233,16 @@ class _Branch:
     step: Step
     ends: list[tuple[str, ChildPath]] = field(default_factory=list)
     branches: dict[Step, _Branch] = field(default_factory=dict)
+    by_tag: list[tuple[str, list[_Branch]]] = field(default_factory=list)
+    """The following steps grouped by their tag filter, whose children they share."""
+
+    def group(self) -> None:
+        """Fill :attr:`by_tag` here and below."""
+        tags: dict[str, list[_Branch]] = {}
+        for following in self.branches.values():
+            tags.setdefault(following.step.tag, []).append(following)
+            following.group()
+        self.by_tag = list(tags.items())
 
 
 class ChildPaths:
@@ -238,6 +259,7 @@ class ChildPaths:
             branch.ends.append((text, path))
         self._top: dict[str, list[_Branch]] = {}  # first steps, by how they group children
         for branch in top.values():
+            branch.group()
             self._top.setdefault(branch.step.grouping, []).append(branch)
 
     def select(self, root: Any) -> dict[str, list[Any]]:
@@ -255,10 +277,13 @@ class ChildPaths:
 def _walk(branch: _Branch, nodes: list[Any], found: dict[str, list[Any]]) -> None:
     for text, path in branch.ends:
         found[text] = path.finish(nodes)
-    for following in branch.branches.values():
-        selected = following.step.select(nodes)
-        if selected:
-            _walk(following, selected, found)
+    for tag, group in branch.by_tag:
+        candidates = [child for node in nodes for child in node.iterchildren(tag)]
+        if candidates:
+            for following in group:
+                selected = following.step.choose(candidates, nodes)
+                if selected:
+                    _walk(following, selected, found)
 
 
 def child_path(path: str, namespaces: dict[str, str]) -> ChildPath | None:
