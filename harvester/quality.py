@@ -406,29 +406,33 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
 # --- issues, score, report ----------------------------------------------------------------
 
 
+_MISSING = {
+    field: QualityIssue(field=field, problem="missing", detail=detail)
+    for field, detail in (
+        ("title", "no title given by the source"),
+        ("description", "no description"),
+        ("url", "no landing page URL"),
+        ("license", "no licence"),
+        ("date", "none of start_date, end_date or date_modified is set"),
+    )
+}
+"""The "missing" issues, made once: frozen models, shared between records."""
+
+
 def missing_issues(record: Record) -> list[QualityIssue]:
     """Return a "missing" issue for each required-ish field the record lacks.
 
     Title, description, url and license are named as such; "date" stands for start_date,
     end_date and date_modified together.
     """
-    return [QualityIssue.model_validate(row) for row in _missing_rows(record)]
-
-
-def _missing_rows(record: Record) -> list[dict[str, str]]:
-    """The fields of :func:`missing_issues`' issues, not yet validated."""
-    lacking = [
-        ("title", not _has_title(record), "no title given by the source"),
-        ("description", not record.description, "no description"),
-        ("url", not record.url, "no landing page URL"),
-        ("license", record.license is None, "no licence"),
-        ("date", not _dates(record), "none of start_date, end_date or date_modified is set"),
-    ]
-    return [
-        {"field": field, "problem": "missing", "detail": detail}
-        for field, lacks, detail in lacking
-        if lacks
-    ]
+    lacking = (
+        ("title", not _has_title(record)),
+        ("description", not record.description),
+        ("url", not record.url),
+        ("license", record.license is None),
+        ("date", not _dates(record)),
+    )
+    return [_MISSING[field] for field, lacks in lacking if lacks]
 
 
 def consistency_issues(record: Record) -> list[QualityIssue]:
@@ -482,7 +486,8 @@ def assess(record: Record, issues: Sequence[QualityIssue] = ()) -> Quality:
     """Return the quality report of ``record``.
 
     The record's current ``quality`` is ignored and replaced, so assessing is idempotent.
-    The report is validated once, as a whole, from the plain fields of its parts.
+    The report is validated once, as a whole, from the plain fields of its indicators
+    (its "missing" issues are made once, see :data:`_MISSING`).
 
     Args:
         record: The normalised record.
@@ -491,7 +496,7 @@ def assess(record: Record, issues: Sequence[QualityIssue] = ()) -> Quality:
     """
     rows = _indicator_rows(record, issues)
     report = {
-        "issues": [*issues, *_missing_rows(record), *consistency_issues(record)],
+        "issues": [*issues, *missing_issues(record), *consistency_issues(record)],
         "indicators": rows,
         "score": _weighted_share([(row["weight"], row["passed"]) for row in rows]),
     }

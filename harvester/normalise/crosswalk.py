@@ -28,13 +28,12 @@ from harvester.normalise.transforms import (
     TransformFunction,
     unknown_transform_message,
 )
-from harvester.normalise.values import XmlValue, xml_value
-from harvester.normalise.xmlpaths import ChildPaths, child_path
+from harvester.normalise.values import XmlValue, element_value
+from harvester.normalise.xmlpaths import ChildPaths, child_path, root_path
 
 CROSSWALK_DIR = Path(__file__).resolve().parents[2] / "mappings" / "crosswalks"
 ENGINE_FIELDS = frozenset({"id", "provenance", "quality", "cluster_id"})
 FORMATS = ("xml", "json", "jsonld", "rdf")
-_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 Extractor = Callable[[Any], list[Any]]
 
@@ -95,6 +94,11 @@ class Crosswalk:
     path: str
     root: str | None = None
     root_xpath: etree.XPath | None = dataclass_field(default=None, compare=False, repr=False)
+    root_path: Callable[[Any], Any] | None = dataclass_field(
+        default=None, compare=False, repr=False
+    )
+    """The first element at :attr:`root` (or None): walked where it is a ``self::`` step and
+    a child path, else by the XPath."""
     child_paths: ChildPaths | None = dataclass_field(default=None, compare=False, repr=False)
     """The rules' XML paths that are chains of child steps, walked together per record."""
 
@@ -175,6 +179,7 @@ def load_crosswalk(path: Path) -> Crosswalk:
         path=where,
         root=root,
         root_xpath=root_xpath,
+        root_path=_root_path(str(root), root_xpath, namespaces) if root_xpath is not None else None,
         child_paths=_child_paths(rules, namespaces) if kind == "xml" else None,
     )
 
@@ -195,6 +200,19 @@ def _root_xpath(where: str, root: Any, kind: str, namespaces: dict[str, str]) ->
     except (etree.XPathSyntaxError, etree.XPathEvalError) as exc:
         raise CrosswalkError(where, "root", f"XPath {root!r}: {exc}") from None
     return xpath
+
+
+def _root_path(root: str, xpath: etree.XPath, namespaces: dict[str, str]) -> Callable[[Any], Any]:
+    compiled = root_path(root, namespaces)
+    if compiled is not None:
+        return compiled
+
+    def first_by_xpath(document: Any) -> Any:
+        found = xpath(document)
+        found = found if isinstance(found, list) else []  # a number or text is no element
+        return next((node for node in found if isinstance(node, etree._Element)), None)
+
+    return first_by_xpath
 
 
 def load_crosswalks(folder: Path = CROSSWALK_DIR) -> dict[str, Crosswalk]:
@@ -288,17 +306,9 @@ def _xml_extractor(xpath: etree.XPath, path: str, namespaces: dict[str, str]) ->
 
 def xml_values(nodes: list[Any]) -> list[Any]:
     """Selected elements as XmlValues (text, ``xml:lang``, attributes by local name, the
-    element); attribute values and text as XmlValues of their text alone."""
-    out: list[Any] = []
-    for node in nodes:
-        if isinstance(node, etree._Element):
-            text = node.text if len(node) == 0 else "".join(node.itertext())
-            items = node.items()
-            if items:  # xml:lang is an attribute: without any, there is no language
-                attrs = {name.rpartition("}")[2]: value for name, value in items}
-                out.append(xml_value(text or "", node.get(_LANG), attrs, node))
-            else:
-                out.append(xml_value(text or "", None, {}, node))
-        else:
-            out.append(XmlValue(str(node)))
-    return out
+    element; see :func:`element_value`); attribute values and text as XmlValues of their
+    text alone."""
+    return [
+        element_value(node) if isinstance(node, etree._Element) else XmlValue(str(node))
+        for node in nodes
+    ]

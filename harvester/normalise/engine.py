@@ -13,7 +13,6 @@ from functools import cache
 from typing import Any
 from urllib.parse import quote_plus
 
-from lxml import etree
 from pydantic import ValidationError
 
 from harvester.model import UNTITLED, QualityIssue, Record, record_id
@@ -69,16 +68,13 @@ def _parse(raw: RawRecord, crosswalk: Crosswalk, issues: list[QualityIssue]) -> 
             QualityIssue(field="-", problem="invalid", detail=f"payload unreadable: {detail}")
         )
         return None
-    if crosswalk.root_xpath is None:
+    if crosswalk.root_path is None:
         return document
-    found = crosswalk.root_xpath(document)
-    found = found if isinstance(found, list) else []  # a number or text is no element
-    roots = [node for node in found if isinstance(node, etree._Element)]
-    if not roots:
+    root = crosswalk.root_path(document)
+    if root is None:
         detail = f"payload has nothing at the crosswalk's root path {crosswalk.root}"[:200]
         issues.append(QualityIssue(field="-", problem="invalid", detail=detail))
-        return None
-    return roots[0]
+    return root
 
 
 def _prefetched(crosswalk: Crosswalk, document: Any) -> dict[str, list[Any]]:

@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from harvester import vocab
 from harvester.model import contains_email
-from harvester.normalise.values import TransformError, XmlValue, as_text, lang_of, xml_value
+from harvester.normalise.values import TransformError, XmlValue, as_text, lang_of
 
 Values = list[Any]
 
@@ -108,11 +108,7 @@ def _trim(values: Values, _arg: Any, _issues: Issues) -> Values:
     for value in values:
         text = " ".join(as_text(value).split())
         if text:
-            out.append(
-                xml_value(text, value.lang, value.attrs, None)
-                if isinstance(value, XmlValue)
-                else text
-            )
+            out.append(value.with_text(text) if isinstance(value, XmlValue) else text)
     return out
 
 
@@ -735,14 +731,15 @@ def _node_text(node: Any) -> str:
     return " ".join("".join(node.itertext()).split())
 
 
-def _lookup(node: Any, attrs: dict[str, str], text: str, spec: str) -> str | None:
+def _lookup(value: XmlValue, spec: str) -> str | None:
     """``text()``, ``@attribute``, ``child`` or ``child/@attribute`` of one element."""
     if spec == "text()":
-        return text or None
+        return " ".join(value.text.split()) or None
     if spec.startswith("@"):
-        return attrs.get(spec[1:]) or None
-    if node is None:
-        return None
+        return value.attrs.get(spec[1:]) or None
+    node = value.node
+    if node is None or len(node) == 0:
+        return None  # no children to look in
     child_name, _, attribute = spec.partition("/@")
     for child in _children(node, child_name):
         if attribute:
@@ -763,11 +760,10 @@ def _xml_object(values: Values, spec: Any, _issues: Issues) -> Values:
     for value in values:
         if not isinstance(value, XmlValue):
             continue
-        text = " ".join(value.text.split())
         built: dict[str, str] = {}
         for key, where in spec.items():
             for choice in where if isinstance(where, list) else [where]:
-                found = _lookup(value.node, value.attrs, text, str(choice))
+                found = _lookup(value, str(choice))
                 if found is not None:
                     built[str(key)] = found
                     break
@@ -897,17 +893,22 @@ def _datacite_party(node: Any, name: str, attrs: dict[str, str]) -> list[dict[st
         return [{"name": text, "role": "publisher", "identifier": identifier}]
     if name not in ("creator", "contributor"):
         return []
-    name_node = next(iter(_children(node, f"{name}Name")), None)
+    name_node = next(node.iterchildren(_NAME_TAGS[name]), None)
     found = [party for party in _affiliations(node) if not _placeholder(party["name"])]
     if name_node is None:
         return found
     role = "creator" if name == "creator" else (attrs.get("contributorType") or "").strip()
-    organisational = name_node.get("nameType") == "Organizational" or role in _ORGANISATION_TYPES
+    if name_node.get("nameType") != "Organizational" and role not in _ORGANISATION_TYPES:
+        return found  # a person: only the affiliations are organisations
     text = _node_text(name_node)
-    if organisational and text and not _placeholder(text):
+    if text and not _placeholder(text):
         party = {"name": text, "role": role or None, "identifier": _name_identifier(node)}
         found.insert(0, party)
     return found
+
+
+_NAME_TAGS = {"creator": "{*}creatorName", "contributor": "{*}contributorName"}
+"""The name element of a creator or contributor, in any namespace or none."""
 
 
 @transform("datacite-organisations")

@@ -36,7 +36,7 @@ from harvester.normalise.transforms import (
     identifier_of,
     kind_of,
 )
-from harvester.normalise.values import XmlValue, xml_value
+from harvester.normalise.values import LANG, XmlValue, element_value
 from harvester.quality import _ip_address, _plain_host, _split_host, landing_page_problem
 from harvester.vocab import text as text_module
 from tests.support.xml_trees import trees
@@ -210,22 +210,48 @@ def test_children_by_tag_filter_agree_with_the_loop(root: Any, name: str) -> Non
     assert _children(root, name) == [child for child in root if _local(child) == name]
 
 
+def _read_eagerly(node: Any) -> XmlValue:
+    """An element's XmlValue read the long way, everything at once."""
+    text = node.text if len(node) == 0 else "".join(node.itertext())
+    items = node.items()
+    lang = node.get(LANG) if items else None
+    return XmlValue(text or "", lang, {k.rpartition("}")[2]: v for k, v in items}, node)
+
+
 @settings(max_examples=200)
-@given(
-    st.text(max_size=10),
-    st.one_of(st.none(), st.text(max_size=5)),
-    st.dictionaries(st.text(max_size=3), st.text(max_size=3), max_size=2),
-)
-def test_xml_value_is_an_ordinary_xml_value(
-    text: str, lang: str | None, attrs: dict[str, str]
+@given(trees(), st.sampled_from([None, "en", ""]), st.booleans())
+def test_element_value_reads_lazily_what_the_long_way_reads(
+    root: Any, lang: str | None, text_first: bool
 ) -> None:
-    node = etree.Element("e")
-    fast, ordinary = xml_value(text, lang, attrs, node), XmlValue(text, lang, attrs, node)
-    assert fast == ordinary
-    assert repr(fast) == repr(ordinary)
-    assert (fast.text, fast.lang, fast.attrs, fast.node) == (text, lang, attrs, node)
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        fast.text = "other"  # type: ignore[misc]
+    if lang is not None:
+        root.set(LANG, lang)
+    for node in root.iter(etree.Element):
+        lazy, eager = element_value(node), _read_eagerly(node)
+        retexted = lazy.with_text("other")  # before anything is read
+        if text_first:
+            assert lazy.text == eager.text
+        assert retexted == XmlValue("other", eager.lang, eager.attrs, None)
+        assert retexted.node is None
+        assert lazy == eager and repr(lazy) == repr(eager)
+        assert (lazy.text, lazy.lang, lazy.attrs, lazy.node) == (
+            eager.text,
+            eager.lang,
+            eager.attrs,
+            node,
+        )
+        assert lazy.with_text("other") == retexted  # after everything is read
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            lazy.text = "other"  # type: ignore[misc]
+
+
+def test_xml_value_defaults_and_comparisons() -> None:
+    value = XmlValue("a")
+    assert (value.text, value.lang, value.attrs, value.node) == ("a", None, {}, None)
+    assert value == XmlValue("a", None, {}, etree.Element("e"))  # the node is not compared
+    assert value != XmlValue("a", "en") and value != "a"
+    assert str(value) == "a" and repr(value) == "XmlValue(text='a', lang=None, attrs={})"
+    with pytest.raises(TypeError):
+        hash(value)  # as a frozen dataclass with a dict field
 
 
 def test_plain_patterns_are_anchored_by_fullmatch() -> None:

@@ -1,5 +1,6 @@
 """A hypothesis strategy for small XML trees: namespaced and plain elements, attributes
-(one namespaced), text, comments, processing instructions and entity references."""
+(one namespaced), text (some only white space), comments, processing instructions and
+entity references, with tails."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def trees(draw: st.DrawFn, depth: int = 0) -> Any:
         element.set(attribute, draw(st.sampled_from(VALUES)))
     if draw(st.booleans()):
         element.set("{urn:a}k", "x")  # a namespaced attribute is not @k
-    element.text = draw(st.sampled_from([None, "", "text"]))
+    element.text = draw(st.sampled_from([None, "", "text", " \n", "\xa0"]))
     if depth < 3:
         for _ in range(draw(st.integers(0, 4))):
             kind = draw(st.sampled_from(["element", "element", "comment", "pi", "entity"]))
@@ -35,4 +36,5 @@ def trees(draw: st.DrawFn, depth: int = 0) -> Any:
                 element.append(etree.ProcessingInstruction("p", "x"))
             else:
                 element.append(etree.Entity("amp"))
+            element[-1].tail = draw(st.sampled_from([None, " ", "tail"]))
     return element

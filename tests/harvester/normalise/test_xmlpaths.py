@@ -16,7 +16,7 @@ from harvester.normalise.crosswalk import load_crosswalks
 from harvester.normalise.engine import _prefetched
 from harvester.normalise.files import raw_records_from_file
 from harvester.normalise.readers import read_document
-from harvester.normalise.xmlpaths import ChildPaths, child_path
+from harvester.normalise.xmlpaths import ChildPaths, child_path, root_path
 from harvester.records import RawRecord
 from tests.support.fixture_provider import SHARED_FIXTURES
 from tests.support.xml_trees import ATTRIBUTES, NAMES, VALUES, trees
@@ -33,24 +33,27 @@ def _xpath(path: str, namespaces: dict[str, str]) -> etree.XPath:
 
 
 @st.composite
-def steps(draw: st.DrawFn) -> str:
+def steps(draw: st.DrawFn, depth: int = 0) -> str:
     test = draw(st.sampled_from(["*", "a:*", "b:t", "a:title", "t", "date", "*"]))
-    predicates = draw(
-        st.lists(
-            st.one_of(
-                st.sampled_from([*NAMES, "", "a:t"]).map(lambda n: f"[local-name()='{n}']"),
-                st.sampled_from(ATTRIBUTES).map(lambda a: f"[@{a}]"),
-                st.sampled_from(ATTRIBUTES).map(lambda a: f"[not(@{a})]"),
-                st.tuples(st.sampled_from(ATTRIBUTES), st.sampled_from(VALUES)).map(
-                    lambda pair: f"[@{pair[0]}='{pair[1]}']"
-                ),
-                st.just("[1]"),
-                st.just("[normalize-space()]"),
-            ),
-            max_size=3,
-        )
-    )
-    return test + "".join(predicates)
+    simple = [
+        st.sampled_from([*NAMES, "", "a:t"]).map(lambda n: f"[local-name()='{n}']"),
+        st.sampled_from(ATTRIBUTES).map(lambda a: f"[@{a}]"),
+        st.sampled_from(ATTRIBUTES).map(lambda a: f"[not(@{a})]"),
+        st.tuples(st.sampled_from(ATTRIBUTES), st.sampled_from(VALUES)).map(
+            lambda pair: f"[@{pair[0]}='{pair[1]}']"
+        ),
+        st.just("[1]"),
+        st.just("[normalize-space()]"),
+        st.just("[ normalize-space( ) ]"),
+        st.just("[text()]"),
+    ]
+    nested = [
+        steps(depth + 1).map(lambda step: f"[{step}]"),
+        steps(depth + 1).map(lambda step: f"[not(../{step})]"),
+        steps(depth + 1).map(lambda step: f"[not({step})]"),
+    ]
+    kinds = simple + nested if depth < 2 else simple
+    return test + "".join(draw(st.lists(st.one_of(*kinds), max_size=3)))
 
 
 @st.composite
@@ -85,6 +88,22 @@ def test_paths_walked_together_select_what_each_selects(root: Any, texts: list[s
         "*[local-name()='dates']/*[local-name()='date'][not(../*[local-name()='x'])]",
         "*[local-name()='relatedItem'][*[local-name()='relatedItemIdentifier']]",
         "*[local-name()='description'][normalize-space()]",
+        "*[local-name()='d'][not(../*[local-name()='d'][@t='A'][normalize-space()])]",
+        "x/y[not(../z[w])]/@k",
+    ],
+)
+def test_text_child_and_sibling_predicates_are_walked(path: str) -> None:
+    assert child_path(path, {"dc": "urn:dc", "a": "urn:a"}) is not None
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "*[local-name()='dates']/*[local-name()='date'][not(../*[local-name()='x']/y)]",
+        "*[local-name()='dates']/*[local-name()='date'][not(*[local-name()='x'])]",
+        "*[*[1]]",
+        "*[normalize-space(.)]",
+        "*[x='y']",
         "self::*[local-name()='resource']",
         "//dc:title",
         "dc:title/text()",
@@ -96,6 +115,41 @@ def test_paths_walked_together_select_what_each_selects(root: Any, texts: list[s
 )
 def test_other_paths_stay_xpaths(path: str) -> None:
     assert child_path(path, {"dc": "urn:dc", "a": "urn:a"}) is None
+
+
+@st.composite
+def root_paths(draw: st.DrawFn) -> str:
+    parts = []
+    if draw(st.booleans()):
+        parts.append("self::" + draw(steps()))
+    if not parts or draw(st.booleans()):
+        parts.append(draw(paths()))
+    return " | ".join(draw(st.permutations(parts)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(trees(), root_paths())
+def test_root_path_finds_the_first_element_the_xpath_selects(root: Any, path: str) -> None:
+    compiled = root_path(path, NAMESPACES)
+    if compiled is None:
+        return  # kept as an XPath
+    found = [node for node in _xpath(path, NAMESPACES)(root) if isinstance(node, etree._Element)]
+    assert compiled(root) is (found[0] if found else None)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "self::a:t | self::t",
+        "t | a:t",
+        "self::t[not(../u)]",
+        "t/@k",
+        "self::t/u",
+        "//t",
+    ],
+)
+def test_other_root_paths_stay_xpaths(path: str) -> None:
+    assert root_path(path, NAMESPACES) is None
 
 
 def _samples(fixtures: Path) -> list[tuple[str, Any, RawRecord]]:
@@ -120,6 +174,8 @@ def test_crosswalk_paths_select_what_their_xpaths_select_on_every_sample() -> No
             continue
         if crosswalk.root_xpath is not None:
             roots = [n for n in crosswalk.root_xpath(document) if isinstance(n, etree._Element)]
+            assert crosswalk.root_path is not None
+            assert crosswalk.root_path(document) is (roots[0] if roots else None)
             if not roots:
                 continue
             document = roots[0]
