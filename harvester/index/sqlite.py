@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 from pyroaring import BitMap
 
-from harvester.index.base import Hit, IndexStats, Progress, SearchResult, Suggestion
+from harvester.index.base import FacetCount, Hit, IndexStats, Progress, SearchResult, Suggestion
 from harvester.index.cache import DEFAULT_BYTES, CacheStats, VersionedCache
 from harvester.index.documents import IndexDocument, title_rank, title_sort_key
 from harvester.index.facets import FacetState, RowFacts, bitmap_of
@@ -345,8 +345,24 @@ class SqliteIndex:
             ordered = _top(final, newest_first, state, window)
         page = ordered[query.offset : window]
         hits = self._hits(conn, text, page)
-        facets = state.counts(matched, filters, query)
+        if matched is state.live and self.cache.enabled:  # no words: counts of the filters
+            facets = self._browse_counts(state, filters, query, version)
+        else:
+            facets = state.counts(matched, filters, query)
         return SearchResult(len(final), hits, facets, query, sort)
+
+    def _browse_counts(
+        self, state: FacetState, filters: dict[str, BitMap], query: SearchQuery, version: Version
+    ) -> dict[str, list[FacetCount]]:
+        """Facet counts over every live record, narrowed by the filters only: cached per
+        choice of filters (few, and the costliest to count, as the sets are the largest)."""
+        selection = tuple(sorted((name, tuple(sorted(v))) for name, v in query.filters.items()))
+        key = ("browse-facets", selection, query.year_from, query.year_to, query.bbox)
+        found: dict[str, list[FacetCount]] | None = self.cache.get(version, key)
+        if found is None:
+            found = state.counts(state.live, filters, query)
+            self.cache.put(version, key, found, 64 * sum(len(c) for c in found.values()))
+        return {facet: list(counts) for facet, counts in found.items()}  # callers' own lists
 
     def _match(
         self, conn: sqlite3.Connection, text: TextQuery, state: FacetState, version: Version

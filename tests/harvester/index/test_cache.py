@@ -62,12 +62,18 @@ def test_the_fast_path_answers_as_the_general_one(
 def test_a_write_from_another_reader_is_seen_at_once(tmp_path: Path) -> None:
     reader = SqliteIndex(tmp_path)
     reader.upsert(corpus())
-    query = build_query("water")
-    before = reader.search(query).total
-    assert reader.search(query).total == before
+    query, browse = build_query("water"), build_query("", [("kind", "project")])
+
+    def swedish() -> int:
+        counts = reader.search(browse).facets["country"]
+        return sum(c.count for c in counts if c.value == "SE")
+
+    before, swedish_before = reader.search(query).total, swedish()
+    assert (reader.search(query).total, swedish()) == (before, swedish_before)
     writer = SqliteIndex(tmp_path)  # another process, as a harvest
-    writer.upsert([doc("new-water", "Fresh water survey")])
+    writer.upsert([doc("new-water", "Fresh water survey", countries=["SE"])])
     assert reader.search(query).total == before + 1
+    assert swedish() == swedish_before + 1
     writer.delete([rid("new-water")])
     assert reader.search(query).total == before
     writer.rebuild(iter([doc("only", "Water only")]))
