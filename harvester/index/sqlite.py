@@ -43,6 +43,8 @@ ROWID_MASK = (1 << 31) - 1
 RANK_ALL = 5_000  # match sets up to this size are ranked by BM25 in full
 RANK_SLACK = 16  # rows read past the page, to see whether equal scores run on past it
 TITLE_SORT_REFINE = 2_000
+ORDER_FROM = 4_096  # sets this large take their first rows from a cached order of all rows
+ORDER_CHUNK = 4_096
 LOAD_CHUNK = 50_000
 WRITE_BATCH = 1_000
 SNAPSHOT_AFTER = 20_000  # replaying more changes than this saves a new facet snapshot
@@ -342,7 +344,7 @@ class SqliteIndex:
         elif sort == "title":
             ordered = self._by_title(conn, final, state, window)
         else:
-            ordered = _top(final, newest_first, state, window)
+            ordered = self._top(final, newest_first, state, window, version)
         page = ordered[query.offset : window]
         hits = self._hits(conn, text, page)
         if matched is state.live and self.cache.enabled:  # no words: counts of the filters
@@ -447,12 +449,13 @@ class SqliteIndex:
             keep = self._keep(final) if len(final) < matched else None
             return _ranked(conn, expression, state, window, keep)
         in_titles = self._in_columns(conn, "title alt_titles", text, version) & final
-        head = _top(in_titles, shortest_title_first, state, window)
+        head = self._top(in_titles, shortest_title_first, state, window, version)
         if len(head) < window:
             rest = final - in_titles
             in_keywords = self._in_columns(conn, "keywords", text, version) & rest
-            head += _top(in_keywords, richest_first, state, window - len(head))
-            head += _top(rest - in_keywords, richest_first, state, window - len(head))
+            head += self._top(in_keywords, richest_first, state, window - len(head), version)
+            rest -= in_keywords
+            head += self._top(rest, richest_first, state, window - len(head), version)
         return head[:window]
 
     def _bm25_order(
@@ -466,6 +469,29 @@ class SqliteIndex:
             scored = _scored(conn, "SELECT rowid, rank FROM fts WHERE fts MATCH ?", expression)
             found = np.array(_tie_broken(scored, state), dtype=np.int64)
             self.cache.put(version, key, found, found.nbytes + 64)
+        return found
+
+    def _top(
+        self, bitmap: BitMap, key: SortKey, state: FacetState, limit: int, version: Version
+    ) -> list[int]:
+        """:func:`_top`; for a large set, its first rows in the order of every live row by
+        ``key`` (cached), read in chunks until ``limit`` rows of the set are found."""
+        if not self.cache.enabled or len(bitmap) < ORDER_FROM or limit <= 0:
+            return _top(bitmap, key, state, limit)
+        cache_key = ("order", key.__name__)
+        order: npt.NDArray[np.int64] | None = self.cache.get(version, cache_key)
+        if order is None:
+            rowids = _as_array(state.live)
+            order = rowids[np.argsort(key(state, rowids))]
+            self.cache.put(version, cache_key, order, order.nbytes + 64)
+        wanted = np.zeros(len(state.newest), dtype=bool)
+        wanted[_as_array(bitmap)] = True
+        found: list[int] = []
+        for start in range(0, len(order), ORDER_CHUNK):
+            chunk = order[start : start + ORDER_CHUNK]
+            found += chunk[wanted[chunk]][: limit - len(found)].tolist()
+            if len(found) >= limit:
+                break
         return found
 
     def _by_title(
