@@ -343,7 +343,8 @@ def engine_cache(before: dict[str, Counter[str]], after: dict[str, Counter[str]]
     hits = sum(after[w]["hits"] - before.get(w, Counter())["hits"] for w in after)
     misses = sum(after[w]["misses"] - before.get(w, Counter())["misses"] for w in after)
     return {
-        "scope": "per worker: match sets of words, phrases and prefixes; BM25 orders",
+        "scope": "per worker: match sets of words, phrases and prefixes; BM25 orders; "
+        "orders of all rows by date, title length, richness; browse facet counts",
         "hits": hits,
         "misses": misses,
         "hit_rate": round(hits / (hits + misses), 3) if hits + misses else None,

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import orjson
 from pyroaring import BitMap
 
 from harvester.index.base import FacetCount, Hit, IndexStats, Progress, SearchResult, Suggestion
@@ -515,7 +516,7 @@ class SqliteIndex:
         if not rowids:
             return []
         found = {
-            int(r[0]): (str(r[1]), str(r[2]), [str(f) for f in r[3:7]], json.loads(r[7]))
+            int(r[0]): (str(r[1]), str(r[2]), [str(f) for f in r[3:7]], orjson.loads(r[7]))
             for r in conn.execute(
                 "SELECT rowid, id, title, description, keywords, alt_titles, other, summary "
                 "FROM docs WHERE rowid IN (SELECT value FROM json_each(?))",
