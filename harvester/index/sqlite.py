@@ -143,8 +143,8 @@ class SqliteIndex:
     name = "sqlite"
 
     def __init__(self, folder: Path, cache_bytes: int = DEFAULT_BYTES) -> None:
-        """Open (or create) the index in ``folder``; ``cache_bytes`` bounds the cache of
-        match sets and BM25 orders of this process (0: no cache, every search asks FTS5)."""
+        """Open (or create) the index in ``folder``; ``cache_bytes`` bounds this process's
+        cache of match sets, orders and browse counts (0: none, every search asks FTS5)."""
         self.folder = folder
         self.cache = VersionedCache(cache_bytes)
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -305,7 +305,7 @@ class SqliteIndex:
         return conn, state, (current, state.seq)
 
     def cache_stats(self) -> CacheStats:
-        """Hits and misses of this process's cache of match sets and BM25 orders."""
+        """Hits and misses of this process's cache (match sets, orders, browse counts)."""
         return self.cache.stats()
 
     def _state_of(self, conn: sqlite3.Connection, current: str) -> FacetState:
