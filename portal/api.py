@@ -160,8 +160,10 @@ def search() -> ResponseReturnValue:
     data["links"] = _links(query, result.total)
     response = _json(data)
     stats = getattr(services().index, "cache_stats", None)
-    if stats is not None:  # per worker process: how often the engine's cache answered
-        response.headers[CACHE_HEADER] = f"worker={os.getpid()}; {stats().header()}"
+    if stats is not None:  # per worker process: how often the engine's caches answered
+        engine, rows = stats()
+        said = f"worker={os.getpid()}; {engine.header()}; {rows.header('row_')}"
+        response.headers[CACHE_HEADER] = said
     return response
 
 

@@ -340,14 +340,25 @@ def _keep_highest(seen: dict[str, Counter[str]], worker: str, counters: Counter[
 
 def engine_cache(before: dict[str, Counter[str]], after: dict[str, Counter[str]]) -> dict[str, Any]:
     """The search engine's cache lookups during the measured run, over every worker."""
-    hits = sum(after[w]["hits"] - before.get(w, Counter())["hits"] for w in after)
-    misses = sum(after[w]["misses"] - before.get(w, Counter())["misses"] for w in after)
+
+    def rate(prefix: str) -> tuple[int, int, float | None]:
+        def delta(name: str) -> int:
+            return sum(
+                after[w][prefix + name] - before.get(w, Counter())[prefix + name] for w in after
+            )
+
+        hits, misses = delta("hits"), delta("misses")
+        return hits, misses, round(hits / (hits + misses), 3) if hits + misses else None
+
+    hits, misses, hit_rate = rate("")
+    row_hits, row_misses, row_hit_rate = rate("row_")
     return {
         "scope": "per worker: match sets of words, phrases and prefixes; BM25 orders; "
         "orders of all rows by date, title length, richness; browse facet counts",
         "hits": hits,
         "misses": misses,
-        "hit_rate": round(hits / (hits + misses), 3) if hits + misses else None,
+        "hit_rate": hit_rate,
+        "row_cache": {"hits": row_hits, "misses": row_misses, "hit_rate": row_hit_rate},
         "entries": sum(c["entries"] for c in after.values()),
         "bytes": sum(c["bytes"] for c in after.values()),
         "note": "the query mix draws from a small vocabulary (40 common and 200 rare words, "

@@ -28,9 +28,11 @@ class CacheStats:
     entries: int
     bytes: int
 
-    def header(self) -> str:
-        """The stats as a one-line HTTP header value."""
-        return f"hits={self.hits}; misses={self.misses}; entries={self.entries}; bytes={self.bytes}"
+    def header(self, prefix: str = "") -> str:
+        """The stats as (part of) a one-line HTTP header value, names after ``prefix``."""
+        counters = {"hits": self.hits, "misses": self.misses, "entries": self.entries}
+        counters["bytes"] = self.bytes
+        return "; ".join(f"{prefix}{name}={value}" for name, value in counters.items())
 
 
 class VersionedCache:

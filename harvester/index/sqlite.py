@@ -46,6 +46,8 @@ RANK_SLACK = 16  # rows read past the page, to see whether equal scores run on p
 TITLE_SORT_REFINE = 2_000
 ORDER_FROM = 4_096  # sets this large take their first rows from a cached order of all rows
 ORDER_CHUNK = 4_096
+ROW_ENTRIES = 20_000  # rows of hit pages kept per process
+ROW_OVERHEAD = 2_048  # bytes a kept row costs besides its text (its summary, mostly)
 LOAD_CHUNK = 50_000
 WRITE_BATCH = 1_000
 SNAPSHOT_AFTER = 20_000  # replaying more changes than this saves a new facet snapshot
@@ -144,9 +146,11 @@ class SqliteIndex:
 
     def __init__(self, folder: Path, cache_bytes: int = DEFAULT_BYTES) -> None:
         """Open (or create) the index in ``folder``; ``cache_bytes`` bounds this process's
-        cache of match sets, orders and browse counts (0: none, every search asks FTS5)."""
+        cache of match sets, orders and browse counts, and half as much its cache of the
+        rows hits show (0: neither, every search asks FTS5 and reads its rows)."""
         self.folder = folder
         self.cache = VersionedCache(cache_bytes)
+        self.rows = VersionedCache(cache_bytes // 2, ROW_ENTRIES if cache_bytes else 0)
         self.folder.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -304,9 +308,10 @@ class SqliteIndex:
         state = self._state_of(conn, current)
         return conn, state, (current, state.seq)
 
-    def cache_stats(self) -> CacheStats:
-        """Hits and misses of this process's cache (match sets, orders, browse counts)."""
-        return self.cache.stats()
+    def cache_stats(self) -> tuple[CacheStats, CacheStats]:
+        """Hits and misses of this process's caches: of match sets, orders and browse
+        counts; of the rows hits show."""
+        return self.cache.stats(), self.rows.stats()
 
     def _state_of(self, conn: sqlite3.Connection, current: str) -> FacetState:
         with self._lock:
@@ -347,7 +352,7 @@ class SqliteIndex:
         else:
             ordered = self._top(final, newest_first, state, window, version)
         page = ordered[query.offset : window]
-        hits = self._hits(conn, text, page)
+        hits = self._hits(conn, text, page, version)
         if matched is state.live and self.cache.enabled:  # no words: counts of the filters
             facets = self._browse_counts(state, filters, query, version)
         else:
@@ -512,17 +517,12 @@ class SqliteIndex:
         )
         return [int(r[0]) for r in rows][:window]
 
-    def _hits(self, conn: sqlite3.Connection, text: TextQuery, rowids: list[int]) -> list[Hit]:
+    def _hits(
+        self, conn: sqlite3.Connection, text: TextQuery, rowids: list[int], version: Version
+    ) -> list[Hit]:
         if not rowids:
             return []
-        found = {
-            int(r[0]): (str(r[1]), str(r[2]), [str(f) for f in r[3:7]], orjson.loads(r[7]))
-            for r in conn.execute(
-                "SELECT rowid, id, title, description, keywords, alt_titles, other, summary "
-                "FROM docs WHERE rowid IN (SELECT value FROM json_each(?))",
-                (json.dumps(rowids),),
-            )
-        }
+        found = self._page_rows(conn, rowids, version)
         atoms = text.atoms
         hits = []
         for rowid in rowids:
@@ -534,6 +534,23 @@ class SqliteIndex:
                 Hit(record_id, summary, marked_html(mark_words(title, atoms)), marked_html(shown))
             )
         return hits
+
+    def _page_rows(
+        self, conn: sqlite3.Connection, rowids: list[int], version: Version
+    ) -> dict[int, PageRow]:
+        """The stored text of a page's rows, from this process's row cache where kept."""
+        found: dict[int, PageRow] = {}
+        for rowid in rowids:
+            row: PageRow | None = self.rows.get(version, rowid)
+            if row is not None:
+                found[rowid] = row
+        missing = [rowid for rowid in rowids if rowid not in found]
+        if missing:
+            read = _read_rows(conn, missing)
+            for rowid, row in read.items():
+                self.rows.put(version, rowid, row, ROW_OVERHEAD + 2 * sum(map(len, row[2])))
+            found.update(read)
+        return found
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
         """Titles with words starting as typed, best records first."""
@@ -706,6 +723,21 @@ def _tie_broken(scored: list[tuple[int, float]], state: FacetState) -> list[int]
 
 
 Version = tuple[str, int]  # the live generation's file and its change sequence
+PageRow = tuple[str, str, list[str], dict[str, Any]]  # id, title, searched texts, summary
+
+
+def _read_rows(conn: sqlite3.Connection, rowids: list[int]) -> dict[int, PageRow]:
+    """What hits show of these rows, read from the index."""
+    return {
+        int(r[0]): (str(r[1]), str(r[2]), [str(f) for f in r[3:7]], orjson.loads(r[7]))
+        for r in conn.execute(
+            "SELECT rowid, id, title, description, keywords, alt_titles, other, summary "
+            "FROM docs WHERE rowid IN (SELECT value FROM json_each(?))",
+            (json.dumps(rowids),),
+        )
+    }
+
+
 SortKey = Callable[[FacetState, npt.NDArray[np.int64]], npt.NDArray[np.int64]]
 
 
