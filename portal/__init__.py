@@ -18,7 +18,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
         config: Flask configuration overrides (``TESTING``, ``EXPORT_LIMIT``, ...).
     """
     from portal import admin, api, health, metrics, oai, records, register, search, sources
-    from portal.auth import csrf, init_auth
+    from portal.auth import csrf, init_auth, limiter
     from portal.i18n import init_i18n
     from portal.security import init_security
     from portal.services import Services
@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     for name in CSRF_EXEMPT:  # protocols other machines POST to, without a session
         if name in app.blueprints:
             csrf.exempt(app.blueprints[name])
+    limiter.exempt(api.blueprint)  # no limits there: skip resolving them on every request
     return app
 
 

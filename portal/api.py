@@ -10,12 +10,14 @@ Answers under ``/api/v1/`` and the exports allow any origin (CORS, GET and prefl
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
+import orjson
 from flask import (
     Blueprint,
     Response,
@@ -54,6 +56,7 @@ CODES = {
     405: "method-not-allowed",
     500: "internal-error",
 }
+CACHE_HEADER = "X-Search-Cache"
 EXPOSED_HEADERS = "Content-Disposition, X-Export-Limit, X-Export-Total, X-Export-Truncated"
 TOKEN_LIST = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*$")
 
@@ -155,7 +158,19 @@ def search() -> ResponseReturnValue:
     result = services().search(query)
     data = result.as_dict()
     data["links"] = _links(query, result.total)
-    return jsonify(data)
+    response = _json(data)
+    stats = getattr(services().index, "cache_stats", None)
+    if stats is not None:  # per worker process: how often the engine's caches answered
+        engine, rows = stats()
+        said = f"worker={os.getpid()}; {engine.header()}; {rows.header('row_')}"
+        response.headers[CACHE_HEADER] = said
+    return response
+
+
+def _json(data: dict[str, Any]) -> Response:
+    """What ``jsonify`` answers, serialised by orjson (several times faster on search
+    answers): the same JSON, non-ASCII characters as UTF-8 rather than escapes."""
+    return current_app.response_class(orjson.dumps(data) + b"\n", mimetype="application/json")
 
 
 def _links(query: SearchQuery, total: int) -> dict[str, str | None]:

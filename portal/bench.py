@@ -39,6 +39,7 @@ import click
 
 from harvester.index.bench import MixEntry, mix_entries, percentiles, synthetic_home
 from harvester.settings import ENV_CONFIG, ENV_HOME
+from portal.api import CACHE_HEADER
 from portal.auth import ENV_SECRET_KEY
 from portal.cli import DEFAULT_THREADS, DEFAULT_WORKERS
 
@@ -84,7 +85,7 @@ def bench_portal(
     load_before = os.getloadavg()[0]
     with PortalProcess(home, workers, threads) as server:
         served = server.total_records()
-        drive(server.address, paths, concurrency, warmup)
+        warmed = drive(server.address, paths, concurrency, warmup)
         cpu_before = server.cpu_seconds()
         result = drive(server.address, paths, concurrency, seconds)
         server_cpu = server.cpu_seconds() - cpu_before
@@ -102,6 +103,7 @@ def bench_portal(
         "error_statuses": dict(sorted(result.statuses.items())),
         "distinct_queries": len(set(paths)),
         "response_cache": "none",
+        "engine_cache": engine_cache(warmed.cache, result.cache),
         "mean_response_kb": round(result.body_bytes / max(result.requests, 1) / 1024, 1),
         "server_cpu_s": round(server_cpu, 2),
         "client_cpu_s": round(result.client_cpu, 2),
@@ -258,6 +260,7 @@ class LoadResult:
     samples: list[str] = field(default_factory=list)
     body_bytes: int = 0
     client_cpu: float = 0.0
+    cache: dict[str, Counter[str]] = field(default_factory=dict)
 
     @property
     def requests(self) -> int:
@@ -278,6 +281,7 @@ def drive(address: str, paths: list[str], concurrency: int, seconds: float) -> L
         position = number * len(paths) // max(concurrency, 1)
         conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=REQUEST_TIMEOUT)
         failures: list[tuple[str, str]] = []
+        cache: dict[str, Counter[str]] = {}
         size = 0
         while (started := time.perf_counter()) < stop_at:
             path = paths[position % len(paths)]
@@ -295,6 +299,7 @@ def drive(address: str, paths: list[str], concurrency: int, seconds: float) -> L
                 continue
             latencies.append((time.perf_counter() - started) * 1000)
             size += len(body)
+            _note_cache(cache, response.getheader(CACHE_HEADER))
         conn.close()
         with lock:
             result.latencies += latencies
@@ -302,6 +307,8 @@ def drive(address: str, paths: list[str], concurrency: int, seconds: float) -> L
             result.errors += len(failures)
             result.statuses.update(status for status, _ in failures)
             result.samples += [sample for _, sample in failures]
+            for worker, counters in cache.items():
+                _keep_highest(result.cache, worker, counters)
 
     cpu = time.process_time()
     began = time.perf_counter()
@@ -313,3 +320,47 @@ def drive(address: str, paths: list[str], concurrency: int, seconds: float) -> L
     result.seconds = time.perf_counter() - began
     result.client_cpu = time.process_time() - cpu
     return result
+
+
+def _note_cache(seen: dict[str, Counter[str]], header: str | None) -> None:
+    """Keep the counters of an ``X-Search-Cache`` header (``worker=PID; hits=N; ...``)."""
+    if header is None:
+        return
+    fields = dict(part.strip().partition("=")[::2] for part in header.split(";"))
+    worker = fields.pop("worker", "")
+    _keep_highest(seen, worker, Counter({k: int(v) for k, v in fields.items() if v.isdigit()}))
+
+
+def _keep_highest(seen: dict[str, Counter[str]], worker: str, counters: Counter[str]) -> None:
+    """The highest of each counter a worker reported (answers arrive out of order)."""
+    kept = seen.setdefault(worker, Counter())
+    for name, value in counters.items():
+        kept[name] = max(kept[name], value)
+
+
+def engine_cache(before: dict[str, Counter[str]], after: dict[str, Counter[str]]) -> dict[str, Any]:
+    """The search engine's cache lookups during the measured run, over every worker."""
+
+    def rate(prefix: str) -> tuple[int, int, float | None]:
+        def delta(name: str) -> int:
+            return sum(
+                after[w][prefix + name] - before.get(w, Counter())[prefix + name] for w in after
+            )
+
+        hits, misses = delta("hits"), delta("misses")
+        return hits, misses, round(hits / (hits + misses), 3) if hits + misses else None
+
+    hits, misses, hit_rate = rate("")
+    row_hits, row_misses, row_hit_rate = rate("row_")
+    return {
+        "scope": "per worker: match sets of words, phrases and prefixes; BM25 orders; "
+        "orders of all rows by date, title length, richness; browse facet counts",
+        "hits": hits,
+        "misses": misses,
+        "hit_rate": hit_rate,
+        "row_cache": {"hits": row_hits, "misses": row_misses, "hit_rate": row_hit_rate},
+        "entries": sum(c["entries"] for c in after.values()),
+        "bytes": sum(c["bytes"] for c in after.values()),
+        "note": "the query mix draws from a small vocabulary (40 common and 200 rare words, "
+        "60 phrases), so real traffic would hit less often",
+    }

@@ -209,12 +209,14 @@ class FacetState:
             if facet in filters:
                 base = _intersect(matched, (f for name, f in filters.items() if name != facet))
             chosen = query.selected(facet)
-            counted = [
-                FacetCount(value, bitmap.intersection_cardinality(base), value in chosen)
-                for value, bitmap in self.values.get(facet, {}).items()
+            by_value = self.values.get(facet, {})
+            sizes = _cardinalities(by_value.values(), base)
+            shown = [
+                FacetCount(value, size, value in chosen)
+                for value, size in zip(by_value, sizes, strict=True)
+                if size or value in chosen
             ]
-            shown = [c for c in counted if c.count or c.selected]
-            shown += [FacetCount(v, 0, True) for v in chosen if v not in self.values.get(facet, {})]
+            shown += [FacetCount(v, 0, True) for v in chosen if v not in by_value]
             result[facet] = sorted(shown, key=_facet_order(facet))
         return result
 
@@ -223,6 +225,13 @@ def bitmap_of(rowids: npt.NDArray[Any]) -> BitMap:
     """A bitmap of row ids; built from an ``array`` (pyroaring copies its buffer at once),
     several times faster than from a NumPy array, which it reads item by item."""
     return BitMap(array("I", rowids.astype(np.uint32).tobytes()))
+
+
+def _cardinalities(bitmaps: Iterable[BitMap], base: BitMap) -> list[int]:
+    """How many rows of ``base`` each bitmap holds (none at all when ``base`` is empty)."""
+    if not base:
+        return [0 for _ in bitmaps]
+    return [bitmap.intersection_cardinality(base) for bitmap in bitmaps]
 
 
 def _intersect(first: BitMap, others: Iterable[BitMap]) -> BitMap:

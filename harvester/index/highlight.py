@@ -22,6 +22,7 @@ END = "\x03"
 SNIPPET_WORDS = 30
 TOKEN = re.compile(r"[^\W_]+")
 MARKS = re.compile("([\x02\x03])")
+NON_ASCII_WORD_CHAR = re.compile(r"(?![\x00-\x7f])[^\W_]")
 
 
 def marked_html(text: str) -> str:
@@ -47,9 +48,15 @@ def marked_html(text: str) -> str:
     return "".join(out)
 
 
+def ascii_words(text: str) -> bool:
+    """True when every word of ``text`` is ASCII (other characters, such as ``·`` between
+    keywords, may not be): there folding a word is lower-casing it."""
+    return text.isascii() or NON_ASCII_WORD_CHAR.search(text) is None
+
+
 class WordMatcher:
     """Which words the atoms match: any of their words exactly, or words starting with the
-    last word of a prefix atom, compared folded. On ASCII text (where folding is
+    last word of a prefix atom, compared folded. On text of ASCII words (where folding is
     lower-casing and keeps every position) one regular expression finds them all."""
 
     def __init__(self, atoms: Sequence[Atom]) -> None:
@@ -71,9 +78,13 @@ class WordMatcher:
 
     def first(self, text: str) -> int | None:
         """The index of the first matching word of ``text``, or None."""
-        if text.isascii():
+        if ascii_words(text):
             found = self.ascii.search(text)
             return None if found is None else len(TOKEN.findall(text, 0, found.start()))
+        return self.first_by_words(text)
+
+    def first_by_words(self, text: str) -> int | None:
+        """:meth:`first` word by word, for any script."""
         for number, token in enumerate(TOKEN.finditer(text)):
             if self.matches(fold_word(token.group())):
                 return number
@@ -81,8 +92,12 @@ class WordMatcher:
 
     def mark(self, text: str) -> str:
         """``text`` with every matching word between the engine marks."""
-        if text.isascii():
+        if ascii_words(text):
             return self.ascii.sub(f"{START}\\g<0>{END}", text)
+        return self.mark_by_words(text)
+
+    def mark_by_words(self, text: str) -> str:
+        """:meth:`mark` word by word, for any script."""
         out: list[str] = []
         last = 0
         for match in TOKEN.finditer(text):

@@ -28,9 +28,11 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import orjson
 from pyroaring import BitMap
 
-from harvester.index.base import Hit, IndexStats, Progress, SearchResult, Suggestion
+from harvester.index.base import FacetCount, Hit, IndexStats, Progress, SearchResult, Suggestion
+from harvester.index.cache import DEFAULT_BYTES, CacheStats, VersionedCache
 from harvester.index.documents import IndexDocument, title_rank, title_sort_key
 from harvester.index.facets import FacetState, RowFacts, bitmap_of
 from harvester.index.highlight import best_snippet, mark_words, marked_html
@@ -42,6 +44,10 @@ ROWID_MASK = (1 << 31) - 1
 RANK_ALL = 5_000  # match sets up to this size are ranked by BM25 in full
 RANK_SLACK = 16  # rows read past the page, to see whether equal scores run on past it
 TITLE_SORT_REFINE = 2_000
+ORDER_FROM = 4_096  # sets this large take their first rows from a cached order of all rows
+ORDER_CHUNK = 4_096
+ROW_ENTRIES = 20_000  # rows of hit pages kept per process
+ROW_OVERHEAD = 2_048  # bytes a kept row costs besides its text (its summary, mostly)
 LOAD_CHUNK = 50_000
 WRITE_BATCH = 1_000
 SNAPSHOT_AFTER = 20_000  # replaying more changes than this saves a new facet snapshot
@@ -138,8 +144,13 @@ class SqliteIndex:
 
     name = "sqlite"
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, cache_bytes: int = DEFAULT_BYTES) -> None:
+        """Open (or create) the index in ``folder``; ``cache_bytes`` bounds this process's
+        cache of match sets, orders and browse counts, and half as much its cache of the
+        rows hits show (0: neither, every search asks FTS5 and reads its rows)."""
         self.folder = folder
+        self.cache = VersionedCache(cache_bytes)
+        self.rows = VersionedCache(cache_bytes // 2, ROW_ENTRIES if cache_bytes else 0)
         self.folder.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -177,9 +188,9 @@ class SqliteIndex:
         conn.execute("PRAGMA busy_timeout = 60000")
         return conn
 
-    def _conn(self) -> sqlite3.Connection:
+    def _conn(self, current: str | None = None) -> sqlite3.Connection:
         """This thread's connection to the live generation (reopened after a swap)."""
-        current = self._current_file()
+        current = current or self._current_file()
         held: tuple[str, sqlite3.Connection] | None = getattr(self._local, "conn", None)
         if held is not None and held[0] == current:
             return held[1]
@@ -287,8 +298,22 @@ class SqliteIndex:
 
     def _facets(self) -> FacetState:
         """The facet state of the live generation, brought up to date."""
-        conn = self._conn()
+        return self._reader()[1]
+
+    def _reader(self) -> tuple[sqlite3.Connection, FacetState, Version]:
+        """This thread's connection, the facet state brought up to date, and the version
+        they show (generation and change sequence: the key of every cached result)."""
         current = self._current_file()
+        conn = self._conn(current)
+        state = self._state_of(conn, current)
+        return conn, state, (current, state.seq)
+
+    def cache_stats(self) -> tuple[CacheStats, CacheStats]:
+        """Hits and misses of this process's caches: of match sets, orders and browse
+        counts; of the rows hits show."""
+        return self.cache.stats(), self.rows.stats()
+
+    def _state_of(self, conn: sqlite3.Connection, current: str) -> FacetState:
         with self._lock:
             seq = int(conn.execute("SELECT value FROM meta WHERE key = 'seq'").fetchone()[0])
             if self._state is None or self._state_file != current:
@@ -307,10 +332,9 @@ class SqliteIndex:
 
     def search(self, query: SearchQuery) -> SearchResult:
         """One page of hits, the total and every facet's counts."""
-        state = self._facets()
-        conn = self._conn()
+        conn, state, version = self._reader()
         text = query.parsed
-        expression, matched = self._match(conn, text, state)
+        expression, matched = self._match(conn, text, state, version)
         filters = state.filters(query)
         final = BitMap.intersection(matched, *filters.values()) if filters else matched
         sort = query.effective_sort
@@ -320,28 +344,93 @@ class SqliteIndex:
         if not final:
             ordered: list[int] = []
         elif sort == "relevance" and expression is not None:
-            ordered = self._by_relevance(conn, text, expression, len(matched), final, window)
+            ordered = self._by_relevance(
+                conn, text, expression, len(matched), final, window, state, version
+            )
         elif sort == "title":
             ordered = self._by_title(conn, final, state, window)
         else:
-            ordered = _top(final, newest_first, state, window)
+            ordered = self._top(final, newest_first, state, window, version)
         page = ordered[query.offset : window]
-        hits = self._hits(conn, text, page)
-        facets = state.counts(matched, filters, query)
+        hits = self._hits(conn, text, page, version)
+        if matched is state.live and self.cache.enabled:  # no words: counts of the filters
+            facets = self._browse_counts(state, filters, query, version)
+        else:
+            facets = state.counts(matched, filters, query)
         return SearchResult(len(final), hits, facets, query, sort)
 
+    def _browse_counts(
+        self, state: FacetState, filters: dict[str, BitMap], query: SearchQuery, version: Version
+    ) -> dict[str, list[FacetCount]]:
+        """Facet counts over every live record, narrowed by the filters only: cached per
+        choice of filters (few, and the costliest to count, as the sets are the largest)."""
+        selection = tuple(sorted((name, tuple(sorted(v))) for name, v in query.filters.items()))
+        key = ("browse-facets", selection, query.year_from, query.year_to, query.bbox)
+        found: dict[str, list[FacetCount]] | None = self.cache.get(version, key)
+        if found is None:
+            found = state.counts(state.live, filters, query)
+            self.cache.put(version, key, found, 64 * sum(len(c) for c in found.values()))
+        return {facet: list(counts) for facet, counts in found.items()}  # callers' own lists
+
     def _match(
-        self, conn: sqlite3.Connection, text: TextQuery, state: FacetState
+        self, conn: sqlite3.Connection, text: TextQuery, state: FacetState, version: Version
     ) -> tuple[str | None, BitMap]:
         """The FTS5 expression of the text (None without positive words) and its matches."""
-        if not text.clauses:
-            if not text.excluded:
-                return None, state.live
-            return None, state.live - _match_set(conn, fts_expression([text.excluded]))
-        expression = fts_expression(text.clauses)
-        if text.excluded:
+        expression = fts_expression(text.clauses) if text.clauses else None
+        if expression is not None and text.excluded:
             expression = f"({expression}) NOT ({fts_expression([text.excluded])})"
-        return expression, _match_set(conn, expression) & state.live
+        if not self.cache.enabled:  # the general path: FTS5 evaluates the whole expression
+            if expression is None:
+                if not text.excluded:
+                    return None, state.live
+                return None, state.live - _match_set(conn, fts_expression([text.excluded]))
+            return expression, _match_set(conn, expression) & state.live
+        matched = state.live
+        if text.clauses:
+            matched = self._clauses_rows(conn, text.clauses, None, version) & matched
+        if text.excluded:
+            matched = matched - self._clauses_rows(conn, [text.excluded], None, version)
+        return expression, matched
+
+    def _clauses_rows(
+        self,
+        conn: sqlite3.Connection,
+        clauses: Sequence[Sequence[Atom]],
+        columns: str | None,
+        version: Version,
+    ) -> BitMap:
+        """Rows matching an AND of clauses, each an OR of atoms, within ``columns`` (all
+        when None): set operations on each atom's cached match set, as FTS5 would combine
+        them."""
+        per_clause = [
+            BitMap.union(*(self._atom_rows(conn, atom, columns, version) for atom in clause))
+            for clause in clauses
+        ]
+        return BitMap.intersection(*per_clause)
+
+    def _atom_rows(
+        self, conn: sqlite3.Connection, atom: Atom, columns: str | None, version: Version
+    ) -> BitMap:
+        """Rows matching one word, phrase or prefix (within ``columns``), cached."""
+        key = ("atom", columns, atom)
+        found: BitMap | None = self.cache.get(version, key)
+        if found is None:
+            expression = fts_atom(atom) if columns is None else f"{{{columns}}} : {fts_atom(atom)}"
+            found = _match_set(conn, expression)
+            self.cache.put(version, key, found, _bitmap_bytes(found))
+        return found
+
+    def _in_columns(
+        self,
+        conn: sqlite3.Connection,
+        columns: str,
+        text: TextQuery,
+        version: Version,
+    ) -> BitMap:
+        """Rows matching the positive clauses within ``columns``."""
+        if self.cache.enabled:
+            return self._clauses_rows(conn, text.clauses, columns, version)
+        return _match_set(conn, f"{{{columns}}} : ({fts_expression(text.clauses)})")
 
     def _by_relevance(
         self,
@@ -351,23 +440,65 @@ class SqliteIndex:
         matched: int,
         final: BitMap,
         window: int,
+        state: FacetState,
+        version: Version,
     ) -> list[int]:
         """BM25 order when the match set is small enough to score in full; otherwise title
         matches (shortest titles first), then keyword matches, then the rest, each by the
         richness of the record."""
-        state = self._facets()
         if matched <= RANK_ALL:
+            if self.cache.enabled:
+                order = self._bm25_order(conn, expression, state, version)
+                if len(final) < matched:
+                    order = order[np.isin(order, _as_array(final), assume_unique=True)]
+                return [int(r) for r in order[:window]]
             keep = self._keep(final) if len(final) < matched else None
             return _ranked(conn, expression, state, window, keep)
-        positive = fts_expression(text.clauses)
-        in_titles = _match_set(conn, f"{{title alt_titles}} : ({positive})") & final
-        head = _top(in_titles, shortest_title_first, state, window)
+        in_titles = self._in_columns(conn, "title alt_titles", text, version) & final
+        head = self._top(in_titles, shortest_title_first, state, window, version)
         if len(head) < window:
             rest = final - in_titles
-            in_keywords = _match_set(conn, f"{{keywords}} : ({positive})") & rest
-            head += _top(in_keywords, richest_first, state, window - len(head))
-            head += _top(rest - in_keywords, richest_first, state, window - len(head))
+            in_keywords = self._in_columns(conn, "keywords", text, version) & rest
+            head += self._top(in_keywords, richest_first, state, window - len(head), version)
+            rest -= in_keywords
+            head += self._top(rest, richest_first, state, window - len(head), version)
         return head[:window]
+
+    def _bm25_order(
+        self, conn: sqlite3.Connection, expression: str, state: FacetState, version: Version
+    ) -> npt.NDArray[np.int64]:
+        """Every match of ``expression`` in BM25 order (ties as :func:`_ranked` breaks
+        them), cached: filters and pages then only pick from it."""
+        key = ("bm25", expression)
+        found: npt.NDArray[np.int64] | None = self.cache.get(version, key)
+        if found is None:
+            scored = _scored(conn, "SELECT rowid, rank FROM fts WHERE fts MATCH ?", expression)
+            found = np.array(_tie_broken(scored, state), dtype=np.int64)
+            self.cache.put(version, key, found, found.nbytes + 64)
+        return found
+
+    def _top(
+        self, bitmap: BitMap, key: SortKey, state: FacetState, limit: int, version: Version
+    ) -> list[int]:
+        """:func:`_top`; for a large set, its first rows in the order of every live row by
+        ``key`` (cached), read in chunks until ``limit`` rows of the set are found."""
+        if not self.cache.enabled or len(bitmap) < ORDER_FROM or limit <= 0:
+            return _top(bitmap, key, state, limit)
+        cache_key = ("order", key.__name__)
+        order: npt.NDArray[np.int64] | None = self.cache.get(version, cache_key)
+        if order is None:
+            rowids = _as_array(state.live)
+            order = rowids[np.argsort(key(state, rowids))]
+            self.cache.put(version, cache_key, order, order.nbytes + 64)
+        wanted = np.zeros(len(state.newest), dtype=bool)
+        wanted[_as_array(bitmap)] = True
+        found: list[int] = []
+        for start in range(0, len(order), ORDER_CHUNK):
+            chunk = order[start : start + ORDER_CHUNK]
+            found += chunk[wanted[chunk]][: limit - len(found)].tolist()
+            if len(found) >= limit:
+                break
+        return found
 
     def _by_title(
         self, conn: sqlite3.Connection, final: BitMap, state: FacetState, window: int
@@ -386,17 +517,12 @@ class SqliteIndex:
         )
         return [int(r[0]) for r in rows][:window]
 
-    def _hits(self, conn: sqlite3.Connection, text: TextQuery, rowids: list[int]) -> list[Hit]:
+    def _hits(
+        self, conn: sqlite3.Connection, text: TextQuery, rowids: list[int], version: Version
+    ) -> list[Hit]:
         if not rowids:
             return []
-        found = {
-            int(r[0]): (str(r[1]), str(r[2]), [str(f) for f in r[3:7]], json.loads(r[7]))
-            for r in conn.execute(
-                "SELECT rowid, id, title, description, keywords, alt_titles, other, summary "
-                "FROM docs WHERE rowid IN (SELECT value FROM json_each(?))",
-                (json.dumps(rowids),),
-            )
-        }
+        found = self._page_rows(conn, rowids, version)
         atoms = text.atoms
         hits = []
         for rowid in rowids:
@@ -408,6 +534,23 @@ class SqliteIndex:
                 Hit(record_id, summary, marked_html(mark_words(title, atoms)), marked_html(shown))
             )
         return hits
+
+    def _page_rows(
+        self, conn: sqlite3.Connection, rowids: list[int], version: Version
+    ) -> dict[int, PageRow]:
+        """The stored text of a page's rows, from this process's row cache where kept."""
+        found: dict[int, PageRow] = {}
+        for rowid in rowids:
+            row: PageRow | None = self.rows.get(version, rowid)
+            if row is not None:
+                found[rowid] = row
+        missing = [rowid for rowid in rowids if rowid not in found]
+        if missing:
+            read = _read_rows(conn, missing)
+            for rowid, row in read.items():
+                self.rows.put(version, rowid, row, ROW_OVERHEAD + 2 * sum(map(len, row[2])))
+            found.update(read)
+        return found
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
         """Titles with words starting as typed, best records first."""
@@ -554,24 +697,55 @@ def _ranked(
     """
     where = f"fts MATCH ? AND {keep}(rowid)" if keep else "fts MATCH ?"
     sql = f"SELECT rowid, rank FROM fts WHERE {where} ORDER BY rank LIMIT ?"  # noqa: S608
-
-    def read(limit: int) -> list[tuple[int, float]]:
-        try:
-            rows = conn.execute(sql, (expression, limit)).fetchall()
-        except sqlite3.OperationalError:
-            return []
-        return [(int(r), round(float(s), 6)) for r, s in rows]
-
     limit = window + RANK_SLACK
-    scored = read(limit)
+    scored = _scored(conn, sql, expression, limit)
     if len(scored) == limit and scored[-1][1] == scored[window - 1][1]:
-        scored = read(-1)
+        scored = _scored(conn, sql, expression, -1)
+    return _tie_broken(scored, state)[:window]
+
+
+def _scored(
+    conn: sqlite3.Connection, sql: str, expression: str, *limit: int
+) -> list[tuple[int, float]]:
+    """(row id, BM25 score rounded to 6 places) read by ``sql``; none on a syntax error."""
+    try:
+        rows = conn.execute(sql, (expression, *limit)).fetchall()
+    except sqlite3.OperationalError:
+        return []
+    return [(int(r), round(float(s), 6)) for r, s in rows]
+
+
+def _tie_broken(scored: list[tuple[int, float]], state: FacetState) -> list[int]:
+    """Row ids by score, equal scores to the richer record, then by row id."""
     scored = [item for item in scored if item[0] < len(state.boost)]
     scored.sort(key=lambda item: (item[1], -int(state.boost[item[0]]), item[0]))
-    return [rowid for rowid, _ in scored[:window]]
+    return [rowid for rowid, _ in scored]
+
+
+Version = tuple[str, int]  # the live generation's file and its change sequence
+PageRow = tuple[str, str, list[str], dict[str, Any]]  # id, title, searched texts, summary
+
+
+def _read_rows(conn: sqlite3.Connection, rowids: list[int]) -> dict[int, PageRow]:
+    """What hits show of these rows, read from the index."""
+    return {
+        int(r[0]): (str(r[1]), str(r[2]), [str(f) for f in r[3:7]], orjson.loads(r[7]))
+        for r in conn.execute(
+            "SELECT rowid, id, title, description, keywords, alt_titles, other, summary "
+            "FROM docs WHERE rowid IN (SELECT value FROM json_each(?))",
+            (json.dumps(rowids),),
+        )
+    }
 
 
 SortKey = Callable[[FacetState, npt.NDArray[np.int64]], npt.NDArray[np.int64]]
+
+
+def _bitmap_bytes(bitmap: BitMap) -> int:
+    """About the memory a bitmap holds."""
+    stats = bitmap.get_statistics()
+    held = stats["n_bytes_array_containers"] + stats["n_bytes_bitset_containers"]
+    return int(held) + int(stats["n_bytes_run_containers"]) + 64
 
 
 def _as_array(bitmap: BitMap) -> npt.NDArray[np.int64]:

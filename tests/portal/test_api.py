@@ -338,3 +338,16 @@ def test_no_email_address_anywhere_in_the_demo_api(client: FlaskClient) -> None:
         text = response.get_data(as_text=True)
         assert "mailto:" not in text
         assert not [word for word in text.replace('"', " ").split() if "@" in word and "." in word]
+
+
+def test_search_reports_the_engines_cache_of_its_worker(client: FlaskClient) -> None:
+    def counters() -> dict[str, str]:
+        response = client.get("/api/v1/search?q=water&per_page=3")
+        assert response.status_code == 200 and response.data.endswith(b"\n")
+        header = response.headers["X-Search-Cache"]
+        return dict(part.strip().split("=") for part in header.split(";"))
+
+    first, second = counters(), counters()
+    assert first["worker"] == second["worker"]
+    assert int(second["hits"]) > int(first["hits"])
+    assert int(second["misses"]) == int(first["misses"])

@@ -30,6 +30,8 @@ def test_bench_portal_serves_and_measures(tmp_path: Path) -> None:
     assert figures["requests"] > 0
     assert figures["errors"] == 0
     assert figures["response_cache"] == "none"
+    cache = figures["engine_cache"]
+    assert cache["hits"] + cache["misses"] > 0 and 0 <= cache["hit_rate"] <= 1
 
 
 def test_bench_home_is_kept_and_reused(tmp_path: Path) -> None:
