@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -162,9 +163,17 @@ def search() -> ResponseReturnValue:
     stats = getattr(services().index, "cache_stats", None)
     if stats is not None:  # per worker process: how often the engine's caches answered
         engine, rows = stats()
-        said = f"worker={os.getpid()}; {engine.header()}; {rows.header('row_')}"
+        said = f"worker={worker_token()}; {engine.header()}; {rows.header('row_')}"
         response.headers[CACHE_HEADER] = said
     return response
+
+
+_worker_tokens: dict[int, str] = {}
+
+
+def worker_token() -> str:
+    """An opaque name for this worker process (its process id is not published)."""
+    return _worker_tokens.setdefault(os.getpid(), secrets.token_hex(4))
 
 
 def _json(data: dict[str, Any]) -> Response:

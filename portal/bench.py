@@ -323,7 +323,7 @@ def drive(address: str, paths: list[str], concurrency: int, seconds: float) -> L
 
 
 def _note_cache(seen: dict[str, Counter[str]], header: str | None) -> None:
-    """Keep the counters of an ``X-Search-Cache`` header (``worker=PID; hits=N; ...``)."""
+    """Keep the counters of an ``X-Search-Cache`` header (``worker=TOKEN; hits=N; ...``)."""
     if header is None:
         return
     fields = dict(part.strip().partition("=")[::2] for part in header.split(";"))
