@@ -455,6 +455,7 @@ def register_extra_commands() -> None:
     """Attach the commands kept in their own modules, and those other packages register
     under the ``csfinder.commands`` entry point (the portal's ``serve``)."""
     from harvester.bench import bench
+    from harvester.bench_ingest import bench_ingest
     from harvester.demo.command import demo
     from harvester.index.bench import bench_search
     from harvester.index.commands import reindex_command, search_command
@@ -467,6 +468,7 @@ def register_extra_commands() -> None:
     for command in (*commands, search_command, reindex_command):
         main.add_command(command)
     bench.add_command(bench_search)
+    bench.add_command(bench_ingest)
     for entry in entry_points(group=PLUGIN_GROUP):
         try:
             main.add_command(entry.load(), entry.name)
