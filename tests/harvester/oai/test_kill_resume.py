@@ -87,7 +87,9 @@ def test_second_process_is_refused_while_the_first_is_live(
     cli_env: CliEnv, server_factory: Callable[..., RunningServer]
 ) -> None:
     repository = SyntheticRepository(60, sets=1)
-    slow = Misbehaving(OAIProvider(repository, page_size=PAGE), "slow_pages", delay=0.2)
+    # Slow enough that the first harvest is still listing when the second process has
+    # started (a page is stored while the next one is fetched, so only the delays count).
+    slow = Misbehaving(OAIProvider(repository, page_size=PAGE), "slow_pages", delay=1.0)
     cli_env.add_source("synthetic", server_factory(slow).url)
     cli_env.home.mkdir(parents=True, exist_ok=True)
     store = Store(f"sqlite:///{(cli_env.home / 'csfinder.sqlite3').resolve()}")
