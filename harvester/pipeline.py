@@ -240,17 +240,18 @@ def _start_worker(source: SourceConfig) -> None:
 def _normalise_page(
     records: list[RawRecord], at: datetime, with_documents: bool
 ) -> list[tuple[NormalisedRow, IndexDocument | None]]:
-    """In a worker process: the rows of a page, and their index documents if wanted."""
-    from harvester.index.documents import document_from_json
+    """In a worker process: the rows of a page, and their index documents if wanted (made
+    from the record's JSON form, as :func:`document_from_json` makes them from the row)."""
+    from harvester.index.documents import document_from_record
 
     assert _worker is not None, "worker not started"
     made: list[tuple[NormalisedRow, IndexDocument | None]] = []
     for raw in records:
-        row = _worker.row(raw, at)
+        row, record = _worker.row_and_record(raw, at)
         document = None
-        if with_documents and not row.deleted:
+        if with_documents and record is not None:
             try:
-                document = document_from_json(row.document)
+                document = document_from_record(record.model_dump(mode="json"))
             except (ValueError, KeyError, TypeError):
                 document = None  # the index reports it when it converts the row itself
         made.append((row, document))

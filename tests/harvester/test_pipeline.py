@@ -120,3 +120,26 @@ def test_parallel_harvest_that_fails_keeps_the_pages_listed_before(
     assert resumed.status == SUCCEEDED and resumed.resumed_run_id == run.id
     assert resumed.counts.added == RECORDS - 3 * PAGE
     assert store.normalised_counts() == {"synthetic": RECORDS}
+
+
+def test_worker_index_documents_equal_those_made_from_the_stored_json() -> None:
+    from datetime import UTC, datetime
+
+    from harvester.bench import datacite_examples, synthetic_oai_dc
+    from harvester.index.documents import document_from_json, document_from_record
+    from harvester.normalise.service import Normaliser
+
+    at = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    examples = datacite_examples(40)
+    inputs = [("oai_dc", synthetic_oai_dc(60))]
+    if not isinstance(examples, str):
+        inputs.append(("datacite", examples))
+    for crosswalk, raws in inputs:
+        source = oai_source("bench", "http://127.0.0.1/oai")
+        normaliser = Normaliser(source.model_copy(update={"crosswalk": crosswalk}))
+        for raw in raws:
+            row, record = normaliser.row_and_record(raw, at)
+            assert record is not None
+            assert row == normaliser.row(raw, at)
+            made = document_from_record(record.model_dump(mode="json"))
+            assert made == document_from_json(row.document)
