@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.connection
+import os
 import queue
 import threading
 from collections import deque
@@ -197,7 +199,7 @@ class PageIngest:
 
         if self.index is None or not rows:
             return
-        if not self.parallel:
+        if self._indexer is None and not self.parallel:
             index_changed(self.index, rows, documents)
             return
         if self._indexer is None:
@@ -235,6 +237,18 @@ def _start_worker(source: SourceConfig) -> None:
     vocab.load_tables()
     gc.collect()
     gc.freeze()
+    threading.Thread(target=_end_with_parent, name="csfinder-parent-watch", daemon=True).start()
+
+
+def _end_with_parent() -> None:
+    """In a worker process: exit as soon as the harvesting process is gone, even killed
+    with SIGKILL (the worker would otherwise wait on its task queue forever, since it
+    holds both ends of it)."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    multiprocessing.connection.wait([parent.sentinel])
+    os._exit(1)
 
 
 def _normalise_page(

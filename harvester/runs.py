@@ -255,13 +255,16 @@ class HarvestRun:
         try:
             self.harvest(run, resumed, request)
             self.flush()
-        except CsfinderError as exc:
-            self._flush_after_failure()
-            self.store.finish_run(run.id, FAILED, str(exc))
-            raise
         except BaseException as exc:
-            self._flush_after_failure()
-            self.store.finish_run(run.id, FAILED, f"{type(exc).__name__}: {exc}".rstrip(": "))
+            if isinstance(exc, Exception):
+                self._flush_after_failure()
+            else:  # interrupted: the pages not stored yet are listed again by the next run
+                self._queued.clear()
+            if isinstance(exc, CsfinderError):
+                reason = str(exc)
+            else:
+                reason = f"{type(exc).__name__}: {exc}".rstrip(": ")
+            self.store.finish_run(run.id, FAILED, reason)
             raise
         finally:
             if self.ingest is not None:
@@ -303,7 +306,8 @@ class HarvestRun:
         """Store the pages listed before the run failed (their checkpoints advance)."""
         try:
             self.flush()
-        except Exception as exc:  # the run fails with its first error; this one is logged
+        except BaseException as exc:  # the run fails with its first error; this one is logged
+            self._queued.clear()
             log.warning("pages listed before the failure not stored: %s", exc)
 
     def _store_next(self) -> PageOutcome:
