@@ -26,7 +26,6 @@ from harvester.store import (
     Checkpoint,
     Counts,
     Lease,
-    PageOutcome,
     PageWrite,
     Run,
     Store,
@@ -286,6 +285,7 @@ class HarvestRun:
         the one before): call :meth:`flush` before reading what the pages stored.
         """
         if not self._renew():
+            self._queued.clear()  # another process may own the source now: store nothing
             raise HarvestError(
                 f"lost the lease of source '{self.source.id}': the run stopped reporting "
                 "for longer than stall_after and another process may have taken over"
@@ -310,7 +310,7 @@ class HarvestRun:
             self._queued.clear()
             log.warning("pages listed before the failure not stored: %s", exc)
 
-    def _store_next(self) -> PageOutcome:
+    def _store_next(self) -> None:
         queued = self._queued.popleft()
         try:
             if queued.rows is not None:
@@ -326,14 +326,13 @@ class HarvestRun:
             self._queued.clear()  # a later page's checkpoint must not pass this one
             raise
         self.counts.add(outcome)
-        if self.ingest is not None and outcome.normalised is not None and queued.rows:
+        if self.ingest is not None and outcome.normalised is not None and queued.rows is not None:
             self.ingest.index_rows(outcome.normalised.changed, queued.rows.documents)
         if self.progress is not None:
             elapsed = time.monotonic() - self._started
             self.progress(
                 Progress(self._run_id, self.source.id, queued.label, self.counts, elapsed)
             )
-        return outcome
 
     def heartbeat(self, _problem: str = "", _delay: float = 0.0) -> None:
         """Tell the store the run is alive and renew its lease (also the HTTP retry
