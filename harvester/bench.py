@@ -140,12 +140,21 @@ def _in_child(phase: Callable[..., dict[str, Any]], *args: str) -> dict[str, Any
 def _run_phase(
     queue: Queue[dict[str, Any]], phase: Callable[..., dict[str, Any]], *args: str
 ) -> None:
+    before = _cpu_seconds()
     try:
         result = phase(*args)
     except Exception as exc:  # reported to the parent, which fails cleanly
         result = {"error": f"{type(exc).__name__}: {exc}"}
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    result["cpu_seconds"] = round(_cpu_seconds() - before, 2)
     queue.put(result)
+
+
+def _cpu_seconds() -> float:
+    """Processor time of this process and of its children that have ended (workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _sickle_phase(url: str) -> dict[str, Any]:

@@ -23,6 +23,7 @@ KEYS = {
     "ingest_peak_rss_mb",
     "ingest_run_status",
     "ratio",
+    "cpu_ratio",
     "deleted_records",
     "normalised_records",
     "index_documents",
