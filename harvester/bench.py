@@ -17,7 +17,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from multiprocessing.queues import Queue
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from typing import Any
 import click
 
 from harvester.settings import HarvestSettings
+from harvester.sources import SourceConfig
 
 
 @click.group()
@@ -48,34 +50,12 @@ def bench_harvest(count: int, page_size: int, protocol: str) -> None:
     if protocol != "oai-pmh":
         click.echo(json.dumps(_bench_crawl(protocol, count, page_size)))
         return
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "harvester.sample_provider",
-            "--synthetic",
-            str(count),
-            "--port",
-            "0",
-            "--page-size",
-            str(page_size),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        url = server.stdout.readline().strip()
-        if not url.startswith("http"):
-            raise click.ClickException(f"the synthetic provider did not start (said {url!r})")
+    with synthetic_endpoint(count, page_size) as url:
         sickle = _in_child(_sickle_phase, url)
         with tempfile.TemporaryDirectory(prefix="csfinder-bench-") as folder:
             ours = _in_child(_csfinder_phase, url, folder, "raw")
         with tempfile.TemporaryDirectory(prefix="csfinder-bench-") as folder:
             full = _in_child(_csfinder_phase, url, folder, "normalised")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     result = {
         "benchmark": "harvest",
         "records": count,
@@ -100,6 +80,51 @@ def bench_harvest(count: int, page_size: int, protocol: str) -> None:
     click.echo(json.dumps(result))
 
 
+@contextmanager
+def synthetic_endpoint(count: int, page_size: int, deleted_every: int = 97) -> Iterator[str]:
+    """Serve ``count`` synthetic records from a local OAI-PMH endpoint in its own process
+    (one in ``deleted_every`` a deletion notice, 0 for none); yield its URL."""
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "harvester.sample_provider",
+            "--synthetic",
+            str(count),
+            "--port",
+            "0",
+            "--page-size",
+            str(page_size),
+            "--deleted-every",
+            str(deleted_every),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        url = server.stdout.readline().strip()
+        if not url.startswith("http"):
+            raise click.ClickException(f"the synthetic provider did not start (said {url!r})")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def bench_source(url: str) -> SourceConfig:
+    """The source harvesting the synthetic endpoint at ``url`` (oai_dc)."""
+    return SourceConfig(
+        id="bench",
+        name="Synthetic benchmark provider",
+        platform="bench",
+        protocol="oai-pmh",
+        url=url,
+        metadata_prefix="oai_dc",
+        crosswalk="oai_dc",
+    )
+
+
 def _in_child(phase: Callable[..., dict[str, Any]], *args: str) -> dict[str, Any]:
     context = multiprocessing.get_context("spawn")
     queue: Queue[dict[str, Any]] = context.Queue()
@@ -115,12 +140,21 @@ def _in_child(phase: Callable[..., dict[str, Any]], *args: str) -> dict[str, Any
 def _run_phase(
     queue: Queue[dict[str, Any]], phase: Callable[..., dict[str, Any]], *args: str
 ) -> None:
+    before = _cpu_seconds()
     try:
         result = phase(*args)
     except Exception as exc:  # reported to the parent, which fails cleanly
         result = {"error": f"{type(exc).__name__}: {exc}"}
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    result["cpu_seconds"] = round(_cpu_seconds() - before, 2)
     queue.put(result)
+
+
+def _cpu_seconds() -> float:
+    """Processor time of this process and of its children that have ended (workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _sickle_phase(url: str) -> dict[str, Any]:
@@ -134,19 +168,10 @@ def _sickle_phase(url: str) -> dict[str, Any]:
 def _csfinder_phase(url: str, folder: str, mode: str) -> dict[str, Any]:
     from harvester.harvest import harvest_source
     from harvester.settings import default_database_url
-    from harvester.sources import SourceConfig
     from harvester.store import Store
 
     store = Store(default_database_url(Path(folder)))
-    source = SourceConfig(
-        id="bench",
-        name="Synthetic benchmark provider",
-        platform="bench",
-        protocol="oai-pmh",
-        url=url,
-        metadata_prefix="oai_dc",
-        crosswalk="oai_dc",
-    )
+    source = bench_source(url)
     started = time.perf_counter()
     run = harvest_source(source, store, HarvestSettings(), normalise=mode == "normalised")
     seconds = time.perf_counter() - started
@@ -181,7 +206,6 @@ def _bench_crawl(protocol: str, count: int, page_size: int) -> dict[str, Any]:
 def _crawl_phase(url: str, folder: str, mode: str, protocol: str, page_size: str) -> dict[str, Any]:
     from harvester.harvest import harvest_source
     from harvester.settings import default_database_url
-    from harvester.sources import SourceConfig
     from harvester.store import Store
 
     store = Store(default_database_url(Path(folder)))

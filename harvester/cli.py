@@ -457,6 +457,7 @@ def register_extra_commands() -> None:
     under the ``csfinder.commands`` entry point (the portal's ``serve``) and, as ``bench``
     subcommands, under ``csfinder.bench`` (the portal's ``bench portal``)."""
     from harvester.bench import bench
+    from harvester.bench_ingest import bench_ingest
     from harvester.demo.command import demo
     from harvester.index.bench import bench_search
     from harvester.index.commands import reindex_command, search_command
@@ -469,6 +470,7 @@ def register_extra_commands() -> None:
     for command in (*commands, search_command, reindex_command):
         main.add_command(command)
     bench.add_command(bench_search)
+    bench.add_command(bench_ingest)
     for group, parent in ((PLUGIN_GROUP, main), (BENCH_PLUGIN_GROUP, bench)):
         for entry in entry_points(group=group):
             try:

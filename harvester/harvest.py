@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from harvester.errors import ConfigError, HarvestError
@@ -11,10 +11,12 @@ from harvester.oai.harvest import OAIHarvest
 from harvester.runs import HarvestRequest, ProgressListener
 from harvester.settings import HarvestSettings
 from harvester.sources import SourceConfig
-from harvester.store import NormalisedRow, PageOutcome, Run, Store
+from harvester.store import NormalisedRow, Run, Store
 
 if TYPE_CHECKING:
     from harvester.index.base import SearchIndex
+    from harvester.index.documents import IndexDocument
+    from harvester.pipeline import PageIngest
 
 __all__ = ["HarvestRequest", "harvest_source"]
 log = logging.getLogger(__name__)
@@ -39,51 +41,58 @@ def harvest_source(
         HarvestError: the run failed (it is recorded, with its reason).
         RunConflictError: another live process is harvesting the source.
     """
-    sink, notice = normalising_sink(source, store, index) if normalise else (None, None)
+    ingest, notice = page_ingest(source, store, settings, index) if normalise else (None, None)
     if source.protocol == "oai-pmh":
-        return OAIHarvest(source, store, settings, progress, sink, notice).run(request)
+        return OAIHarvest(source, store, settings, progress, ingest, notice).run(request)
     if source.protocol in ("json-api", "sitemap-jsonld"):
         from harvester.spiders.harvest import CrawlHarvest
 
-        return CrawlHarvest(source, store, settings, progress, sink, notice).run(request)
+        return CrawlHarvest(source, store, settings, progress, ingest, notice).run(request)
     raise HarvestError(f"protocol '{source.protocol}' is not supported yet (source '{source.id}')")
 
 
-def normalising_sink(
-    source: SourceConfig, store: Store, index: SearchIndex | None = None
-) -> tuple[Callable[[PageOutcome], None] | None, str | None]:
-    """Normalise each page's changed records as the harvest goes.
+def page_ingest(
+    source: SourceConfig,
+    store: Store,
+    settings: HarvestSettings,
+    index: SearchIndex | None = None,
+) -> tuple[PageIngest | None, str | None]:
+    """Normalise each page's changed records as the harvest goes, and index them.
 
     Returns:
-        The page callback, or ``None`` and a notice for the run when the source's
-        crosswalk is not available (raw records are still stored, nothing is lost).
+        What normalises and indexes the pages, or ``None`` and a notice for the run when
+        the source's crosswalk is not available (raw records are still stored, nothing is
+        lost).
     """
-    from harvester.normalise.service import Normaliser
+    from harvester.pipeline import PageIngest
 
     try:
-        normaliser = Normaliser(source)
+        ingest = PageIngest(
+            source,
+            store,
+            index,
+            workers=settings.normalise_workers,
+            parallel_after=settings.parallel_after,
+        )
     except ConfigError as exc:
         return None, f"records stored raw, not normalised: {exc}"
-
-    def write(outcome: PageOutcome) -> None:
-        counts = store.write_normalised(
-            [normaliser.row(raw, outcome.at) for raw in outcome.changed]
-        )
-        if index is not None:
-            index_changed(index, counts.changed)
-
-    return write, None
+    return ingest, None
 
 
-def index_changed(index: SearchIndex, rows: list[NormalisedRow]) -> None:
-    """Send changed rows to the search index; a failing index never fails the harvest
-    (the records are stored, and ``csfinder reindex`` catches the index up)."""
+def index_changed(
+    index: SearchIndex,
+    rows: list[NormalisedRow],
+    documents: Mapping[str, IndexDocument] | None = None,
+) -> None:
+    """Send changed rows to the search index (``documents``: index documents already made
+    for some of them, by id); a failing index never fails the harvest (the records are
+    stored, and ``csfinder reindex`` catches the index up)."""
     from harvester.index.service import apply_rows
 
     if not rows:
         return
     try:
-        stats = apply_rows(index, rows)
+        stats = apply_rows(index, rows, documents)
     except Exception as exc:  # any backend's failure: logged, records kept in the store
         log.warning("search index not updated (%s); run `csfinder reindex`", exc)
         return

@@ -8,9 +8,11 @@ import os
 import socket
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import psutil
 
@@ -24,12 +26,14 @@ from harvester.store import (
     Checkpoint,
     Counts,
     Lease,
-    PageOutcome,
     PageWrite,
     Run,
     Store,
     utcnow,
 )
+
+if TYPE_CHECKING:
+    from harvester.pipeline import PageIngest, PendingRows
 
 RESUMABLE = frozenset({FAILED, STALLED})
 log = logging.getLogger(__name__)
@@ -67,7 +71,17 @@ class Progress:
 
 
 ProgressListener = Callable[[Progress], None]
-PageSink = Callable[[PageOutcome], None]
+
+
+@dataclass(frozen=True)
+class _Queued:
+    """A page handed to :meth:`HarvestRun.write`, not stored yet."""
+
+    page: PageWrite
+    checkpoint: Checkpoint | None
+    label: str | None
+    at: datetime
+    rows: PendingRows | None
 
 
 def this_host() -> str:
@@ -182,8 +196,8 @@ def _has_progress(run: Run) -> bool:
 
 class HarvestRun:
     """One run of one source, whatever the protocol: claim the source, start (or resume) the
-    run, store each page with its checkpoint, normalise it, report progress, and record how
-    the run ended. A protocol implements :meth:`harvest`.
+    run, store each page with its checkpoint, normalise and index it, report progress, and
+    record how the run ended. A protocol implements :meth:`harvest`.
     """
 
     def __init__(
@@ -192,18 +206,19 @@ class HarvestRun:
         store: Store,
         settings: HarvestSettings,
         progress: ProgressListener | None = None,
-        page_sink: PageSink | None = None,
+        ingest: PageIngest | None = None,
         notice: str | None = None,
     ) -> None:
         self.source = source
         self.store = store
         self.settings = settings
         self.progress = progress
-        self.page_sink = page_sink
+        self.ingest = ingest
         self.notice = notice
         self.counts = Counts()
         self._started = 0.0
         self._run_id = 0
+        self._queued: deque[_Queued] = deque()
         self.holder = lease_holder()
 
     def run(self, request: HarvestRequest | None = None) -> Run:
@@ -238,12 +253,21 @@ class HarvestRun:
             self.store.add_run_error(run.id, self.notice)
         try:
             self.harvest(run, resumed, request)
-        except CsfinderError as exc:
-            self.store.finish_run(run.id, FAILED, str(exc))
-            raise
+            self.flush()
         except BaseException as exc:
-            self.store.finish_run(run.id, FAILED, f"{type(exc).__name__}: {exc}".rstrip(": "))
+            if isinstance(exc, Exception):
+                self._flush_after_failure()
+            else:  # interrupted: the pages not stored yet are listed again by the next run
+                self._queued.clear()
+            if isinstance(exc, CsfinderError):
+                reason = str(exc)
+            else:
+                reason = f"{type(exc).__name__}: {exc}".rstrip(": ")
+            self.store.finish_run(run.id, FAILED, reason)
             raise
+        finally:
+            if self.ingest is not None:
+                self.ingest.close()
         return self.store.finish_run(run.id, SUCCEEDED)
 
     def harvest(self, run: Run, resumed: Run | None, request: HarvestRequest) -> None:
@@ -252,21 +276,63 @@ class HarvestRun:
 
     def write(
         self, page: PageWrite, checkpoint: Checkpoint | None, label: str | None = None
-    ) -> PageOutcome:
-        """Store one page with the checkpoint after it, normalise it and report progress."""
+    ) -> None:
+        """Store one page with the checkpoint after it, normalised, then index it and report
+        progress.
+
+        Once the normalising workers run, the page is stored only after the next one is
+        handed over (so that a worker normalises it while this process stores and indexes
+        the one before): call :meth:`flush` before reading what the pages stored.
+        """
         if not self._renew():
+            self._queued.clear()  # another process may own the source now: store nothing
             raise HarvestError(
                 f"lost the lease of source '{self.source.id}': the run stopped reporting "
                 "for longer than stall_after and another process may have taken over"
             )
-        outcome = self.store.write_page(self._run_id, page, checkpoint)
+        at = utcnow()
+        rows = self.ingest.start(page.records, at) if self.ingest is not None else None
+        self._queued.append(_Queued(page, checkpoint, label, at, rows))
+        waiting = self.ingest.workers if self.ingest is not None and self.ingest.parallel else 0
+        while len(self._queued) > waiting:
+            self._store_next()
+
+    def flush(self) -> None:
+        """Store every page handed to :meth:`write`, in order."""
+        while self._queued:
+            self._store_next()
+
+    def _flush_after_failure(self) -> None:
+        """Store the pages listed before the run failed (their checkpoints advance)."""
+        try:
+            self.flush()
+        except BaseException as exc:  # the run fails with its first error; this one is logged
+            self._queued.clear()
+            log.warning("pages listed before the failure not stored: %s", exc)
+
+    def _store_next(self) -> None:
+        queued = self._queued.popleft()
+        try:
+            if queued.rows is not None:
+                queued.rows.wait()  # outside the transaction
+            outcome = self.store.write_page(
+                self._run_id,
+                queued.page,
+                queued.checkpoint,
+                now=queued.at,
+                normalise=queued.rows.rows if queued.rows is not None else None,
+            )
+        except BaseException:
+            self._queued.clear()  # a later page's checkpoint must not pass this one
+            raise
         self.counts.add(outcome)
-        if self.page_sink is not None and outcome.changed:
-            self.page_sink(outcome)
+        if self.ingest is not None and outcome.normalised is not None and queued.rows is not None:
+            self.ingest.index_rows(outcome.normalised.changed, queued.rows.documents)
         if self.progress is not None:
             elapsed = time.monotonic() - self._started
-            self.progress(Progress(self._run_id, self.source.id, label, self.counts, elapsed))
-        return outcome
+            self.progress(
+                Progress(self._run_id, self.source.id, queued.label, self.counts, elapsed)
+            )
 
     def heartbeat(self, _problem: str = "", _delay: float = 0.0) -> None:
         """Tell the store the run is alive and renew its lease (also the HTTP retry

@@ -39,6 +39,12 @@ class HarvestSettings:
     error_samples: int = 50
     user_agent: str = "csfinder/0.1"
     contact_url: str = "https://github.com/csfinder"
+    normalise_workers: int = 1
+    """Worker processes that normalise the pages of a large harvest (0: none, all in the
+    harvesting process)."""
+    parallel_after: int = 2000
+    """Records a harvest lists before it starts its normalising workers (small harvests
+    do not pay for starting them)."""
 
     @property
     def agent(self) -> str:

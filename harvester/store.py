@@ -203,10 +203,16 @@ class Counts:
 
 @dataclass
 class PageOutcome(Counts):
-    """What a page did, and the records it added, changed or deleted (to normalise)."""
+    """What a page did, and the records it added, changed or deleted (to normalise); with
+    ``normalised``, what normalising them (in the same transaction) did."""
 
     changed: list[RawRecord] = field(default_factory=list)
     at: datetime = field(default_factory=lambda: utcnow())
+    normalised: NormaliseCounts | None = None
+
+
+Normalise = Callable[[Sequence[RawRecord], datetime], Sequence["NormalisedRow"]]
+"""Normalised rows for changed raw records (in order), given when they changed."""
 
 
 @dataclass(frozen=True)
@@ -395,7 +401,13 @@ class Store:
     # -- raw records ---------------------------------------------------------------------
 
     def write_page(
-        self, run_id: int, page: PageWrite, checkpoint: Checkpoint | None
+        self,
+        run_id: int,
+        page: PageWrite,
+        checkpoint: Checkpoint | None,
+        *,
+        now: datetime | None = None,
+        normalise: Normalise | None = None,
     ) -> PageOutcome:
         """Store one page of records, its failures and the run's checkpoint, atomically.
 
@@ -406,16 +418,23 @@ class Store:
             run_id: the run the page belongs to.
             page: records and per-record failures of the page.
             checkpoint: where to resume after this page, or ``None`` to leave it as is.
+            now: when the records changed (default: now).
+            normalise: when given, the records added, changed or deleted are normalised by
+                it and stored normalised in the same transaction, so that a harvest killed
+                at any moment leaves no raw record changed without its normalised record.
 
         Returns:
             What the page changed, and the records added, changed or deleted.
         """
-        now = utcnow()
+        now = now or utcnow()
         seen = len(page.records) if page.listed else 0
         counts = PageOutcome(seen=seen + len(page.failures), failed=len(page.failures), at=now)
         with self.engine.begin() as conn:
             if page.records:
                 self._upsert(conn, run_id, page.records, counts, now)
+            if normalise is not None and counts.changed:
+                rows = normalise(counts.changed, now)
+                counts.normalised = self._write_normalised(conn, rows, now)
             if page.failures:
                 self._sample_failures(conn, run_id, page.failures, now)
             values: dict[str, Any] = {
@@ -502,6 +521,22 @@ class Store:
                 changed_at=now,
             )
             conn.execute(stmt, changes)
+
+    def to_normalise(self, records: Sequence[RawRecord]) -> list[RawRecord]:
+        """The live records of a page (one source) that the store does not hold as they
+        are, new, changed or stored deleted: those that writing the page would normalise."""
+        if not records:
+            return []
+        with self.engine.connect() as conn:
+            known = self._known(conn, records[0].source_id, [r.identifier for r in records])
+        wanted = []
+        for record in records:
+            previous = known.get(record.identifier)
+            if record.deleted:
+                continue
+            if previous is None or previous.deleted or previous.content_hash != record.content_hash:
+                wanted.append(record)
+        return wanted
 
     @staticmethod
     def _known(conn: Connection, source_id: str, identifiers: list[str]) -> dict[str, _Seen]:
@@ -614,57 +649,63 @@ class Store:
 
     def write_normalised(self, rows: Sequence[NormalisedRow]) -> NormaliseCounts:
         """Store normalised records; unchanged ones are not rewritten, deletions marked."""
+        if not rows:
+            return NormaliseCounts()
+        with self.engine.begin() as conn:
+            return self._write_normalised(conn, rows, utcnow())
+
+    def _write_normalised(
+        self, conn: Connection, rows: Sequence[NormalisedRow], now: datetime
+    ) -> NormaliseCounts:
         counts = NormaliseCounts()
         if not rows:
             return counts
-        now = utcnow()
         source_id = rows[0].source_id
-        with self.engine.begin() as conn:
-            known = self._known_normalised(conn, source_id, [r.source_identifier for r in rows])
-            inserts: list[dict[str, Any]] = []
-            changes: list[dict[str, Any]] = []
-            withdrawals: list[dict[str, Any]] = []
-            for row in rows:
-                previous = known.get(row.source_identifier)
-                values = {
-                    "b_source": row.source_id,
-                    "b_identifier": row.source_identifier,
-                    "id": row.id,
-                    "kind": row.kind,
-                    "document": row.document,
-                    "content_hash": row.content_hash,
-                    "score": row.score,
-                    "deleted": row.deleted,
-                    "changed_at": now,
-                }
-                if previous is None:
-                    if row.deleted:
-                        counts.unchanged += 1
-                        continue
-                    counts.added += 1
-                    inserts.append(_normalised_row(values))
-                    counts.changed.append(row)
-                elif previous == (row.content_hash, row.deleted):
+        known = self._known_normalised(conn, source_id, [r.source_identifier for r in rows])
+        inserts: list[dict[str, Any]] = []
+        changes: list[dict[str, Any]] = []
+        withdrawals: list[dict[str, Any]] = []
+        for row in rows:
+            previous = known.get(row.source_identifier)
+            values = {
+                "b_source": row.source_id,
+                "b_identifier": row.source_identifier,
+                "id": row.id,
+                "kind": row.kind,
+                "document": row.document,
+                "content_hash": row.content_hash,
+                "score": row.score,
+                "deleted": row.deleted,
+                "changed_at": now,
+            }
+            if previous is None:
+                if row.deleted:
                     counts.unchanged += 1
-                elif row.deleted:  # the last document stays, for the OAI-PMH sets of a tombstone
-                    counts.deleted += 1
-                    withdrawals.append({k: values[k] for k in WITHDRAWAL_KEYS})
-                    counts.changed.append(row)
-                else:
-                    counts.updated += 1
-                    changes.append(values)
-                    counts.changed.append(row)
-                known[row.source_identifier] = (row.content_hash, row.deleted)
-            if inserts:
-                conn.execute(insert(records), inserts)
-            stmt = (
-                update(records)
-                .where(records.c.source_id == bindparam("b_source"))
-                .where(records.c.source_identifier == bindparam("b_identifier"))
-            )
-            for batch in (changes, withdrawals):
-                if batch:
-                    conn.execute(stmt, batch)
+                    continue
+                counts.added += 1
+                inserts.append(_normalised_row(values))
+                counts.changed.append(row)
+            elif previous == (row.content_hash, row.deleted):
+                counts.unchanged += 1
+            elif row.deleted:  # the last document stays, for the OAI-PMH sets of a tombstone
+                counts.deleted += 1
+                withdrawals.append({k: values[k] for k in WITHDRAWAL_KEYS})
+                counts.changed.append(row)
+            else:
+                counts.updated += 1
+                changes.append(values)
+                counts.changed.append(row)
+            known[row.source_identifier] = (row.content_hash, row.deleted)
+        if inserts:
+            conn.execute(insert(records), inserts)
+        stmt = (
+            update(records)
+            .where(records.c.source_id == bindparam("b_source"))
+            .where(records.c.source_identifier == bindparam("b_identifier"))
+        )
+        for batch in (changes, withdrawals):
+            if batch:
+                conn.execute(stmt, batch)
         return counts
 
     @staticmethod

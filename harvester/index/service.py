@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import timedelta
 
 from harvester.index.base import IndexStats, Progress, SearchIndex
@@ -26,15 +26,21 @@ def open_index(settings: Settings) -> SearchIndex:
     return SqliteIndex(settings.index_dir)
 
 
-def apply_rows(index: SearchIndex, rows: Sequence[NormalisedRow]) -> IndexStats:
-    """Index changed normalised rows: upsert the live ones, delete the deleted ones."""
+def apply_rows(
+    index: SearchIndex,
+    rows: Sequence[NormalisedRow],
+    made: Mapping[str, IndexDocument] | None = None,
+) -> IndexStats:
+    """Index changed normalised rows: upsert the live ones, delete the deleted ones.
+    ``made`` holds index documents already built from some of the rows, by id."""
     stats = IndexStats()
     documents: list[IndexDocument] = []
+    made = made or {}
     for row in rows:
         if row.deleted:
             continue
         try:
-            documents.append(document_from_json(row.document))
+            documents.append(made.get(row.id) or document_from_json(row.document))
         except (ValueError, KeyError, TypeError) as exc:
             stats.failed += 1
             stats.errors.append(f"{row.id}: cannot be indexed: {exc}")

@@ -20,16 +20,18 @@ TOKEN = re.compile(r'(?P<neg>-)?(?:"(?P<phrase>[^"]*)(?:"|$)|(?P<word>[^\s"]+))'
 
 
 @cache
-def _without_marks() -> dict[int, None]:
-    """A translation table deleting every combining mark of the Basic Multilingual Plane."""
-    return {code: None for code in range(0x10000) if unicodedata.combining(chr(code))}
+def _marks() -> re.Pattern[str]:
+    """Every combining mark of the Basic Multilingual Plane (one pattern: removing them
+    with it is faster than a translation table)."""
+    marks = (chr(code) for code in range(0x10000) if unicodedata.combining(chr(code)))
+    return re.compile("[" + "".join(re.escape(mark) for mark in marks) + "]")
 
 
 def fold(text: str) -> str:
     """Case-folded with diacritics removed (any script): how both backends compare words."""
     if text.isascii():
         return text.lower()
-    return unicodedata.normalize("NFKD", text.casefold()).translate(_without_marks())
+    return _marks().sub("", unicodedata.normalize("NFKD", text.casefold()))
 
 
 @lru_cache(maxsize=65_536)

@@ -56,14 +56,21 @@ class Normaliser:
     def row(self, raw: RawRecord, changed_at: datetime) -> NormalisedRow:
         """The row to store; ``harvested_at`` is when the payload last changed, so an
         unchanged payload gives an identical row."""
+        return self.row_and_record(raw, changed_at)[0]
+
+    def row_and_record(
+        self, raw: RawRecord, changed_at: datetime
+    ) -> tuple[NormalisedRow, Record | None]:
+        """:meth:`row`, and the record it serialises (``None`` for a deletion)."""
         if raw.deleted:
             identifier = record_id(raw.source_id, raw.identifier)
-            return NormalisedRow(
+            deleted = NormalisedRow(
                 raw.source_id, raw.identifier, identifier, "resource", "{}", "deleted", 0, True
             )
+            return deleted, None
         record = self.record(raw, changed_at.strftime("%Y-%m-%dT%H:%M:%SZ"))
         document = record.model_dump_json(exclude_none=False)
-        return NormalisedRow(
+        row = NormalisedRow(
             source_id=raw.source_id,
             source_identifier=raw.identifier,
             id=record.id,
@@ -72,6 +79,7 @@ class Normaliser:
             content_hash=hashlib.sha256(document.encode("utf-8")).hexdigest(),
             score=record.quality.score,
         )
+        return row, record
 
     def write(
         self,

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import UTC, datetime
 
 from harvester.errors import OAIProtocolError
 from harvester.http import http_client_for
 from harvester.oai.client import OAIClient, Page
 from harvester.oai.records import read_page
+from harvester.pipeline import prefetched
+from harvester.records import RawRecord, RecordFailure
 from harvester.runs import HarvestRequest, HarvestRun
 from harvester.store import Checkpoint, PageWrite, Run
 
@@ -101,18 +104,24 @@ class OAIHarvest(HarvestRun):
         token: str | None,
     ) -> None:
         done = Checkpoint(index + 1, None, None)
-        for page in self._pages(run_id, client, set_spec, from_date, token):
-            records, failures = read_page(page.items, self.source.id, self.prefix)
-            for repair in page.response.repairs:
-                self.store.add_run_error(run_id, f"response repaired: {repair}")
-            checkpoint = Checkpoint(index, set_spec, page.token) if page.token else done
-            self.write(PageWrite(records, failures), checkpoint, set_spec)
+        pages = self._pages(run_id, client, set_spec, from_date, token)
+        # The next pages are fetched and parsed while this one is stored and indexed.
+        with closing(prefetched(self._read(page) for page in pages)) as read:
+            for page, records, failures in read:
+                for repair in page.response.repairs:
+                    self.store.add_run_error(run_id, f"response repaired: {repair}")
+                checkpoint = Checkpoint(index, set_spec, page.token) if page.token else done
+                self.write(PageWrite(records, failures), checkpoint, set_spec)
+        self.flush()
         self.store.update_run(
             run_id,
             checkpoint_set_index=done.set_index,
             checkpoint_set=None,
             checkpoint_token=None,
         )
+
+    def _read(self, page: Page) -> tuple[Page, list[RawRecord], list[RecordFailure]]:
+        return (page, *read_page(page.items, self.source.id, self.prefix))
 
     def _pages(
         self,

@@ -33,6 +33,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--sets", type=int, default=3, help="sets of the synthetic repository")
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic repository")
+    parser.add_argument(
+        "--deleted-every",
+        type=int,
+        default=97,
+        metavar="K",
+        help="one synthetic record in K is a deletion notice (0 for none)",
+    )
     parser.add_argument("--page-size", type=int, default=100, help="records per list page")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=0, help="port (0 picks a free one)")
@@ -45,7 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     repository: Repository
     if args.synthetic is not None:
-        repository = SyntheticRepository(args.synthetic, sets=args.sets, seed=args.seed)
+        repository = SyntheticRepository(
+            args.synthetic, sets=args.sets, seed=args.seed, deleted_every=args.deleted_every
+        )
     elif args.yaml is not None:
         repository = ListRepository.from_yaml(args.yaml)
     else:

@@ -167,6 +167,7 @@ class CrawlHarvest(HarvestRun):
     def _delete_vanished(self, listed_since: datetime) -> None:
         """Mark deleted every record the complete listing did not hold."""
         while True:
+            self.flush()  # the pages handed over are stored before the store is asked
             gone: list[RawRecord] = self.store.unseen_since(self.source.id, listed_since)
             if not gone:
                 return

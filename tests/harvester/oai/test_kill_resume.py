@@ -11,6 +11,7 @@ import os
 import signal
 from collections.abc import Callable
 
+import psutil
 import pytest
 
 from harvester.sample_provider import OAIProvider, SyntheticRepository
@@ -32,15 +33,25 @@ def first_run(store: Store) -> Run | None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "kill_after_records",
-    [0, PAGE, 7 * PAGE, RECORDS - PAGE],
-    ids=["before-first-page", "after-first-page", "mid-list", "before-last-page"],
+    ("kill_after_records", "parallel"),
+    [(0, False), (PAGE, False), (7 * PAGE, False), (RECORDS - PAGE, False), (7 * PAGE, True)],
+    ids=[
+        "before-first-page",
+        "after-first-page",
+        "mid-list",
+        "before-last-page",
+        "mid-list-normalising-in-a-worker",
+    ],
 )
 def test_killed_harvest_resumes_without_loss_or_doubles(
     cli_env: CliEnv,
     server_factory: Callable[..., RunningServer],
     kill_after_records: int,
+    parallel: bool,
 ) -> None:
+    if parallel:  # the normalising worker process starts with the first page
+        settings = cli_env.config / "settings.toml"
+        settings.write_text(settings.read_text(encoding="utf-8") + "parallel_after = 0\n")
     repository = SyntheticRepository(RECORDS, sets=1)
     slow = Misbehaving(OAIProvider(repository, page_size=PAGE), "slow_pages", delay=0.12)
     fast = Misbehaving(OAIProvider(repository, page_size=PAGE), "none")
@@ -55,8 +66,12 @@ def test_killed_harvest_resumes_without_loss_or_doubles(
         return run is not None and run.counts.seen >= kill_after_records
 
     wait_for(reached)
+    workers = psutil.Process(process.pid).children()  # the worker, multiprocessing's tracker
+    assert bool(workers) == parallel
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=10)
+    psutil.wait_procs(workers, timeout=10)
+    assert not [w for w in workers if w.is_running()], "no worker outlives the harvest"
     killed = first_run(store)
     assert killed is not None and killed.status == "running"
     assert killed.counts.seen < RECORDS, "the kill came too late to test anything"
@@ -81,13 +96,18 @@ def test_killed_harvest_resumes_without_loss_or_doubles(
     assert created == RECORDS, "nothing doubled"
     deleted = {r.identifier for r in repository.slice(None, None, None, 0, RECORDS) if r.deleted}
     assert {i for i, s in stored.items() if s.record.deleted} == deleted
+    # Every raw record changed by either run has its normalised record (same transaction).
+    normalised = {row.source_identifier: row for row in store.iter_normalised("synthetic")}
+    assert set(normalised) == set(expected) - deleted
 
 
 def test_second_process_is_refused_while_the_first_is_live(
     cli_env: CliEnv, server_factory: Callable[..., RunningServer]
 ) -> None:
     repository = SyntheticRepository(60, sets=1)
-    slow = Misbehaving(OAIProvider(repository, page_size=PAGE), "slow_pages", delay=0.2)
+    # Slow enough that the first harvest is still listing when the second process has
+    # started (a page is stored while the next one is fetched, so only the delays count).
+    slow = Misbehaving(OAIProvider(repository, page_size=PAGE), "slow_pages", delay=1.0)
     cli_env.add_source("synthetic", server_factory(slow).url)
     cli_env.home.mkdir(parents=True, exist_ok=True)
     store = Store(f"sqlite:///{(cli_env.home / 'csfinder.sqlite3').resolve()}")

@@ -1,0 +1,66 @@
+"""``csfinder bench ingest`` at a small N: the figures it prints, not how fast they are."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from harvester.cli import main
+from harvester.sample_provider import SyntheticRepository
+from tests.conftest import CliEnv
+
+RECORDS = 300
+KEYS = {
+    "records",
+    "sickle_records",
+    "sickle_seconds",
+    "sickle_rate",
+    "ingest_records",
+    "ingest_seconds",
+    "ingest_rate",
+    "ingest_peak_rss_mb",
+    "ingest_run_status",
+    "ratio",
+    "cpu_ratio",
+    "deleted_records",
+    "normalised_records",
+    "index_documents",
+    "search_hits",
+    "status",
+}
+
+
+def bench_ingest(*args: str) -> dict[str, object]:
+    result = CliRunner().invoke(
+        main, ["bench", "ingest", "--records", str(RECORDS), *args], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    figures: dict[str, object] = json.loads(result.output.strip().splitlines()[-1])
+    return figures
+
+
+@pytest.mark.slow
+def test_every_record_is_harvested_normalised_and_searchable(cli_env: CliEnv) -> None:
+    figures = bench_ingest("--page-size", "40", "--deleted-every", "0")
+
+    assert set(figures) >= KEYS
+    assert figures["status"] == "ok"
+    assert figures["ingest_run_status"] == "succeeded"
+    assert figures["sickle_records"] == figures["ingest_records"] == RECORDS
+    assert figures["normalised_records"] == figures["index_documents"] == RECORDS
+    assert figures["search_hits"] == RECORDS
+
+
+@pytest.mark.slow
+def test_deletion_notices_are_stored_but_not_indexed(cli_env: CliEnv) -> None:
+    figures = bench_ingest()
+
+    notices = sum(
+        r.deleted for r in SyntheticRepository(RECORDS).slice(None, None, None, 0, RECORDS)
+    )
+    assert figures["status"] == "ok"
+    assert figures["ingest_records"] == RECORDS
+    assert figures["deleted_records"] == notices > 0
+    assert figures["index_documents"] == RECORDS - notices
