@@ -16,6 +16,7 @@ ENV_DATABASE_URL = "CSFINDER_DATABASE_URL"
 ENV_CONFIG = "CSFINDER_CONFIG"
 ENV_INDEX = "CSFINDER_INDEX"
 ENV_ES_URL = "CSFINDER_ES_URL"
+ENV_SEARCH_CACHE_MB = "CSFINDER_SEARCH_CACHE_MB"
 INDEX_BACKENDS = ("sqlite", "elasticsearch")
 ENV_ADMIN_USER = "CSFINDER_ADMIN_USER"
 ENV_ADMIN_PASSWORD_HASH = "CSFINDER_ADMIN_PASSWORD_HASH"  # noqa: S105 (a variable's name)
@@ -81,6 +82,8 @@ class IndexSettings:
     backend: str = "sqlite"
     es_url: str | None = None
     es_index: str = "csfinder"
+    cache_mb: int = 64
+    """Per-process memory for the embedded index's caches of match sets and orders (0: none)."""
 
 
 @dataclass(frozen=True)
@@ -202,7 +205,10 @@ def _index_settings(env: Mapping[str, str]) -> IndexSettings:
         raise ConfigError(
             f"{ENV_INDEX}=elasticsearch needs {ENV_ES_URL} (e.g. http://localhost:9200)"
         )
-    return IndexSettings(backend=backend, es_url=es_url)
+    cache = env.get(ENV_SEARCH_CACHE_MB, "64").strip()
+    if not (cache.isascii() and cache.isdigit()):
+        raise ConfigError(f"{ENV_SEARCH_CACHE_MB} must be a whole number of MB, not {cache!r}")
+    return IndexSettings(backend=backend, es_url=es_url, cache_mb=int(cache))
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

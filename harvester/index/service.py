@@ -23,7 +23,7 @@ def open_index(settings: Settings) -> SearchIndex:
         return ElasticIndex(settings.index.es_url, settings.index.es_index)
     from harvester.index.sqlite import SqliteIndex
 
-    return SqliteIndex(settings.index_dir)
+    return SqliteIndex(settings.index_dir, cache_bytes=settings.index.cache_mb << 20)
 
 
 def apply_rows(

@@ -58,3 +58,16 @@ def test_shipped_settings_file_loads() -> None:
     root = Path(__file__).parents[2]
     settings = load_settings({"CSFINDER_CONFIG": str(root / "config")})
     assert settings.harvest.max_response_bytes == 100 * 1024 * 1024
+
+
+def test_the_search_cache_size_comes_from_the_environment(tmp_path: Path) -> None:
+    from harvester.index.service import open_index
+    from harvester.index.sqlite import SqliteIndex
+
+    base = {"CSFINDER_HOME": str(tmp_path), "CSFINDER_CONFIG": str(tmp_path)}
+    assert load_settings(base).index.cache_mb == 64
+    settings = load_settings(base | {"CSFINDER_SEARCH_CACHE_MB": "0"})
+    index = open_index(settings)
+    assert isinstance(index, SqliteIndex) and index.cache.max_bytes == 0
+    with pytest.raises(ConfigError, match="CSFINDER_SEARCH_CACHE_MB must be a whole number"):
+        load_settings(base | {"CSFINDER_SEARCH_CACHE_MB": "lots"})
