@@ -59,6 +59,21 @@ class FacetState:
 
     # -- loading -------------------------------------------------------------------------
 
+    def copy(self) -> FacetState:
+        """An independent copy: patching it leaves this state, which searches in other
+        threads may be reading, exactly as it was."""
+        twin = FacetState()
+        twin.live = BitMap(self.live)
+        twin.values = {
+            facet: {value: BitMap(bitmap) for value, bitmap in by_value.items()}
+            for facet, by_value in self.values.items()
+        }
+        twin.year, twin.newest = self.year.copy(), self.newest.copy()
+        twin.boost, twin.title_key = self.boost.copy(), self.title_key.copy()
+        twin.title_words, twin.box = self.title_words.copy(), self.box.copy()
+        twin.seq = self.seq
+        return twin
+
     def apply(self, rows: Iterable[RowFacts], seq: int, *, fresh: bool = False) -> None:
         """Patch the state with changed rows (new, updated or deleted); ``fresh`` says the
         rows were never seen before (a bulk load), which skips removing old values."""

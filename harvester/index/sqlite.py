@@ -321,6 +321,9 @@ class SqliteIndex:
                 self._state, self._state_file = loaded or FacetState(), current
             state = self._state
             if seq != state.seq:
+                # Patch a copy and swap it in: searches still reading the old state in
+                # other threads never see it change under them.
+                state = state.copy()
                 replayed = 0
                 for chunk in _changed_rows(conn, state.seq):
                     state.apply(chunk, state.seq)
@@ -328,6 +331,7 @@ class SqliteIndex:
                 state.seq = seq
                 if replayed >= SNAPSHOT_AFTER:
                     state.save(self._snapshot(current))
+                self._state = state
             return state
 
     def search(self, query: SearchQuery) -> SearchResult:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
+import threading
 from pathlib import Path
 
 import pytest
+from pyroaring import BitMap
 
 from harvester.index import sqlite as embedded
 from harvester.index.query import build_query
@@ -109,3 +111,52 @@ def test_an_unreadable_index_folder_fails_ping(tmp_path: Path) -> None:
     (tmp_path / "CURRENT").write_text("index-missing.sqlite3\n")
     (tmp_path / "index-missing.sqlite3").mkdir()
     assert not index.ping()
+
+
+def test_a_change_patches_a_copy_of_the_facet_state_never_the_one_being_read(
+    tmp_path: Path,
+) -> None:
+    reader = SqliteIndex(tmp_path)
+    reader.upsert(corpus())
+    browse = build_query("")
+    total = reader.search(browse).total
+    held = reader._state
+    assert held is not None
+    live, countries = BitMap(held.live), {v: BitMap(b) for v, b in held.values["country"].items()}
+    writer = SqliteIndex(tmp_path)  # another process, as a harvest
+    writer.upsert([doc("new-water", "Fresh water survey", countries=["SE", "IS"])])
+    assert reader.search(browse).total == total + 1
+    assert reader._state is not held
+    assert held.live == live
+    assert held.values["country"] == countries
+
+
+def test_threads_counting_facets_while_another_process_writes(tmp_path: Path) -> None:
+    reader = SqliteIndex(tmp_path)
+    reader.upsert(corpus())
+    base = reader.search(build_query("")).total
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def count_facets() -> None:
+        while not done.is_set():
+            try:
+                reader.search(build_query("", [("country", "SE")]))
+            except BaseException as exc:
+                errors.append(exc)
+                return
+
+    threads = [threading.Thread(target=count_facets) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    others = ["NO", "FI", "DK", "IS", "EE", "LV", "LT"]
+    try:
+        writer = SqliteIndex(tmp_path)
+        for n in range(60):
+            writer.upsert([doc(f"extra-{n}", f"Extra record {n}", countries=["SE", others[n % 7]])])
+    finally:
+        done.set()
+        for thread in threads:
+            thread.join()
+    assert errors == []
+    assert reader.search(build_query("")).total == base + 60
