@@ -1,6 +1,6 @@
 """Allow ``python -m harvester``."""
 
-from harvester.cli import main
+from harvester.cli.main import main
 
 if __name__ == "__main__":
     main()

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from harvester.settings import Settings, load_settings
+from harvester.core.settings import Settings, load_settings
 
 
 def create_app(settings: Settings | None = None, **config: Any) -> Flask:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
-from harvester.registry import RegistrationError, registrations, review, set_schedule
+from harvester.store.registrations import RegistrationError, registrations, review, set_schedule
 from portal.auth import admin_required, limiter, logged_in, password_ok
 from portal.services import services
 

@@ -34,7 +34,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from harvester.index.query import MAX_WINDOW, QueryError, SearchQuery
-from harvester.vocab.text import scrub_emails
+from harvester.normalise.vocab.text import scrub_emails
 from portal.exports import ExportPlan, csv_lines, export_row, iter_hits, json_chunks, plan_export
 from portal.jsonld import record_jsonld
 from portal.openapi import openapi_document

@@ -16,7 +16,7 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.security import check_password_hash
 
-from harvester.settings import PortalSettings
+from harvester.core.settings import PortalSettings
 
 ENV_SECRET_KEY = "CSFINDER_SECRET_KEY"  # noqa: S105 (a variable's name)
 log = logging.getLogger(__name__)

@@ -37,8 +37,8 @@ from urllib.parse import urlencode, urlsplit
 
 import click
 
-from harvester.index.bench import MixEntry, mix_entries, percentiles, synthetic_home
-from harvester.settings import ENV_CONFIG, ENV_HOME
+from harvester.bench.search import MixEntry, mix_entries, percentiles, synthetic_home
+from harvester.core.settings import ENV_CONFIG, ENV_HOME
 from portal.api import CACHE_HEADER
 from portal.auth import ENV_SECRET_KEY
 from portal.cli import DEFAULT_THREADS, DEFAULT_WORKERS

@@ -49,7 +49,7 @@ def language_name(code: str) -> str:
 
 def topic_name(code: str) -> str:
     """``1.5`` → ``Earth and related environmental sciences`` (OECD fields of science)."""
-    from harvester.vocab.topics import fields_of_science
+    from harvester.normalise.vocab.topics import fields_of_science
 
     return fields_of_science().get(code, code)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from harvester.metrics import render_metrics
+from harvester.ops.metrics import render_metrics
 from portal.services import services
 
 blueprint = Blueprint("metrics", __name__)

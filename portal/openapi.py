@@ -371,7 +371,7 @@ def _record_schema_file() -> dict[str, Any]:
     if RECORD_SCHEMA_PATH.exists():
         loaded: dict[str, Any] = json.loads(RECORD_SCHEMA_PATH.read_text(encoding="utf-8"))
         return loaded
-    from harvester.model import record_json_schema
+    from harvester.core.model import record_json_schema
 
     return record_json_schema()
 

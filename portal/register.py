@@ -7,13 +7,13 @@ from typing import Any
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
-from harvester.errors import CsfinderError
-from harvester.http import HttpClient, RetryPolicy
-from harvester.netguard import GuardedSession, UnsafeURLError, check_url
+from harvester.core.errors import CsfinderError
+from harvester.core.sources import SourceConfig
+from harvester.fetch.http import HttpClient, RetryPolicy
+from harvester.fetch.netguard import GuardedSession, UnsafeURLError, check_url
 from harvester.normalise.crosswalk import CROSSWALK_DIR
-from harvester.preview import Preview, detect_protocol, preview_source
-from harvester.registry import RegistrationError, source_from_form, submit
-from harvester.sources import SourceConfig
+from harvester.pipeline.preview import Preview, detect_protocol, preview_source
+from harvester.store.registrations import RegistrationError, source_from_form, submit
 from portal.auth import limiter
 from portal.services import services
 

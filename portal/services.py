@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 from flask import current_app
 
-from harvester.registry import load_all_sources
-from harvester.settings import Settings
-from harvester.sources import LoadedSources
+from harvester.core.settings import Settings
+from harvester.core.sources import LoadedSources
 from harvester.store import Store
+from harvester.store.registrations import load_all_sources
 
 if TYPE_CHECKING:
     from harvester.index.base import SearchIndex, SearchResult
@@ -49,7 +49,7 @@ class Services:
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Answer a search, its time observed for the ``/metrics`` latency histogram."""
-        from harvester.metrics import search_latency
+        from harvester.ops.metrics import search_latency
 
         with search_latency.time():
             return self.index.search(query)

@@ -8,9 +8,9 @@ from typing import Any
 from flask import Blueprint, abort, render_template
 from flask.typing import ResponseReturnValue
 
-from harvester.quality_report import quality_summary
+from harvester.normalise.report import quality_summary
+from harvester.normalise.vocab.text import scrub_emails
 from harvester.store import Run
-from harvester.vocab.text import scrub_emails
 from portal.services import services
 
 blueprint = Blueprint("sources", __name__)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from harvester.settings import HarvestSettings
+from harvester.core.settings import HarvestSettings
 from harvester.store import Store
 
 FAST_SETTINGS = """\

@@ -1,7 +1,7 @@
 """What the index keeps of a record: searchable text, facet values, sort keys, a summary.
 
 Both backends index the same :class:`IndexDocument`, built from the stored record
-document (the JSON of :class:`harvester.model.Record`), so they search the same words
+document (the JSON of :class:`harvester.core.model.Record`), so they search the same words
 and count the same facets.
 """
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from harvester.quality import PERSISTENT_SCHEMES
+from harvester.normalise.quality import PERSISTENT_SCHEMES
 
 UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SUMMARY_CHARS = 300

@@ -13,9 +13,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
-from harvester.errors import CsfinderError
+from harvester.core.errors import CsfinderError
+from harvester.core.model import Kind
 from harvester.index.text import TextQuery, parse_text
-from harvester.model import Kind
 
 Sort = Literal["relevance", "newest", "title"]
 SORTS: tuple[str, ...] = get_args(Sort)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import timedelta
 
+from harvester.core.settings import Settings
 from harvester.index.base import IndexStats, Progress, SearchIndex
 from harvester.index.documents import IndexDocument, document_from_json
-from harvester.settings import Settings
+from harvester.index.sqlite import SqliteIndex
 from harvester.store import NormalisedRow, Store, utcnow
+
+log = logging.getLogger(__name__)
 
 CATCH_UP_MARGIN = timedelta(seconds=5)  # clocks of harvesting processes may differ a little
 CATCH_UP_BATCH = 1000
@@ -17,12 +21,11 @@ CATCH_UP_BATCH = 1000
 def open_index(settings: Settings) -> SearchIndex:
     """The search backend the settings choose (``CSFINDER_INDEX``)."""
     if settings.index.backend == "elasticsearch":
+        # Imported here: the Elasticsearch client is loaded only by deployments that use it.
         from harvester.index.elastic import ElasticIndex
 
         assert settings.index.es_url is not None  # checked when settings are read
         return ElasticIndex(settings.index.es_url, settings.index.es_index)
-    from harvester.index.sqlite import SqliteIndex
-
     return SqliteIndex(settings.index_dir, cache_bytes=settings.index.cache_mb << 20)
 
 
@@ -82,3 +85,22 @@ def reindex(store: Store, index: SearchIndex, progress: Progress | None = None) 
 def index_documents(index: SearchIndex, documents: Iterable[IndexDocument]) -> int:
     """Add documents to the index (benchmarks and tests build indexes this way)."""
     return index.upsert(documents).indexed
+
+
+def index_changed(
+    index: SearchIndex,
+    rows: list[NormalisedRow],
+    documents: Mapping[str, IndexDocument] | None = None,
+) -> None:
+    """Send changed rows to the search index (``documents``: index documents already made
+    for some of them, by id); a failing index never fails the harvest (the records are
+    stored, and ``csfinder reindex`` catches the index up)."""
+    if not rows:
+        return
+    try:
+        stats = apply_rows(index, rows, documents)
+    except Exception as exc:  # any backend's failure: logged, records kept in the store
+        log.warning("search index not updated (%s); run `csfinder reindex`", exc)
+        return
+    for error in stats.errors:
+        log.warning("search index: %s", error)

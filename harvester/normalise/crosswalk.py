@@ -22,7 +22,8 @@ import jmespath.exceptions
 import yaml
 from lxml import etree
 
-from harvester.errors import ConfigError
+from harvester.core import paths
+from harvester.core.errors import ConfigError
 from harvester.normalise.transforms import (
     REGISTRY,
     TransformFunction,
@@ -31,7 +32,7 @@ from harvester.normalise.transforms import (
 from harvester.normalise.values import XmlValue, element_value
 from harvester.normalise.xmlpaths import ChildPaths, child_path, root_path
 
-CROSSWALK_DIR = Path(__file__).resolve().parents[2] / "mappings" / "crosswalks"
+CROSSWALK_DIR = paths.CROSSWALK_DIR
 ENGINE_FIELDS = frozenset({"id", "provenance", "quality", "cluster_id"})
 FORMATS = ("xml", "json", "jsonld", "rdf")
 
@@ -105,7 +106,7 @@ class Crosswalk:
 
 def model_fields() -> frozenset[str]:
     """The record model's fields a crosswalk may fill."""
-    from harvester.model import Record
+    from harvester.core.model import Record
 
     return frozenset(Record.model_fields) - ENGINE_FIELDS
 

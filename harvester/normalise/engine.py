@@ -15,13 +15,13 @@ from urllib.parse import quote_plus
 
 from pydantic import ValidationError
 
-from harvester.model import UNTITLED, QualityIssue, Record, record_id
+from harvester.core.model import UNTITLED, QualityIssue, Record, record_id
+from harvester.core.records import RawRecord
 from harvester.normalise.crosswalk import Crosswalk, FieldRule, xml_values
+from harvester.normalise.quality import with_quality
 from harvester.normalise.readers import UnreadablePayload, read_document
 from harvester.normalise.transforms import Issues
 from harvester.normalise.values import XmlValue
-from harvester.quality import with_quality
-from harvester.records import RawRecord
 
 MAX_REPAIRS = 8
 

@@ -20,12 +20,13 @@ import lxml.html
 from lxml import etree
 from rdflib import URIRef
 
-from harvester.errors import MalformedResponseError
+from harvester.core.errors import MalformedResponseError
+from harvester.core.jsonld import jsonld_nodes
+from harvester.core.records import RawRecord, RecordFailure
+from harvester.fetch.oai.records import read_record
+from harvester.fetch.oai.xml import parse_xml
 from harvester.normalise.crosswalk import Crosswalk
-from harvester.normalise.readers import jsonld_nodes, parse_graph, rdf_resources, subgraph
-from harvester.oai.records import read_record
-from harvester.oai.xml import parse_xml
-from harvester.records import RawRecord, RecordFailure
+from harvester.normalise.readers import parse_graph, rdf_resources, subgraph
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
 PAGE_KEYS = ("data", "results", "items", "records", "@graph", "Project")

@@ -20,6 +20,8 @@ from lxml import etree
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
+from harvester.core.jsonld import jsonld_nodes
+
 RDF_PREFIXES = {
     "dcat": "http://www.w3.org/ns/dcat#",
     "dct": "http://purl.org/dc/terms/",
@@ -36,7 +38,6 @@ RDF_PREFIXES = {
     "spdx": "http://spdx.org/rdf/terms#",
     "gsp": "http://www.opengis.net/ont/geosparql#",
 }
-SCHEMA_PREFIXES = ("schema:", "http://schema.org/", "https://schema.org/")
 MAX_DEPTH = 3
 XML_START = re.compile(r"<(?:\?xml|!--|[A-Za-z_][\w.-]*(?::[\w.-]+)?[\s/>])")
 
@@ -82,53 +83,6 @@ def _xml_parser() -> etree.XMLParser:
         parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
         _PARSERS.xml = parser
     return parser
-
-
-# -- schema.org JSON-LD ----------------------------------------------------------------
-
-
-def schema_key(key: str) -> str:
-    """``schema:name`` / ``https://schema.org/name`` → ``name``."""
-    for prefix in SCHEMA_PREFIXES:
-        if key.startswith(prefix):
-            return key[len(prefix) :]
-    return key
-
-
-def _plain(node: Any) -> Any:
-    if isinstance(node, dict):
-        out = {schema_key(k): _plain(v) for k, v in node.items()}
-        kind = out.get("@type")
-        if isinstance(kind, str):
-            out["@type"] = schema_key(kind)
-        elif isinstance(kind, list):
-            out["@type"] = [schema_key(k) if isinstance(k, str) else k for k in kind]
-        return out
-    if isinstance(node, list):
-        return [_plain(item) for item in node]
-    return node
-
-
-def jsonld_nodes(document: Any, types: tuple[str, ...]) -> Iterator[dict[str, Any]]:
-    """Every node of a wanted type, in document order, through lists, ``@graph`` and nesting."""
-    wanted = {schema_key(t) for t in types}
-    yield from _walk(_plain(document), wanted, 0)
-
-
-def _walk(node: Any, wanted: set[str], depth: int) -> Iterator[dict[str, Any]]:
-    if depth > 20:
-        return
-    if isinstance(node, list):
-        for item in node:
-            yield from _walk(item, wanted, depth + 1)
-    elif isinstance(node, dict):
-        kind = node.get("@type")
-        kinds = {kind} if isinstance(kind, str) else {k for k in kind or [] if isinstance(k, str)}
-        if kinds & wanted:
-            yield node
-            return
-        for value in node.values():
-            yield from _walk(value, wanted, depth + 1)
 
 
 # -- RDF (DCAT) ------------------------------------------------------------------------

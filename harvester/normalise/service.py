@@ -1,25 +1,19 @@
-"""Normalising stored raw records: while harvesting, and again after a crosswalk changes."""
+"""Normalising one source's raw records into the rows the store keeps: crosswalks by name,
+provenance of the source, and a record's row."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import cache
-from typing import TYPE_CHECKING
 
-from harvester.errors import ConfigError
-from harvester.model import Record, record_id
+from harvester.core.errors import ConfigError
+from harvester.core.model import Record, record_id
+from harvester.core.records import RawRecord
+from harvester.core.sources import SourceConfig
 from harvester.normalise.crosswalk import CROSSWALK_DIR, Crosswalk, load_crosswalk
 from harvester.normalise.engine import SourceContext, normalise
-from harvester.records import RawRecord
-from harvester.sources import SourceConfig
-from harvester.store import NormaliseCounts, NormalisedRow, Store, StoredRecord
-
-if TYPE_CHECKING:
-    from harvester.index.base import SearchIndex
-
-BATCH = 500
+from harvester.store import NormalisedRow
 
 
 @cache
@@ -80,50 +74,3 @@ class Normaliser:
             score=record.quality.score,
         )
         return row, record
-
-    def write(
-        self,
-        store: Store,
-        stored: Iterable[StoredRecord],
-        index: SearchIndex | None = None,
-        progress: Callable[[int], None] | None = None,
-    ) -> NormaliseCounts:
-        """Normalise and store records in batches, indexing what changed; memory stays flat.
-        ``progress`` is told how many records are done after each batch."""
-        counts = NormaliseCounts()
-        batch: list[NormalisedRow] = []
-        done = 0
-        for item in stored:
-            batch.append(self.row(item.record, item.changed_at))
-            if len(batch) >= BATCH:
-                counts.add(self._write(store, batch, index))
-                done += len(batch)
-                batch = []
-                if progress is not None:
-                    progress(done)
-        counts.add(self._write(store, batch, index))
-        if progress is not None:
-            progress(done + len(batch))
-        return counts
-
-    @staticmethod
-    def _write(
-        store: Store, batch: list[NormalisedRow], index: SearchIndex | None
-    ) -> NormaliseCounts:
-        from harvester.harvest import index_changed
-
-        counts = store.write_normalised(batch)
-        if index is not None:
-            index_changed(index, counts.changed)
-        return counts
-
-
-def normalise_source(
-    store: Store,
-    source: SourceConfig,
-    index: SearchIndex | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> NormaliseCounts:
-    """Re-map every stored raw record of a source, and index what changed; no network."""
-    normaliser = Normaliser(source)
-    return normaliser.write(store, store.iter_records(source.id), index, progress)

@@ -24,11 +24,11 @@ from typing import Any, Final, Protocol
 
 import yaml
 
-from harvester.oai.protocol import GRANULARITIES as GRANULARITIES
-from harvester.oai.protocol import GRANULARITY_DAY as GRANULARITY_DAY
-from harvester.oai.protocol import GRANULARITY_SECONDS as GRANULARITY_SECONDS
-from harvester.oai.protocol import format_datestamp as format_datestamp
-from harvester.oai.protocol import parse_datestamp as parse_datestamp
+from harvester.fetch.oai.protocol import GRANULARITIES as GRANULARITIES
+from harvester.fetch.oai.protocol import GRANULARITY_DAY as GRANULARITY_DAY
+from harvester.fetch.oai.protocol import GRANULARITY_SECONDS as GRANULARITY_SECONDS
+from harvester.fetch.oai.protocol import format_datestamp as format_datestamp
+from harvester.fetch.oai.protocol import parse_datestamp as parse_datestamp
 
 DC_ELEMENTS: Final = (
     "title",

@@ -23,16 +23,16 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Final
 from urllib.parse import parse_qs
 
-from harvester.oai.protocol import DC_NS as DC_NS
-from harvester.oai.protocol import ERROR_CODES as ERROR_CODES
-from harvester.oai.protocol import OAI_DC_NS as OAI_DC_NS
-from harvester.oai.protocol import OAI_DC_SCHEMA as OAI_DC_SCHEMA
-from harvester.oai.protocol import OAI_NS as OAI_NS
-from harvester.oai.protocol import OAI_SCHEMA as OAI_SCHEMA
-from harvester.oai.protocol import VERBS as _VERBS
-from harvester.oai.protocol import XSI_NS as XSI_NS
-from harvester.oai.protocol import OAIError as OAIError
-from harvester.oai.protocol import check_arguments, date_bounds, format_datestamp
+from harvester.fetch.oai.protocol import DC_NS as DC_NS
+from harvester.fetch.oai.protocol import ERROR_CODES as ERROR_CODES
+from harvester.fetch.oai.protocol import OAI_DC_NS as OAI_DC_NS
+from harvester.fetch.oai.protocol import OAI_DC_SCHEMA as OAI_DC_SCHEMA
+from harvester.fetch.oai.protocol import OAI_NS as OAI_NS
+from harvester.fetch.oai.protocol import OAI_SCHEMA as OAI_SCHEMA
+from harvester.fetch.oai.protocol import VERBS as _VERBS
+from harvester.fetch.oai.protocol import XSI_NS as XSI_NS
+from harvester.fetch.oai.protocol import OAIError as OAIError
+from harvester.fetch.oai.protocol import check_arguments, date_bounds, format_datestamp
 from harvester.sample_provider.repository import (
     DC_ELEMENTS,
     GRANULARITY_DAY,

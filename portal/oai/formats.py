@@ -3,7 +3,7 @@
 
 Everything is built as an lxml element tree: harvested text only ever becomes element text or
 attribute values, which lxml escapes; characters XML 1.0 forbids are replaced by U+FFFD.
-A record arrives as the JSON mapping the store keeps (``harvester.model.Record`` dumped).
+A record arrives as the JSON mapping the store keeps (``harvester.core.model.Record`` dumped).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any, Final
 from babel import Locale
 from lxml import etree
 
-from harvester.oai.protocol import (
+from harvester.fetch.oai.protocol import (
     DC_NS,
     GRANULARITY_SECONDS,
     OAI_DC_NS,
@@ -27,8 +27,8 @@ from harvester.oai.protocol import (
     format_datestamp,
     parse_datestamp,
 )
+from harvester.normalise.vocab.topics import fields_of_science
 from harvester.store import NormalisedRow
-from harvester.vocab.topics import fields_of_science
 
 OAI_DATACITE_NS: Final = "http://schema.datacite.org/oai/oai-1.1/"
 OAI_DATACITE_SCHEMA: Final = "http://schema.datacite.org/oai/oai-1.1/oai.xsd"

@@ -1,7 +1,7 @@
 """The OAI-PMH 2.0 provider over the store's normalised records.
 
 Protocol rules (verbs, arguments, datestamps, error codes) come from
-:mod:`harvester.oai.protocol`, shared with the sample provider; this module answers the
+:mod:`harvester.fetch.oai.protocol`, shared with the sample provider; this module answers the
 verbs from the store and writes the responses as lxml element trees.
 
 Identifiers are ``oai:<namespace>:<record id>``; datestamps are the records' ``changed_at`` to
@@ -20,7 +20,7 @@ from typing import Final
 
 from lxml import etree
 
-from harvester.oai.protocol import (
+from harvester.fetch.oai.protocol import (
     GRANULARITY_SECONDS,
     OAI_NS,
     OAI_SCHEMA,

@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from harvester.oai.protocol import OAIError
+from harvester.fetch.oai.protocol import OAIError
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from harvester.cli import main
+from harvester.cli.main import main
 from harvester.sample_provider import SyntheticRepository
 from tests.conftest import CliEnv
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from harvester.cli import main
+from harvester.cli.main import main
 from harvester.sample_provider import ListRepository, OAIProvider, RunningServer, serve
 from tests.conftest import CliEnv
 

@@ -17,8 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from harvester import vocab
-from harvester.model import (
+from harvester.core.model import (
     _EMAIL,
     LangText,
     Organisation,
@@ -28,7 +27,9 @@ from harvester.model import (
     _web_url,
     contains_email,
 )
+from harvester.normalise import vocab
 from harvester.normalise.engine import query_value
+from harvester.normalise.quality import _ip_address, _plain_host, _split_host, landing_page_problem
 from harvester.normalise.transforms import (
     _children,
     _local,
@@ -37,8 +38,7 @@ from harvester.normalise.transforms import (
     kind_of,
 )
 from harvester.normalise.values import LANG, XmlValue, element_value
-from harvester.quality import _ip_address, _plain_host, _split_host, landing_page_problem
-from harvester.vocab import text as text_module
+from harvester.normalise.vocab import text as text_module
 from tests.support.xml_trees import trees
 
 URL_ALPHABET = "htps:/wexamplorg.-_0123456789@%4[]?#:& \t\nHTMAILO~+é"

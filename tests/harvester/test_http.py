@@ -10,8 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from harvester.errors import FetchError, ResponseTooLargeError
-from harvester.http import HttpClient, RetryPolicy, retry_after_seconds
+from harvester.core.errors import FetchError, ResponseTooLargeError
+from harvester.fetch.http import HttpClient, RetryPolicy, retry_after_seconds
 
 Reply = tuple[int, dict[str, str], bytes, float]  # status, headers, body, delay
 

@@ -16,12 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from harvester.errors import RunConflictError
-from harvester.runs import claim, lease_holder, mark_stalled, this_host
+from harvester.core.errors import EXIT_CONFLICT, RunConflictError
 from harvester.sample_provider import OAIProvider, SyntheticRepository
 from harvester.sample_provider.server import RunningServer
-from harvester.scheduler import EXIT_CONFLICT
 from harvester.store import STALLED, SUCCEEDED, Store
+from harvester.store.liveness import claim, lease_holder, mark_stalled, this_host
 from tests.conftest import CliEnv
 from tests.support.misbehaving import Misbehaving
 from tests.support.processes import harvest_process

@@ -4,8 +4,8 @@ import logging
 
 import pytest
 
-from harvester.errors import ConfigError
-from harvester.logs import configure_logging, log_format
+from harvester.core.errors import ConfigError
+from harvester.ops.logs import configure_logging, log_format
 
 
 def test_json_logs_carry_extra_fields_and_tracebacks() -> None:

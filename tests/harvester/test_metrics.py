@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from harvester.metrics import render_metrics, search_latency
-from harvester.runs import HarvestRequest
+from harvester.core.settings import HarvestSettings
+from harvester.fetch.base import HarvestRequest
+from harvester.ops.metrics import render_metrics, search_latency
 from harvester.sample_provider import RunningServer
-from harvester.settings import HarvestSettings
 from harvester.store import FAILED, Store
 from tests.support.harvesting import harvest_run, oai_source
 

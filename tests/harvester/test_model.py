@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 from pydantic import ValidationError
 
-from harvester.model import (
+from harvester.core.model import (
     SCHEMA_ID,
     BoundingBox,
     Identifier,
@@ -23,7 +23,7 @@ from harvester.model import (
 )
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "mappings" / "record.schema.json"
-REGENERATE = "run: .venv/bin/python -m harvester.model > mappings/record.schema.json"
+REGENERATE = "run: .venv/bin/python -m harvester.core.model > mappings/record.schema.json"
 
 PROVENANCE = {
     "source_id": "zenodo",

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import requests
 
-from harvester.netguard import (
+from harvester.fetch.netguard import (
     GuardedSession,
     PeerCheckingAdapter,
     UnsafeURLError,

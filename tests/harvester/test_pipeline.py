@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from harvester.harvest import HarvestRequest, harvest_source
-from harvester.index.sqlite import SqliteIndex
-from harvester.normalise.service import normalise_source
-from harvester.pipeline import prefetched
+from harvester.core.settings import HarvestSettings
+from harvester.fetch.prefetch import prefetched
+from harvester.index.sqlite.backend import SqliteIndex
+from harvester.pipeline.harvest import HarvestRequest, harvest_source
+from harvester.pipeline.renormalise import normalise_source
 from harvester.sample_provider import OAIProvider, RunningServer, SyntheticRepository
-from harvester.settings import HarvestSettings
 from harvester.store import FAILED, SUCCEEDED, Store
 from tests.support.harvesting import harvest_run, oai_source
 from tests.support.misbehaving import Misbehaving
@@ -125,7 +125,7 @@ def test_parallel_harvest_that_fails_keeps_the_pages_listed_before(
 def test_worker_index_documents_equal_those_made_from_the_stored_json() -> None:
     from datetime import UTC, datetime
 
-    from harvester.bench import datacite_examples, synthetic_oai_dc
+    from harvester.bench.harvest import datacite_examples, synthetic_oai_dc
     from harvester.index.documents import document_from_json, document_from_record
     from harvester.normalise.service import Normaliser
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from harvester.errors import ConfigError
-from harvester.source_options import EnvSecret, PagePaging, Value, resolve
-from harvester.sources import load_sources
+from harvester.core.errors import ConfigError
+from harvester.core.source_options import EnvSecret, PagePaging, Value, resolve
+from harvester.core.sources import load_sources
 
 ROOT = Path(__file__).parents[2]
 PRESETS = (

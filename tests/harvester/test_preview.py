@@ -6,11 +6,11 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from harvester.http import http_client_for
-from harvester.preview import preview_source
+from harvester.core.settings import HarvestSettings
+from harvester.core.sources import SourceConfig
+from harvester.fetch.http import http_client_for
+from harvester.pipeline.preview import preview_source
 from harvester.sample_provider import RunningServer
-from harvester.settings import HarvestSettings
-from harvester.sources import SourceConfig
 from tests.support.servers import server_factory  # noqa: F401
 
 PAGE = {

@@ -1,7 +1,7 @@
 import io
 
-from harvester.progress import ProgressBar, ProgressLine
-from harvester.runs import Progress
+from harvester.ops.progress import ProgressBar, ProgressLine
+from harvester.pipeline.run import Progress
 from harvester.store import Counts
 
 

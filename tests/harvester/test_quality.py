@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from harvester.model import UNTITLED, FairIndicator, QualityIssue, Record, record_id
-from harvester.quality import (
+from harvester.core.model import UNTITLED, FairIndicator, QualityIssue, Record, record_id
+from harvester.normalise.quality import (
     INDICATORS,
     assess,
     consistency_issues,

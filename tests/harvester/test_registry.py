@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from harvester.registry import (
+from harvester.store import Store
+from harvester.store.registrations import (
     RegistrationError,
     export_yaml,
     get,
@@ -18,7 +19,6 @@ from harvester.registry import (
     source_from_form,
     submit,
 )
-from harvester.store import Store
 
 
 def a_source(source_id: str = "birds") -> dict[str, str]:

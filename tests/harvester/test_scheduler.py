@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from harvester.runs import this_host
-from harvester.sample_provider import OAIProvider, SyntheticRepository
-from harvester.sample_provider.server import RunningServer
-from harvester.scheduler import (
+from harvester.core.settings import SchedulerSettings, Settings, load_settings
+from harvester.core.sources import load_sources
+from harvester.ops.scheduler import (
     HarvestRunner,
     HarvestScheduler,
     fire_times,
@@ -25,9 +24,10 @@ from harvester.scheduler import (
     next_fire_time,
     scheduled_runs,
 )
-from harvester.settings import SchedulerSettings, Settings, load_settings
-from harvester.sources import load_sources
+from harvester.sample_provider import OAIProvider, SyntheticRepository
+from harvester.sample_provider.server import RunningServer
 from harvester.store import FAILED, SUCCEEDED, Store
+from harvester.store.liveness import this_host
 from tests.conftest import FAST_SETTINGS, CliEnv
 from tests.support.misbehaving import Misbehaving
 from tests.support.processes import wait_for

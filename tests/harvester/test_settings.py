@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from harvester.errors import ConfigError
-from harvester.settings import load_settings
+from harvester.core.errors import ConfigError
+from harvester.core.settings import load_settings
 
 
 def test_defaults_without_environment(tmp_path: Path) -> None:
@@ -62,7 +62,7 @@ def test_shipped_settings_file_loads() -> None:
 
 def test_the_search_cache_size_comes_from_the_environment(tmp_path: Path) -> None:
     from harvester.index.service import open_index
-    from harvester.index.sqlite import SqliteIndex
+    from harvester.index.sqlite.backend import SqliteIndex
 
     base = {"CSFINDER_HOME": str(tmp_path), "CSFINDER_CONFIG": str(tmp_path)}
     assert load_settings(base).index.cache_mb == 64

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from harvester.errors import UnknownSourceError
-from harvester.sources import load_sources
+from harvester.core.errors import UnknownSourceError
+from harvester.core.sources import load_sources
 
 GOOD = """\
 name: Example repository

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 from click.testing import CliRunner
 
-from harvester.cli import main
+from harvester.cli.main import main
+from harvester.core.settings import load_settings
+from harvester.core.sources import load_sources
+from harvester.ops.status import source_status
 from harvester.sample_provider import RunningServer
-from harvester.settings import load_settings
-from harvester.sources import load_sources
-from harvester.status import source_status
 from harvester.store import Store
 from tests.conftest import CliEnv
 

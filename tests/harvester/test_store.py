@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from harvester.records import RawRecord, RecordFailure
+from harvester.core.records import RawRecord, RecordFailure
 from harvester.store import FAILED, RUNNING, SUCCEEDED, Checkpoint, PageWrite, Store
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from harvester.signals import Signals
-from harvester.supervisor import ChildSpec, Supervisor
+from harvester.ops.signals import Signals
+from harvester.ops.supervisor import ChildSpec, Supervisor
 from tests.conftest import CliEnv
 from tests.support.processes import wait_for
 

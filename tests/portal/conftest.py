@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from playwright.sync_api import Browser, Playwright
 
-from harvester.settings import Settings, load_settings
+from harvester.core.settings import Settings, load_settings
 from tests.support.demo import demo_data
 
 

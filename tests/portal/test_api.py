@@ -13,8 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator
 
+from harvester.core.settings import Settings, load_settings
 from harvester.index.query import FACETS, SORTS
-from harvester.settings import Settings, load_settings
 from harvester.store import FAILED, Store
 from portal import create_app
 from portal.openapi import RECORD_SCHEMA_PATH

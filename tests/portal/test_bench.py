@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from harvester.index.bench import mix_entries
+from harvester.bench.search import mix_entries
 from portal.bench import bench_home, search_paths
 
 RECORDS = 200

@@ -14,10 +14,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from harvester.core.settings import Settings, load_settings
 from harvester.index.base import SearchResult
 from harvester.index.query import MAX_WINDOW, SearchQuery
 from harvester.index.service import apply_rows, open_index
-from harvester.settings import Settings, load_settings
 from harvester.store import NormalisedRow, Store
 from portal import create_app
 from portal.exports import COLUMNS, EXPORT_PAGE, csv_cell

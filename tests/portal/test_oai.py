@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from lxml import etree
 
-from harvester.settings import Settings, load_settings
+from harvester.core.settings import Settings, load_settings
 from harvester.store import NormalisedRow, Store
 from portal import create_app
 from portal.oai import tokens

@@ -9,8 +9,8 @@ import requests
 from sickle import Sickle
 from sickle.oaiexceptions import BadResumptionToken, NoRecordsMatch
 
+from harvester.core.settings import Settings
 from harvester.sample_provider import RunningServer, serve
-from harvester.settings import Settings
 from harvester.store import Store
 from portal import create_app
 

@@ -21,8 +21,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from harvester.core.settings import Settings
 from harvester.index.query import ACCESS, FACETS, KINDS, MAX_PER_PAGE, SORTS
-from harvester.settings import Settings
 from portal import create_app
 from portal.openapi import RECORD_SCHEMA_PATH, openapi_document
 from portal.params import KNOWN_PARAMS

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
+from harvester.core.settings import Settings, load_settings
 from harvester.index.service import apply_rows, open_index
-from harvester.settings import Settings, load_settings
 from harvester.store import NormalisedRow, Store
 from portal import create_app
 from tests.harvester.index.corpus import record

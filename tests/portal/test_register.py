@@ -13,10 +13,10 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
-from harvester.registry import load_all_sources
+from harvester.core.settings import load_settings
 from harvester.sample_provider import RunningServer
-from harvester.settings import load_settings
 from harvester.store import Store
+from harvester.store.registrations import load_all_sources
 from portal import create_app
 
 PASSWORD = "correct horse battery staple"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from harvester.cli import main
+from harvester.cli.main import main
 
 
 def demo_data(home: Path) -> Path:

@@ -1,7 +1,7 @@
 """A loopback HTTP server that answers as a tiny Elasticsearch and records every request.
 
 It keeps just enough state (indexes, aliases, documents by id) for
-:class:`harvester.index.elastic.ElasticIndex` to run its whole flow: template, first
+:class:`harvester.index.elastic.backend.ElasticIndex` to run its whole flow: template, first
 index, bulk writes, refresh, count, alias swap. Searches return ``search_response``
 (set by the test). ``bulk_script`` makes the next bulk requests fail: ``"429"`` rejects
 the whole request, ``"items-429"`` rejects every item inside a 200 response.

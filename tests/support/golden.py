@@ -6,10 +6,10 @@ import os
 from pathlib import Path
 from typing import Any
 
+from harvester.core.records import RawRecord
 from harvester.normalise.engine import SourceContext, normalise
 from harvester.normalise.files import raw_records_from_file
 from harvester.normalise.service import crosswalk_named
-from harvester.records import RawRecord
 
 GOLDEN = Path(__file__).resolve().parents[1] / "fixtures" / "golden"
 """Expected results, written by the project and read by eye against their sources."""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from harvester.errors import HarvestError
-from harvester.harvest import HarvestRequest, harvest_source
-from harvester.settings import HarvestSettings
-from harvester.sources import SourceConfig
+from harvester.core.errors import HarvestError
+from harvester.core.settings import HarvestSettings
+from harvester.core.sources import SourceConfig
+from harvester.pipeline.harvest import HarvestRequest, harvest_source
 from harvester.store import FAILED, Run, Store
 
 

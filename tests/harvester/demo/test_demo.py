@@ -5,7 +5,7 @@ from pathlib import Path
 import yaml
 from click.testing import CliRunner
 
-from harvester.cli import main
+from harvester.cli.main import main
 from harvester.store import Store
 from tests.conftest import CliEnv
 

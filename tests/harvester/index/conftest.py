@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from harvester.index.base import SearchIndex
-from harvester.index.sqlite import SqliteIndex
+from harvester.index.sqlite.backend import SqliteIndex
 from tests.harvester.index.corpus import corpus
 
 
@@ -19,7 +19,7 @@ def elastic_index() -> SearchIndex:
     url = os.environ.get("CSFINDER_ES_URL")
     if not url:
         pytest.skip("CSFINDER_ES_URL not set (no Elasticsearch cluster)")
-    from harvester.index.elastic import ElasticIndex
+    from harvester.index.elastic.backend import ElasticIndex
 
     index = ElasticIndex(url, f"csfinder-test-{uuid.uuid4().hex[:10]}")
     if not index.ping():

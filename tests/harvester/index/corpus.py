@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from harvester.core.model import Record, record_id
 from harvester.index.documents import IndexDocument, document_from_record
-from harvester.model import Record, record_id
 
 
 def record(key: str, title: str, **fields: Any) -> dict[str, Any]:

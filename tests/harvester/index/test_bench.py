@@ -6,7 +6,7 @@ import json
 
 from click.testing import CliRunner
 
-from harvester.cli import main
+from harvester.cli.main import main
 
 
 def test_bench_search_builds_the_index_and_times_the_mix_with_and_without_the_cache() -> None:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from harvester.index import sqlite as embedded
-from harvester.index.cache import VersionedCache
 from harvester.index.documents import IndexDocument
 from harvester.index.query import build_query
-from harvester.index.sqlite import SqliteIndex
+from harvester.index.sqlite import backend as embedded
+from harvester.index.sqlite.backend import SqliteIndex
+from harvester.index.sqlite.cache import VersionedCache
 from tests.harvester.index.corpus import corpus, doc, rid
 
 FILTERS: list[tuple[tuple[str, str], ...]] = [

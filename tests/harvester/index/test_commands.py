@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from harvester.cli import main
+from harvester.cli.main import main
 from harvester.store import Store
 from tests.support.demo import demo_data
 

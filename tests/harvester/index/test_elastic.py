@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from harvester.index.base import FacetCount
-from harvester.index.elastic import (
+from harvester.index.elastic.backend import (
     ElasticError,
     ElasticIndex,
     cluster_url,
@@ -21,7 +21,7 @@ from harvester.index.elastic import (
     suggestions_from_response,
     template_for,
 )
-from harvester.index.elastic_query import document_body, search_body
+from harvester.index.elastic.query import document_body, search_body
 from harvester.index.highlight import END, START
 from harvester.index.query import build_query
 from tests.harvester.index.corpus import corpus, doc, rid

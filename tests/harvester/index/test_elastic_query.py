@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from harvester.index.elastic import load_template
-from harvester.index.elastic_query import (
+from harvester.index.elastic.backend import load_template
+from harvester.index.elastic.query import (
     FIELDS,
     STEMMED_LANGUAGES,
     bbox_filter,

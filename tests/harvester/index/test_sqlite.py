@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from pyroaring import BitMap
 
-from harvester.index import sqlite as embedded
 from harvester.index.query import build_query
-from harvester.index.sqlite import SqliteIndex
+from harvester.index.sqlite import backend as embedded
+from harvester.index.sqlite.backend import SqliteIndex
 from tests.harvester.index.corpus import corpus, doc, rid
 
 

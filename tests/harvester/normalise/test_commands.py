@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from harvester.cli import main
+from harvester.cli.main import main
 from harvester.sample_provider import RunningServer
 from harvester.store import Store
 from tests.conftest import CliEnv

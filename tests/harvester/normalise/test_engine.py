@@ -5,12 +5,12 @@ from typing import Any
 
 import pytest
 
-from harvester.model import UNTITLED
+from harvester.core.model import UNTITLED
+from harvester.core.records import RawRecord
 from harvester.normalise.crosswalk import Crosswalk, load_crosswalk
 from harvester.normalise.engine import SourceContext, normalise
 from harvester.normalise.service import crosswalk_named
 from harvester.normalise.transforms import REGISTRY, Transform
-from harvester.records import RawRecord
 
 CONTEXT = SourceContext("demo", "Demo source", "Demo", "oai-pmh", "https://repo.example.org/oai")
 DC = 'xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" xmlns:dc="http://purl.org/dc/elements/1.1/"'

@@ -5,9 +5,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from harvester.core.records import RawRecord, RecordFailure
 from harvester.normalise.files import raw_records_from_file
 from harvester.normalise.service import crosswalk_named
-from harvester.records import RawRecord, RecordFailure
 
 
 def records(tmp_path: Path, document: Any, crosswalk: str = "datacite_rest") -> list[Any]:

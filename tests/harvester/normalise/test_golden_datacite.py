@@ -23,11 +23,11 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from harvester.cli import main
+from harvester.cli.main import main
+from harvester.core.records import RawRecord
 from harvester.normalise.engine import SourceContext, normalise
 from harvester.normalise.files import raw_records_from_file
 from harvester.normalise.service import crosswalk_named
-from harvester.records import RawRecord
 from tests.support import golden
 from tests.support.fixture_provider import SHARED_FIXTURES
 

@@ -39,7 +39,7 @@ from typing import Any
 
 import pytest
 
-from harvester.model import UNTITLED, Record, contains_email
+from harvester.core.model import UNTITLED, Record, contains_email
 from tests.support import golden
 from tests.support.fixture_provider import SHARED_FIXTURES
 

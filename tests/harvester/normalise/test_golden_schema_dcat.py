@@ -56,11 +56,11 @@ from typing import Any
 
 import pytest
 
-from harvester.errors import MalformedResponseError
-from harvester.model import UNTITLED, Record, contains_email
+from harvester.core.errors import MalformedResponseError
+from harvester.core.model import UNTITLED, Record, contains_email
+from harvester.core.records import RecordFailure
 from harvester.normalise.files import raw_records_from_file
 from harvester.normalise.service import crosswalk_named
-from harvester.records import RecordFailure
 from tests.support import golden
 from tests.support.fixture_provider import SHARED_FIXTURES
 

@@ -1,9 +1,9 @@
 import pytest
 
+from harvester.core.jsonld import jsonld_nodes
 from harvester.normalise.readers import (
     UnreadablePayload,
     compact,
-    jsonld_nodes,
     parse_graph,
     rdf_resources,
     read_document,

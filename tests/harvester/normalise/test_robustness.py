@@ -9,10 +9,10 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from harvester.model import Record
+from harvester.core.model import Record
+from harvester.core.records import RawRecord
 from harvester.normalise.crosswalk import load_crosswalks
 from harvester.normalise.engine import SourceContext, normalise
-from harvester.records import RawRecord
 
 CONTEXT = SourceContext("fuzz", "Fuzz", "fuzz", "json-api", "https://api.example.org/")
 JSON_CROSSWALKS = sorted(

@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from lxml import etree
 
+from harvester.core.records import RawRecord
 from harvester.normalise.crosswalk import CrosswalkError, load_crosswalk
 from harvester.normalise.engine import SourceContext, normalise
 from harvester.normalise.service import crosswalk_named
 from harvester.normalise.transforms import REGISTRY, Issues
 from harvester.normalise.values import XmlValue
-from harvester.records import RawRecord
 
 K4 = "http://datacite.org/schema/kernel-4"
 

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from harvester.core.records import RawRecord
 from harvester.normalise.engine import SourceContext, normalise
 from harvester.normalise.service import crosswalk_named
 from harvester.normalise.transforms import REGISTRY, Issues, TransformError
-from harvester.records import RawRecord
 
 CONTEXT = SourceContext("demo", "Demo source", "Demo", "file", "https://demo.example.org/")
 HARVESTED_AT = "2026-01-01T00:00:00Z"

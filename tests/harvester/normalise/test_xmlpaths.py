@@ -11,13 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from harvester.errors import MalformedResponseError
+from harvester.core.errors import MalformedResponseError
+from harvester.core.records import RawRecord
 from harvester.normalise.crosswalk import load_crosswalks
 from harvester.normalise.engine import _prefetched
 from harvester.normalise.files import raw_records_from_file
 from harvester.normalise.readers import read_document
 from harvester.normalise.xmlpaths import ChildPaths, child_path, root_path
-from harvester.records import RawRecord
 from tests.support.fixture_provider import SHARED_FIXTURES
 from tests.support.xml_trees import ATTRIBUTES, NAMES, VALUES, trees
 

@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from harvester.harvest import HarvestRequest
-from harvester.http import http_client_for
-from harvester.oai.check import CheckReport, check_oai_endpoint
+from harvester.core.settings import HarvestSettings
+from harvester.core.sources import SourceConfig
+from harvester.fetch.http import http_client_for
+from harvester.fetch.oai.check import CheckReport, check_oai_endpoint
+from harvester.pipeline.harvest import HarvestRequest
 from harvester.sample_provider import RunningServer
-from harvester.settings import HarvestSettings
-from harvester.sources import SourceConfig
 from harvester.store import FAILED, SUCCEEDED, Run, Store
 from tests.support.fixture_provider import SHARED_FIXTURES, FixtureProvider
 from tests.support.harvesting import harvest_run, oai_source

@@ -20,10 +20,10 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from harvester.harvest import HarvestRequest
+from harvester.core.settings import HarvestSettings
+from harvester.core.sources import SourceConfig
+from harvester.pipeline.harvest import HarvestRequest
 from harvester.sample_provider import ListRepository, OAIProvider, RunningServer
-from harvester.settings import HarvestSettings
-from harvester.sources import SourceConfig
 from harvester.store import FAILED, SUCCEEDED, Run, Store
 from tests.support.harvesting import harvest_run, oai_source
 from tests.support.misbehaving import Misbehaving

@@ -14,9 +14,9 @@ from collections.abc import Callable
 import psutil
 import pytest
 
+from harvester.core.errors import EXIT_CONFLICT
 from harvester.sample_provider import OAIProvider, SyntheticRepository
 from harvester.sample_provider.server import RunningServer
-from harvester.scheduler import EXIT_CONFLICT
 from harvester.store import STALLED, SUCCEEDED, Run, Store
 from tests.conftest import CliEnv
 from tests.support.misbehaving import Misbehaving

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from harvester.errors import MalformedResponseError, UnsafeXMLError
-from harvester.oai.xml import parse_xml
+from harvester.core.errors import MalformedResponseError, UnsafeXMLError
+from harvester.fetch.oai.xml import parse_xml
 
 DECL = b'<?xml version="1.0" encoding="UTF-8"?>'
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from harvester.errors import ConfigError
-from harvester.harvest import HarvestRequest, harvest_source
-from harvester.settings import HarvestSettings
-from harvester.sources import SourceConfig
+from harvester.core.errors import ConfigError
+from harvester.core.settings import HarvestSettings
+from harvester.core.sources import SourceConfig
+from harvester.pipeline.harvest import HarvestRequest, harvest_source
 from harvester.store import FAILED, SUCCEEDED, Store
 from tests.support.harvesting import harvest_run
 from tests.support.platforms import (

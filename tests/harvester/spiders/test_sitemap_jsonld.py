@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from harvester.sources import SourceConfig
+from harvester.core.sources import SourceConfig
 from harvester.store import SUCCEEDED, Store
 from tests.support.harvesting import harvest_run
 from tests.support.platforms import Site, shared

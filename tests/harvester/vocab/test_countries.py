@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harvester.vocab import country_code, country_codes
+from harvester.normalise.vocab import country_code, country_codes
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harvester.vocab import date_range, iso_date
+from harvester.normalise.vocab import date_range, iso_date
 
 
 @pytest.mark.parametrize(

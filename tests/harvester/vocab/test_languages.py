@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harvester.vocab import language_code
+from harvester.normalise.vocab import language_code
 
 
 @pytest.mark.parametrize(

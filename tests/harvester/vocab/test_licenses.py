@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harvester.vocab import access_rights, spdx_ids, spdx_license
+from harvester.normalise.vocab import access_rights, spdx_ids, spdx_license
 
 
 @pytest.mark.parametrize(

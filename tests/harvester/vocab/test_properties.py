@@ -9,9 +9,9 @@ import pycountry
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from harvester import vocab
-from harvester.vocab.dates import ISO_DATE
-from harvester.vocab.topics import fields_of_science
+from harvester.normalise import vocab
+from harvester.normalise.vocab.dates import ISO_DATE
+from harvester.normalise.vocab.topics import fields_of_science
 
 TEXT = st.one_of(
     st.text(),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from harvester.vocab import sdg_numbers
-from harvester.vocab.sdgs import sdg_labels
+from harvester.normalise.vocab import sdg_numbers
+from harvester.normalise.vocab.sdgs import sdg_labels
 
 
 @pytest.mark.parametrize(

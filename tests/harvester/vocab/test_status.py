@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harvester.vocab import PPSR_STATUSES, project_status
+from harvester.normalise.vocab import PPSR_STATUSES, project_status
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harvester.vocab import EMAIL_REMOVED, clean_description, plain_text, scrub_emails
+from harvester.normalise.vocab import EMAIL_REMOVED, clean_description, plain_text, scrub_emails
 
 
 @pytest.mark.parametrize(

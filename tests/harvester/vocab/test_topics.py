@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harvester.vocab import fields_of_science, topics
+from harvester.normalise.vocab import fields_of_science, topics
 
 
 @pytest.mark.parametrize(

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from harvester.vocab import VOCABULARY_DIR
-from harvester.vocab._common import fold
-from harvester.vocab.licenses import _access_key, license_key
-from harvester.vocab.topics import _key as topic_key
+from harvester.normalise.vocab import VOCABULARY_DIR
+from harvester.normalise.vocab._common import fold
+from harvester.normalise.vocab.licenses import _access_key, license_key
+from harvester.normalise.vocab.topics import _key as topic_key
 
 # Each table is checked under the folding its loader uses.
 KEYS: dict[str, Callable[[str], str]] = {
@@ -83,8 +83,8 @@ def test_country_ignore_words_are_not_aliases() -> None:
 
 def test_tables_load_without_conflicts() -> None:
     """The loaders refuse one synonym for two targets under their own folding."""
-    from harvester.vocab import countries, languages, licenses, sdgs, status
-    from harvester.vocab.topics import _tables as topic_tables
+    from harvester.normalise.vocab import countries, languages, licenses, sdgs, status
+    from harvester.normalise.vocab.topics import _tables as topic_tables
 
     for build in (
         countries._tables,

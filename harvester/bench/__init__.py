@@ -1,0 +1,1 @@
+"""``csfinder bench``: measured figures of every stage, never timed tests."""

@@ -1,0 +1,115 @@
+"""``csfinder bench ingest``: the whole ingest path against bare Sickle, in one run.
+
+Serves N synthetic records from a local OAI-PMH endpoint (its own process), then, each in
+a fresh child process, times bare Sickle iterating over the list and a full ingest of the
+same list: harvest, normalise and index into the embedded SQLite FTS5 index, in a new
+temporary ``CSFINDER_HOME``, by the code path ``csfinder harvest`` takes. Afterwards it
+checks that the index holds one searchable document per live record, and prints one JSON
+line: rates and their ratio, and processor seconds of each side (the ingest's with its
+normalising workers) and their ratio, which other work on the machine disturbs less.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import tempfile
+import time
+from typing import Any
+
+import click
+
+from harvester.bench.harvest import _in_child, _sickle_phase, bench_source, synthetic_endpoint
+
+
+@click.command("ingest")
+@click.option("--records", "count", default=100_000, show_default=True, help="Records to serve.")
+@click.option("--page-size", default=100, show_default=True, help="Records per page.")
+@click.option(
+    "--deleted-every",
+    default=97,
+    show_default=True,
+    help="One served record in this many is a deletion notice (0 for none).",
+)
+def bench_ingest(count: int, page_size: int, deleted_every: int) -> None:
+    """Bare Sickle against harvest + normalise + index of the same synthetic endpoint."""
+    with synthetic_endpoint(count, page_size, deleted_every) as url:
+        sickle = _in_child(_sickle_phase, url)
+        with tempfile.TemporaryDirectory(prefix="csfinder-bench-ingest-") as home:
+            ingest = _in_child(_ingest_phase, url, home)
+    sickle_rate = sickle["records"] / sickle["seconds"]
+    ingest_rate = ingest["records"] / ingest["seconds"]
+    result: dict[str, Any] = {
+        "benchmark": "ingest",
+        "records": count,
+        "page_size": page_size,
+        "sickle_records": sickle["records"],
+        "sickle_seconds": round(sickle["seconds"], 3),
+        "sickle_rate": round(sickle_rate, 1),
+        "sickle_peak_rss_mb": sickle["peak_rss_mb"],
+        "sickle_cpu_seconds": sickle["cpu_seconds"],
+        "ingest_records": ingest["records"],
+        "ingest_seconds": round(ingest["seconds"], 3),
+        "ingest_rate": round(ingest_rate, 1),
+        "ingest_cpu_seconds": ingest["cpu_seconds"],
+        "ingest_peak_rss_mb": ingest["peak_rss_mb"],
+        "ingest_workers_peak_rss_mb": ingest["workers_peak_rss_mb"],
+        "ingest_run_status": ingest["run_status"],
+        "ratio": round(ingest_rate / sickle_rate, 3),
+        # Processor time per record against Sickle's (the client side of each, the
+        # provider not counted): the figure that a busy machine disturbs least.
+        "cpu_ratio": round(sickle["cpu_seconds"] / max(ingest["cpu_seconds"], 0.01), 3),
+        "deleted_records": ingest["deleted"],
+        "normalised_records": ingest["normalised"],
+        "index_documents": ingest["index_documents"],
+        "search_hits": ingest["search_hits"],
+    }
+    problems = _problems(count, result)
+    result["status"] = "ok" if not problems else "; ".join(problems)
+    click.echo(json.dumps(result))
+
+
+def _problems(count: int, result: dict[str, Any]) -> list[str]:
+    """What is wrong with an ingest: records lost, or the index out of step with the store."""
+    live = result["ingest_records"] - result["deleted_records"]
+    checks = [
+        (result["ingest_run_status"] == "succeeded", f"run {result['ingest_run_status']}"),
+        (result["sickle_records"] == count, f"sickle listed {result['sickle_records']}"),
+        (result["ingest_records"] == count, f"{result['ingest_records']} records stored"),
+        (result["normalised_records"] == live, f"{result['normalised_records']} normalised"),
+        (result["index_documents"] == live, f"{result['index_documents']} documents indexed"),
+        (result["search_hits"] == live, f"a search finds {result['search_hits']}"),
+    ]
+    expected = f"(expected {count} records, {live} live)"
+    return [f"{problem} {expected}" for ok, problem in checks if not ok]
+
+
+def _ingest_phase(url: str, home: str) -> dict[str, Any]:
+    """Harvest ``url`` as ``csfinder harvest`` does, into a fresh ``CSFINDER_HOME``."""
+    from harvester.core.settings import ENV_HOME, load_settings
+    from harvester.index.query import build_query
+    from harvester.index.service import open_index
+    from harvester.pipeline.harvest import harvest_source
+    from harvester.store import Store
+
+    settings = load_settings({**os.environ, ENV_HOME: home})
+    store = Store(settings.database_url, error_samples=settings.harvest.error_samples)
+    index = open_index(settings)
+    started = time.perf_counter()
+    run = harvest_source(bench_source(url), store, settings.harvest, index=index)
+    seconds = time.perf_counter() - started
+    stored = store.record_counts("bench").get("bench", {})
+    # Every synthetic record names the same publisher: a phrase search finds them all.
+    hits = index.search(build_query('"synthetic data portal"', [("source", "bench")])).total
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {
+        "records": stored.get("records", 0),
+        "deleted": stored.get("deleted", 0),
+        "normalised": store.normalised_counts().get("bench", 0),
+        "index_documents": index.count(),
+        "search_hits": hits,
+        "seconds": seconds,
+        "run_status": run.status,
+        "workers_peak_rss_mb": round(children / 1024, 1),
+    }

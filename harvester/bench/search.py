@@ -1,0 +1,291 @@
+"""``csfinder bench search``: build rate and query latency of the search index.
+
+Generates N synthetic records (:mod:`harvester.bench.synthetic`) as stored JSON first
+(untimed: ``generate_seconds``; about 1.5 GB at a million), then builds the index in a
+temporary folder the way ``csfinder reindex`` does (stored JSON turned into index
+documents, bulk loaded; ``build_rate``), then runs a fixed, seeded query mix: common and rare words,
+phrases, prefixes, exclusions and OR, with 0 to 3 filters, sorted by relevance or date,
+every query computing all facet counts. Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import random
+import re
+import statistics
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+
+from harvester.bench.synthetic import COUNTRIES, LICENCES, corpus_texts, synthetic_records
+from harvester.index.documents import document_from_json
+from harvester.index.query import SearchQuery, build_query
+
+STOPWORDS = frozenset(
+    [
+        "the",
+        "and",
+        "of",
+        "to",
+        "in",
+        "a",
+        "for",
+        "is",
+        "on",
+        "with",
+        "by",
+        "as",
+        "are",
+        "be",
+        "this",
+        "that",
+        "from",
+        "or",
+        "an",
+        "at",
+        "it",
+        "its",
+        "their",
+        "was",
+        "were",
+        "can",
+        "which",
+        "have",
+        "has",
+        "will",
+        "into",
+        "also",
+        "been",
+        "who",
+        "not",
+        "all",
+        "more",
+        "these",
+        "other",
+        "they",
+        "de",
+        "het",
+        "een",
+        "van",
+        "en",
+        "la",
+        "le",
+        "les",
+        "des",
+        "et",
+        "du",
+        "el",
+        "los",
+        "las",
+    ]
+)
+
+
+@click.command("search")
+@click.option("--records", "count", default=100_000, show_default=True, help="Records to index.")
+@click.option("--queries", default=400, show_default=True, help="Queries in the mix.")
+@click.option("--backend", type=click.Choice(["sqlite"]), default="sqlite", show_default=True)
+def bench_search(count: int, queries: int, backend: str) -> None:
+    """Index N synthetic records, then time a fixed query mix with all facet counts."""
+    from harvester.index.sqlite.backend import SqliteIndex
+
+    with tempfile.TemporaryDirectory(prefix="csfinder-bench-search-") as folder:
+        index = SqliteIndex(Path(folder))
+        started = time.perf_counter()
+        stored = [json.dumps(record) for record in synthetic_records(count)]
+        generate_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        built = index.rebuild(document_from_json(text) for text in stored)
+        build_seconds = time.perf_counter() - started
+        del stored
+        started = time.perf_counter()
+        index.count()  # loads the facet bitmaps, as the first search of a process does
+        load_seconds = time.perf_counter() - started
+        index.close()
+        mix = query_mix(queries)
+        uncached = _run_mix(SqliteIndex(Path(folder), cache_bytes=0), mix)
+        cached_index = SqliteIndex(Path(folder))
+        cached = _run_mix(cached_index, mix)
+        engine, _ = cached_index.cache_stats()
+    output: dict[str, Any] = {
+        "benchmark": "search",
+        "backend": backend,
+        "records": built,
+        "generate_seconds": round(generate_seconds, 1),
+        "build_seconds": round(build_seconds, 1),
+        "build_rate": round(built / build_seconds, 1),
+        "facet_load_seconds": round(load_seconds, 2),
+        "queries": len(mix),
+        "latency_ms": percentiles(uncached.every()),
+        "by_kind": {label: percentiles(ms) for label, ms in sorted(uncached.latencies.items())},
+        "median_total": statistics.median(uncached.totals) if uncached.totals else 0,
+        "with_engine_cache": {
+            "latency_ms": percentiles(cached.every()),
+            "hits": engine.hits,
+            "misses": engine.misses,
+            "note": "the same mix again with the default per-process cache of match sets "
+            "and orders (CSFINDER_SEARCH_CACHE_MB); latency_ms above is without it",
+        },
+    }
+    click.echo(json.dumps(output))
+
+
+@dataclass
+class MixRun:
+    """Latencies (ms) by kind of query, and each query's total."""
+
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    totals: list[int] = field(default_factory=list)
+
+    def every(self) -> list[float]:
+        """All latencies."""
+        return [ms for values in self.latencies.values() for ms in values]
+
+
+def _run_mix(index: Any, mix: list[tuple[str, SearchQuery]]) -> MixRun:
+    """Run the query mix once, timing each search; the index is closed afterwards."""
+    run = MixRun()
+    for label, query in mix:
+        started = time.perf_counter()
+        result = index.search(query)
+        run.latencies.setdefault(label, []).append((time.perf_counter() - started) * 1000)
+        run.totals.append(result.total)
+    index.close()
+    return run
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    """p50, p95, p99 and max of latencies in milliseconds, rounded to 0.01."""
+    ordered = sorted(values)
+    if not ordered:
+        return {}
+
+    def at(share: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 2)
+
+    return {"p50": at(0.50), "p95": at(0.95), "p99": at(0.99), "max": round(ordered[-1], 2)}
+
+
+@dataclass(frozen=True)
+class MixEntry:
+    """One query of the mix as the search page or API would receive it."""
+
+    label: str
+    text: str
+    filters: tuple[tuple[str, str], ...]
+    sort: str | None
+
+    def query(self, page: int = 1) -> SearchQuery:
+        """The query the entry asks for."""
+        return build_query(self.text, self.filters, sort=self.sort, page=page)
+
+
+def query_mix(count: int, seed: int = 11) -> list[tuple[str, SearchQuery]]:
+    """A fixed mix of labelled queries drawn from the corpus' own word frequencies."""
+    return [(entry.label, entry.query()) for entry in mix_entries(count, seed)]
+
+
+def mix_entries(count: int, seed: int = 11) -> list[MixEntry]:
+    """The entries of :func:`query_mix`: text, filters and sort of each labelled query."""
+    rng = random.Random(seed)
+    common, rare, phrases = _terms()
+    filters: list[tuple[tuple[str, str], ...]] = [
+        (),
+        (("country", rng.choice(COUNTRIES[:8])),),
+        (("kind", "dataset"), ("license", rng.choice(LICENCES[:3]))),
+        (("country", "DE"), ("country", "FR"), ("has_pid", "true"), ("year_from", "2010")),
+    ]
+    mix: list[MixEntry] = []
+    for number in range(count):
+        shape = number % 8
+        if shape in (0, 1):
+            label, text = "common", rng.choice(common)
+        elif shape == 2:
+            label, text = "rare", rng.choice(rare)
+        elif shape == 3:
+            label, text = "phrase", f'"{rng.choice(phrases)}"'
+        elif shape == 4:
+            label, text = "two-words", f"{rng.choice(common)} {rng.choice(rare)}"
+        elif shape == 5:
+            label, text = (
+                "prefix-or-not",
+                f"{rng.choice(common)[:4]}* OR {rng.choice(rare)} -{rng.choice(common)}",
+            )
+        elif shape == 6:
+            label, text = "browse", ""
+        else:
+            label, text = "common-by-date", rng.choice(common)
+        chosen = rng.choice(filters)
+        sort = "newest" if label == "common-by-date" else None
+        mix.append(MixEntry(f"{label}/{len(chosen)}f", text, chosen, sort))
+    return mix
+
+
+def _terms() -> tuple[list[str], list[str], list[str]]:
+    _titles, sentences = corpus_texts()
+    counts: Counter[str] = Counter()
+    bigrams: Counter[str] = Counter()
+    for sentence in sentences:
+        words = re.findall(r"[^\W\d_]{3,}", sentence.lower())
+        counts.update(set(words))
+        bigrams.update(
+            f"{a} {b}"
+            for a, b in itertools.pairwise(words)
+            if a not in STOPWORDS and b not in STOPWORDS
+        )
+    ranked = [w for w, _ in counts.most_common() if w not in STOPWORDS]
+    common = ranked[:40]
+    rare = ranked[len(ranked) // 2 : len(ranked) // 2 + 200] or common
+    phrases = [p for p, _ in bigrams.most_common(60)] or common
+    return common, rare, phrases
+
+
+STORE_BATCH = 5_000
+
+
+def synthetic_home(count: int, home: Path) -> int:
+    """Fill a data folder as harvests and ``csfinder reindex`` would: ``count`` synthetic
+    records stored as normalised rows, then indexed from the store. Returns the records
+    indexed."""
+    from harvester.core.settings import default_database_url
+    from harvester.index.service import reindex
+    from harvester.index.sqlite.backend import SqliteIndex
+    from harvester.store import NormalisedRow, Store
+
+    home.mkdir(parents=True, exist_ok=True)
+    store = Store(default_database_url(home))
+    try:
+        by_source: dict[str, list[NormalisedRow]] = {}
+        for number, record in enumerate(synthetic_records(count)):
+            document = json.dumps(record, ensure_ascii=False)
+            source = record["provenance"]["source_id"]
+            rows = by_source.setdefault(source, [])
+            rows.append(
+                NormalisedRow(
+                    source_id=source,
+                    source_identifier=f"oai:synthetic:{number}",
+                    id=record["id"],
+                    kind=record["kind"],
+                    document=document,
+                    content_hash=hashlib.sha256(document.encode("utf-8")).hexdigest(),
+                    score=record["quality"]["score"],
+                )
+            )
+            if len(rows) >= STORE_BATCH:
+                store.write_normalised(by_source.pop(source))
+        for rows in by_source.values():
+            store.write_normalised(rows)
+        index = SqliteIndex(home / "index")
+        indexed = reindex(store, index)
+        index.close()
+    finally:
+        store.close()
+    return indexed

@@ -1,0 +1,13 @@
+"""Where the project's data folders are: ``mappings/`` is read from the source tree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+MAPPINGS_DIR = PROJECT_ROOT / "mappings"
+CROSSWALK_DIR = MAPPINGS_DIR / "crosswalks"
+VOCABULARY_DIR = MAPPINGS_DIR / "vocabularies"
+RECORD_SCHEMA_PATH = MAPPINGS_DIR / "record.schema.json"
+ELASTICSEARCH_DIR = MAPPINGS_DIR / "elasticsearch"
+SHARED_FIXTURES_DIR = PROJECT_ROOT.parent / "shared" / "fixtures"

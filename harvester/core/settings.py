@@ -1,0 +1,238 @@
+"""Settings: ``config/settings.toml`` overridden by ``CSFINDER_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from harvester.core.cron import cron_trigger
+from harvester.core.errors import ConfigError
+
+ENV_HOME = "CSFINDER_HOME"
+ENV_DATABASE_URL = "CSFINDER_DATABASE_URL"
+ENV_CONFIG = "CSFINDER_CONFIG"
+ENV_INDEX = "CSFINDER_INDEX"
+ENV_ES_URL = "CSFINDER_ES_URL"
+ENV_SEARCH_CACHE_MB = "CSFINDER_SEARCH_CACHE_MB"
+INDEX_BACKENDS = ("sqlite", "elasticsearch")
+ENV_ADMIN_USER = "CSFINDER_ADMIN_USER"
+ENV_ADMIN_PASSWORD_HASH = "CSFINDER_ADMIN_PASSWORD_HASH"  # noqa: S105 (a variable's name)
+ENV_ALLOW_PRIVATE_URLS = "CSFINDER_ALLOW_PRIVATE_URLS"
+ENV_SECURE_COOKIES = "CSFINDER_SECURE_COOKIES"
+ENV_PRIVATE_URL_ALLOWLIST = "CSFINDER_PRIVATE_URL_ALLOWLIST"
+TRUE_WORDS = ("1", "true", "yes", "on")
+_T = TypeVar("_T", bound=Any)
+
+
+@dataclass(frozen=True)
+class HarvestSettings:
+    """Defaults for every harvest; a source file may override timeout and retries."""
+
+    timeout: float = 60.0
+    max_retries: int = 5
+    backoff_base: float = 2.0
+    backoff_max: float = 300.0
+    max_response_bytes: int = 100 * 1024 * 1024
+    stall_after: float = 600.0
+    error_samples: int = 50
+    user_agent: str = "csfinder/0.1"
+    contact_url: str = "https://github.com/csfinder"
+    normalise_workers: int = 1
+    """Worker processes that normalise the pages of a large harvest (0: none, all in the
+    harvesting process)."""
+    parallel_after: int = 2000
+    """Records a harvest lists before it starts its normalising workers (small harvests
+    do not pay for starting them)."""
+
+    @property
+    def agent(self) -> str:
+        """The User-Agent sent to providers: the portal's name and its contact page."""
+        if not self.contact_url or self.contact_url in self.user_agent:
+            return self.user_agent
+        return f"{self.user_agent} (+{self.contact_url})"
+
+
+@dataclass(frozen=True)
+class SchedulerSettings:
+    """How ``csfinder scheduler`` runs harvests (section ``[scheduler]``)."""
+
+    default_schedule: str = "0 3 * * *"
+    """Cron schedule (UTC) of sources that set none."""
+    time_limit: float = 6 * 3600.0
+    """Seconds a harvest child may run before it is killed and its run recorded as failed."""
+    kill_grace: float = 10.0
+    """Seconds between asking a child to stop (SIGTERM) and killing it (SIGKILL)."""
+    misfire_grace_time: float = 3600.0
+    """Seconds late a harvest may still start (after downtime); later ones are skipped."""
+    reload_interval: float = 60.0
+    """Seconds between re-reading the sources folder (SIGHUP re-reads at once)."""
+    max_workers: int = 4
+    """Harvests running at the same time."""
+    run_new_sources: bool = True
+    """Harvest a source that was never harvested at once, not at its first scheduled time."""
+
+
+@dataclass(frozen=True)
+class IndexSettings:
+    """Which search backend to use: the embedded SQLite one, or an Elasticsearch cluster."""
+
+    backend: str = "sqlite"
+    es_url: str | None = None
+    es_index: str = "csfinder"
+    cache_mb: int = 64
+    """Per-process memory for the embedded index's caches of match sets and orders (0: none)."""
+
+
+@dataclass(frozen=True)
+class PortalSettings:
+    """The portal's administration and registration settings (secrets come from the
+    environment: ``CSFINDER_SECRET_KEY``, ``CSFINDER_ADMIN_PASSWORD_HASH``)."""
+
+    admin_user: str = "admin"
+    admin_password_hash: str = ""
+    secure_cookies: bool = True
+    allow_private_urls: bool = False
+    private_url_allowlist: tuple[str, ...] = ()
+    login_limit: str = "5 per minute"
+    registration_limit: str = "20 per hour"
+    check_timeout: float = 20.0
+    check_max_bytes: int = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where csfinder keeps its data and configuration, and how it harvests."""
+
+    home: Path
+    config_dir: Path
+    database_url: str
+    harvest: HarvestSettings = field(default_factory=HarvestSettings)
+    scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
+    index: IndexSettings = field(default_factory=IndexSettings)
+    portal: PortalSettings = field(default_factory=PortalSettings)
+
+    @property
+    def index_dir(self) -> Path:
+        """Folder of the embedded search index."""
+        return self.home / "index"
+
+    @property
+    def sources_dir(self) -> Path:
+        """Folder of the per-source YAML files."""
+        return self.config_dir / "sources"
+
+    def with_home(self, home: Path) -> Settings:
+        """Return a copy using another data folder (and its default database)."""
+        return replace(self, home=home, database_url=default_database_url(home))
+
+
+def default_database_url(home: Path) -> str:
+    """The SQLite store inside the data folder."""
+    return f"sqlite:///{(home / 'csfinder.sqlite3').resolve()}"
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read settings from the config folder's ``settings.toml`` and the environment.
+
+    Args:
+        environ: environment to read (defaults to ``os.environ``).
+
+    Raises:
+        ConfigError: ``settings.toml`` is not valid TOML or has a value of the wrong type.
+    """
+    env = os.environ if environ is None else environ
+    config_dir = Path(env.get(ENV_CONFIG, "config"))
+    home = Path(env.get(ENV_HOME, "var"))
+    file_values = _read_toml(config_dir / "settings.toml")
+    path = config_dir / "settings.toml"
+    harvest = _section(HarvestSettings(), file_values.get("harvest", {}), "harvest", path)
+    scheduler = _section(SchedulerSettings(), file_values.get("scheduler", {}), "scheduler", path)
+    _check_cron(scheduler.default_schedule, path)
+    database_url = env.get(ENV_DATABASE_URL) or default_database_url(home)
+    index = _index_settings(env)
+    portal = _portal_settings(file_values.get("portal", {}), path, env)
+    return Settings(
+        home=home,
+        config_dir=config_dir,
+        database_url=database_url,
+        harvest=harvest,
+        scheduler=scheduler,
+        index=index,
+        portal=portal,
+    )
+
+
+def _portal_settings(
+    values: Mapping[str, Any], path: Path, env: Mapping[str, str]
+) -> PortalSettings:
+    portal = _section(PortalSettings(), values, "portal", path)
+    if env.get(ENV_ADMIN_USER):
+        portal = replace(portal, admin_user=env[ENV_ADMIN_USER])
+    if env.get(ENV_ADMIN_PASSWORD_HASH):
+        portal = replace(portal, admin_password_hash=env[ENV_ADMIN_PASSWORD_HASH])
+    if env.get(ENV_ALLOW_PRIVATE_URLS):
+        portal = replace(portal, allow_private_urls=env[ENV_ALLOW_PRIVATE_URLS] in TRUE_WORDS)
+    if env.get(ENV_PRIVATE_URL_ALLOWLIST):
+        entries = tuple(e.strip() for e in env[ENV_PRIVATE_URL_ALLOWLIST].split(",") if e.strip())
+        portal = replace(portal, private_url_allowlist=entries)
+    if env.get(ENV_SECURE_COOKIES):
+        portal = replace(portal, secure_cookies=env[ENV_SECURE_COOKIES] in TRUE_WORDS)
+    return portal
+
+
+def _check_cron(value: str, path: Path) -> None:
+    try:
+        cron_trigger(value)
+    except ValueError as exc:
+        raise ConfigError(
+            f"{path}: [scheduler] default_schedule is not a valid cron expression ({exc})"
+        ) from exc
+
+
+def _index_settings(env: Mapping[str, str]) -> IndexSettings:
+    backend = env.get(ENV_INDEX, "sqlite").strip().lower() or "sqlite"
+    if backend not in INDEX_BACKENDS:
+        raise ConfigError(
+            f"{ENV_INDEX} must be one of {', '.join(INDEX_BACKENDS)}, not {backend!r}"
+        )
+    es_url = env.get(ENV_ES_URL) or None
+    if backend == "elasticsearch" and not es_url:
+        raise ConfigError(
+            f"{ENV_INDEX}=elasticsearch needs {ENV_ES_URL} (e.g. http://localhost:9200)"
+        )
+    cache = env.get(ENV_SEARCH_CACHE_MB, "64").strip()
+    if not (cache.isascii() and cache.isdigit()):
+        raise ConfigError(f"{ENV_SEARCH_CACHE_MB} must be a whole number of MB, not {cache!r}")
+    return IndexSettings(backend=backend, es_url=es_url, cache_mb=int(cache))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+
+
+def _section(defaults: _T, values: Mapping[str, Any], name: str, path: Path) -> _T:
+    """``defaults`` (a dataclass) with the section's values, each checked for its type."""
+    known = {f.name: type(getattr(defaults, f.name)) for f in fields(defaults)}
+    chosen: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(f"{path}: [{name}] has unknown setting '{key}'")
+        wanted = known[key]
+        if wanted is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if wanted is tuple and isinstance(value, list) and all(isinstance(v, str) for v in value):
+            value = tuple(value)
+        if not isinstance(value, wanted) or (isinstance(value, bool) and wanted is not bool):
+            raise ConfigError(f"{path}: [{name}] {key} must be {wanted.__name__}, not {value!r}")
+        chosen[key] = value
+    return replace(defaults, **chosen)

@@ -1,0 +1,228 @@
+"""HTTP fetching that survives real providers.
+
+Every request has a timeout (connect, read, and a deadline for the whole body); 429, 5xx,
+connection errors and timeouts are retried with capped exponential backoff, honouring
+``Retry-After`` given in seconds or as an HTTP date; bodies over a size cap are refused;
+an optional rate limit spaces requests. Other 4xx answers are returned, not raised, so
+that the caller can read a protocol error from the body (Invenio sends OAI errors as 422).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+import requests
+from requests.structures import CaseInsensitiveDict
+
+from harvester.core.errors import FetchError, ResponseTooLargeError
+from harvester.core.settings import HarvestSettings
+from harvester.core.sources import SourceConfig
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({429, *range(500, 600)})
+CHUNK = 256 * 1024
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how patiently to retry."""
+
+    max_retries: int = 5
+    backoff_base: float = 2.0
+    backoff_max: float = 300.0
+
+    def backoff(self, attempt: int) -> float:
+        """Seconds to wait before retry number ``attempt`` (0-based), with 10 % jitter."""
+        wait = self.backoff_base * (2**attempt)
+        return float(min(self.backoff_max, wait * (1 + 0.1 * random.random())))  # noqa: S311
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A complete HTTP response, body included."""
+
+    url: str
+    status: int
+    headers: CaseInsensitiveDict[str]
+    content: bytes
+
+    @property
+    def charset(self) -> str | None:
+        """The charset named by the Content-Type header, if any."""
+        for part in self.headers.get("content-type", "").split(";")[1:]:
+            key, _, value = part.strip().partition("=")
+            if key.lower() == "charset" and value:
+                return value.strip("\"'")
+        return None
+
+    @property
+    def content_type(self) -> str:
+        """The media type, without parameters."""
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+RetryListener = Callable[[str, float], None]
+
+
+class HttpClient:
+    """A requests session with timeouts, retries, a size cap and a rate limit."""
+
+    def __init__(
+        self,
+        *,
+        timeout: float,
+        retry: RetryPolicy,
+        max_bytes: int,
+        user_agent: str,
+        rate_limit: float | None = None,
+        on_retry: RetryListener | None = None,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.timeout = timeout
+        self.retry = retry
+        self.max_bytes = max_bytes
+        self.min_interval = 1.0 / rate_limit if rate_limit else 0.0
+        self.on_retry = on_retry
+        self.retries = 0
+        self._last_request = 0.0
+        self._lock = threading.Lock()
+        self.session = session or requests.Session()
+        self.session.headers["User-Agent"] = user_agent
+
+    def close(self) -> None:
+        """Close pooled connections."""
+        self.session.close()
+
+    def get(self, url: str, params: Mapping[str, str] | None = None) -> Fetched:
+        """GET a URL, retrying what is worth retrying.
+
+        Returns:
+            The response; 2xx, 3xx and 4xx other than 429 are returned as they are.
+
+        Raises:
+            FetchError: the retries ran out, or the request cannot succeed.
+            ResponseTooLargeError: the body is over the size cap (never retried).
+        """
+        attempt = 0
+        while True:
+            self._respect_rate_limit()
+            status: int | None = None
+            try:
+                fetched = self._get_once(url, params)
+            except ResponseTooLargeError:
+                raise
+            except (requests.Timeout, TimeoutError) as exc:
+                problem, wait = f"timed out after {self.timeout:g} s ({type(exc).__name__})", None
+            except requests.ConnectionError as exc:
+                problem, wait = f"connection failed ({_root_cause(exc)})", None
+            except requests.RequestException as exc:
+                problem, wait = f"request failed ({_root_cause(exc)})", None
+            else:
+                if fetched.status not in RETRY_STATUSES:
+                    return fetched
+                status = fetched.status
+                problem = f"HTTP {status}"
+                wait = retry_after_seconds(fetched.headers.get("retry-after"))
+            if attempt >= self.retry.max_retries:
+                tries = attempt + 1
+                raise FetchError(
+                    f"{problem} from {url} ({tries} attempt{'s' if tries > 1 else ''})",
+                    status=status,
+                )
+            delay = self.retry.backoff(attempt) if wait is None else wait
+            delay = min(delay, self.retry.backoff_max)
+            log.warning("%s from %s; retrying in %.1f s", problem, url, delay)
+            if self.on_retry is not None:
+                self.on_retry(problem, delay)
+            self.retries += 1
+            attempt += 1
+            time.sleep(delay)
+
+    def _get_once(self, url: str, params: Mapping[str, str] | None) -> Fetched:
+        started = time.monotonic()
+        connect_timeout = min(self.timeout, 15.0)
+        with self.session.get(
+            url, params=params, timeout=(connect_timeout, self.timeout), stream=True
+        ) as response:
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > self.max_bytes:
+                raise ResponseTooLargeError(
+                    f"response from {url} announces {int(declared)} bytes, over the cap of "
+                    f"{self.max_bytes}",
+                    status=response.status_code,
+                )
+            body = bytearray()
+            for chunk in response.iter_content(CHUNK):
+                body += chunk
+                if len(body) > self.max_bytes:
+                    raise ResponseTooLargeError(
+                        f"response from {url} is over the cap of {self.max_bytes} bytes",
+                        status=response.status_code,
+                    )
+                if time.monotonic() - started > self.timeout:
+                    raise TimeoutError(f"body not complete after {self.timeout:g} s")
+            return Fetched(
+                url=response.url,
+                status=response.status_code,
+                headers=CaseInsensitiveDict(response.headers),
+                content=bytes(body),
+            )
+
+    def _respect_rate_limit(self) -> None:
+        if not self.min_interval:
+            return
+        with self._lock:
+            wait = self._last_request + self.min_interval - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            self._last_request = time.monotonic()
+
+
+def http_client_for(
+    source: SourceConfig, settings: HarvestSettings, on_retry: RetryListener | None = None
+) -> HttpClient:
+    """An HTTP client with the source's timeout, retries and rate limit over the defaults."""
+    retries = settings.max_retries if source.max_retries is None else source.max_retries
+    return HttpClient(
+        timeout=source.timeout or settings.timeout,
+        retry=RetryPolicy(retries, settings.backoff_base, settings.backoff_max),
+        max_bytes=settings.max_response_bytes,
+        user_agent=settings.agent,
+        rate_limit=source.rate_limit,
+        on_retry=on_retry,
+    )
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Read a ``Retry-After`` header: delay in seconds, or an HTTP date.
+
+    Returns:
+        Seconds to wait (never negative), or ``None`` when absent or unreadable.
+    """
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def _root_cause(exc: BaseException) -> str:
+    while exc.__cause__ is not None or exc.__context__ is not None:
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    text = str(exc) or type(exc).__name__
+    return text.split("] ")[-1] if "] " in text else text

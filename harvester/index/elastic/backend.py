@@ -1,0 +1,394 @@
+"""The Elasticsearch search backend: same query semantics as the embedded one, on a cluster.
+
+Layout: an index template (``mappings/elasticsearch/csfinder.index-template.json``)
+installed for ``<name>-*``; versioned indexes ``<name>-<timestamp>`` built from it; the
+alias ``<name>`` pointing at the live one. Writes and searches go through the alias;
+``rebuild`` loads a new versioned index, swaps the alias in one ``update_aliases`` call and
+only then deletes the old index, so searching never stops. Writes use the client's
+``streaming_bulk`` helper, which retries rejected (429) documents with a growing backoff.
+Request bodies are built by the pure functions of :mod:`harvester.index.elastic.query`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
+from elasticsearch.helpers import streaming_bulk
+
+from harvester.core import paths
+from harvester.core.errors import CsfinderError
+from harvester.index.base import FacetCount, Hit, IndexStats, Progress, SearchResult, Suggestion
+from harvester.index.documents import IndexDocument
+from harvester.index.elastic.query import document_body, effective_sort, search_body, suggest_body
+from harvester.index.highlight import END, START, marked_html
+from harvester.index.query import FACETS, SearchQuery
+
+TEMPLATE_FILE = paths.ELASTICSEARCH_DIR / "csfinder.index-template.json"
+INDEX_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,200}$")
+BULK_CHUNK = 500
+BULK_RETRIES = 5
+BULK_BACKOFF = 1.0
+BULK_MAX_BACKOFF = 60.0
+INITIAL_SUFFIX = "initial"
+
+
+class ElasticError(CsfinderError):
+    """The cluster refused or could not answer; the message says what was asked."""
+
+
+@cache
+def load_template() -> dict[str, Any]:
+    """The index template as stored in ``mappings/elasticsearch``."""
+    loaded: dict[str, Any] = json.loads(TEMPLATE_FILE.read_text(encoding="utf-8"))
+    return loaded
+
+
+def template_for(name: str) -> dict[str, Any]:
+    """The template installed for alias ``name``: matches ``<name>-*`` only.
+
+    Priority grows with the name's length, so a longer, more specific name (``csfinder-test``)
+    never ties with a shorter one whose pattern also covers it (``csfinder-*``).
+    """
+    template = json.loads(json.dumps(load_template()))
+    template["index_patterns"] = [f"{name}-*"]
+    template["priority"] = 100 + len(name)
+    return dict(template)
+
+
+def version_name(name: str, now: datetime | None = None) -> str:
+    """A new versioned index name, ``<name>-<UTC timestamp to microseconds>``."""
+    moment = now or datetime.now(UTC)
+    return f"{name}-{moment.strftime('%Y%m%d%H%M%S%f')}"
+
+
+def cluster_url(url: str) -> str:
+    """``url`` with a port: the client needs one; ``http://host`` means port 9200."""
+    parts = urlsplit(url.strip())
+    if parts.scheme == "http" and parts.hostname and parts.port is None:
+        return urlunsplit(parts._replace(netloc=f"{parts.netloc}:9200"))
+    return url.strip()
+
+
+class ElasticIndex:
+    """Search through an alias on an Elasticsearch cluster (8.x or 9.x)."""
+
+    name = "elasticsearch"
+
+    def __init__(
+        self,
+        url: str,
+        index_name: str = "csfinder",
+        *,
+        client: Elasticsearch | None = None,
+        refresh: bool = True,
+        stemming: bool = False,
+        bulk_retries: int = BULK_RETRIES,
+        bulk_backoff: float = BULK_BACKOFF,
+        request_timeout: float = 30.0,
+    ) -> None:
+        """Open (lazily) the alias ``index_name`` on the cluster at ``url``.
+
+        ``refresh``: make writes searchable when ``upsert``/``delete`` return (one refresh
+        per call). ``stemming``: words also match their stem in the record's language.
+        """
+        if not INDEX_NAME.match(index_name):
+            raise ElasticError(f"index name {index_name!r}: use lowercase letters, digits, - _ .")
+        self.alias = index_name
+        self.refresh = refresh
+        self.stemming = stemming
+        self.bulk_retries = bulk_retries
+        self.bulk_backoff = bulk_backoff
+        self.client = client or Elasticsearch(
+            cluster_url(url),
+            request_timeout=request_timeout,
+            retry_on_timeout=True,
+            retry_on_status=(502, 503, 504),  # 429 is left to the bulk helper's backoff
+        )
+        self._ready = False
+        self._lock = threading.Lock()
+        self.rebuild_errors: list[str] = []  # documents the last rebuild could not index
+
+    # -- the alias and its indexes -------------------------------------------------------
+
+    def _ensure(self) -> None:
+        """Install the template and create a first index behind the alias, once."""
+        if self._ready:
+            return
+        with self._lock:
+            if self._ready:
+                return
+            self.put_template()
+            if not self.client.indices.exists_alias(name=self.alias):
+                first = f"{self.alias}-{INITIAL_SUFFIX}"
+                try:
+                    self.client.indices.create(index=first, aliases={self.alias: {}})
+                except ApiError as exc:
+                    if _error_type(exc) != "resource_already_exists_exception":
+                        raise
+                    self.client.indices.put_alias(index=first, name=self.alias)
+            self._ready = True
+
+    def put_template(self) -> None:
+        """Install (or update) the index template for ``<alias>-*``."""
+        body = template_for(self.alias)
+        self.client.indices.put_index_template(
+            name=self.alias,
+            index_patterns=body["index_patterns"],
+            priority=body["priority"],
+            template=body["template"],
+            meta=body.get("_meta"),
+        )
+
+    def live_indexes(self) -> list[str]:
+        """The concrete indexes behind the alias (one, except mid-failure)."""
+        try:
+            found = self.client.indices.get_alias(name=self.alias)
+        except NotFoundError:
+            return []
+        return sorted(found.body)
+
+    def drop(self) -> None:
+        """Delete the alias's indexes and the template (tests and decommissioning)."""
+        for index in self.live_indexes():
+            self.client.indices.delete(index=index, ignore_unavailable=True)
+        with contextlib.suppress(NotFoundError):
+            self.client.indices.delete_index_template(name=self.alias)
+        self._ready = False
+
+    # -- writing -------------------------------------------------------------------------
+
+    def _bulk(self, actions: Iterable[dict[str, Any]]) -> Iterator[tuple[bool, dict[str, Any]]]:
+        """Send actions in chunks; rejected ones (429) come back after a growing pause."""
+        yield from streaming_bulk(
+            self.client,
+            actions,
+            chunk_size=BULK_CHUNK,
+            max_retries=self.bulk_retries,
+            initial_backoff=self.bulk_backoff,
+            max_backoff=BULK_MAX_BACKOFF,
+            raise_on_error=False,
+            raise_on_exception=True,
+        )
+
+    def _write(self, actions: Iterable[dict[str, Any]], index: str) -> IndexStats:
+        stats = IndexStats()
+        for ok, item in self._bulk(actions):
+            op, info = next(iter(item.items()))
+            if ok and op == "delete":
+                stats.deleted += 1
+            elif ok:
+                stats.indexed += 1
+            elif op == "delete" and info.get("result") == "not_found":
+                continue  # deleting an unknown id is no error
+            else:
+                stats.failed += 1
+                stats.errors.append(f"{info.get('_id')}: {_item_error(info)}")
+        if self.refresh:
+            self.client.indices.refresh(index=index)
+        return stats
+
+    def upsert(self, documents: Iterable[IndexDocument]) -> IndexStats:
+        """Add or replace documents by id."""
+        self._ensure()
+        return self._write(_index_actions(documents, self.alias), self.alias)
+
+    def delete(self, ids: Iterable[str]) -> IndexStats:
+        """Remove documents by id; unknown ids are ignored."""
+        self._ensure()
+        actions = ({"_op_type": "delete", "_index": self.alias, "_id": i} for i in ids)
+        return self._write(actions, self.alias)
+
+    def rebuild(self, documents: Iterable[IndexDocument], progress: Progress | None = None) -> int:
+        """Load a new versioned index, swap the alias to it at once, drop the old one.
+
+        Returns how many documents were indexed; any refused are in ``rebuild_errors``.
+        """
+        self.put_template()
+        self.rebuild_errors = []
+        new = version_name(self.alias)
+        self.client.indices.create(index=new, settings={"index": {"refresh_interval": "-1"}})
+        count = 0
+        try:
+            for ok, item in self._bulk(_index_actions(documents, new)):
+                if not ok:  # counted by the caller from the difference, as the embedded index
+                    info = next(iter(item.values()))
+                    self.rebuild_errors.append(f"{info.get('_id')}: {_item_error(info)}")
+                    continue
+                count += 1
+                if progress is not None and count % BULK_CHUNK == 0:
+                    progress(count)
+            self.client.indices.put_settings(
+                index=new, settings={"index": {"refresh_interval": None}}
+            )
+            self.client.indices.refresh(index=new)
+        except BaseException:
+            self.client.indices.delete(index=new, ignore_unavailable=True)
+            raise
+        if progress is not None:
+            progress(count)
+        self._swap(new)
+        self._ready = True
+        return count
+
+    def _swap(self, new: str) -> None:
+        """Point the alias at ``new`` in one atomic call, then delete the indexes it left."""
+        old = [index for index in self.live_indexes() if index != new]
+        actions: list[Mapping[str, Any]] = [
+            {"remove": {"index": index, "alias": self.alias}} for index in old
+        ]
+        actions.append({"add": {"index": new, "alias": self.alias}})
+        self.client.indices.update_aliases(actions=actions)
+        for index in old:
+            self.client.indices.delete(index=index, ignore_unavailable=True)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        """One page of hits, the total and every facet's counts, in one request."""
+        self._ensure()
+        body = search_body(query, stemming=self.stemming)
+        response = self.client.search(index=self.alias, **body)
+        return result_from_response(response.body, query)
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
+        """Titles with a word starting as typed; titles that start so come first."""
+        body = suggest_body(prefix, limit)
+        if body is None:
+            return []
+        self._ensure()
+        response = self.client.search(index=self.alias, **body)
+        return suggestions_from_response(response.body, limit)
+
+    def count(self) -> int:
+        """Searchable documents."""
+        self._ensure()
+        return int(self.client.count(index=self.alias).body["count"])
+
+    def ping(self) -> bool:
+        """True when the cluster answers."""
+        try:
+            return bool(self.client.ping())
+        except (TransportError, ApiError):
+            return False
+
+    def close(self) -> None:
+        """Close the client's connections."""
+        self.client.close()
+
+
+def _index_actions(documents: Iterable[IndexDocument], index: str) -> Iterator[dict[str, Any]]:
+    for doc in documents:
+        yield {"_op_type": "index", "_index": index, "_id": doc.id, "_source": document_body(doc)}
+
+
+def _error_type(exc: ApiError) -> str:
+    body = exc.body if isinstance(exc.body, Mapping) else {}
+    error = body.get("error")
+    return str(error.get("type", "")) if isinstance(error, Mapping) else ""
+
+
+def _item_error(info: Mapping[str, Any]) -> str:
+    error = info.get("error")
+    if isinstance(error, Mapping):
+        return f"{error.get('type', 'error')}: {error.get('reason', '')}".strip()
+    return str(error or f"status {info.get('status')}")
+
+
+# -- responses (pure) ------------------------------------------------------------------
+
+
+def result_from_response(response: Mapping[str, Any], query: SearchQuery) -> SearchResult:
+    """A :class:`SearchResult` from a search response."""
+    hits = response.get("hits", {})
+    total = hits.get("total", {})
+    count = int(total.get("value", 0)) if isinstance(total, Mapping) else int(total or 0)
+    return SearchResult(
+        total=count,
+        hits=[hit_from_response(h) for h in hits.get("hits", [])],
+        facets=facets_from_response(response.get("aggregations", {}), query),
+        query=query,
+        sort=effective_sort(query),
+    )
+
+
+def hit_from_response(hit: Mapping[str, Any]) -> Hit:
+    """One hit: highlighted title and description fragment, or the escaped originals."""
+    source = hit.get("_source", {})
+    highlight = hit.get("highlight", {})
+    summary = source.get("summary") or {}
+    title = _first(highlight.get("title")) or str(source.get("title") or "")
+    fragment = _first(highlight.get("description"))
+    if fragment is None:
+        shown = str(summary.get("description") or "")
+    else:
+        shown = _with_ellipses(fragment, str(source.get("description") or ""))
+    return Hit(
+        id=str(source.get("id") or hit.get("_id")),
+        summary=summary,
+        title_html=marked_html(title),
+        snippet_html=marked_html(shown),
+    )
+
+
+def _first(values: Any) -> str | None:
+    if isinstance(values, list) and values:
+        return str(values[0])
+    return None
+
+
+def _with_ellipses(fragment: str, full: str) -> str:
+    """An ellipsis where the fragment cuts the description short (as the embedded snippet)."""
+    plain = fragment.replace(START, "").replace(END, "").strip()
+    if not plain or not full:
+        return fragment
+    start = full.find(plain)
+    if start < 0:
+        return fragment
+    before = "…" if full[:start].strip() else ""
+    after = "…" if full[start + len(plain) :].strip() else ""
+    return before + fragment.strip() + after
+
+
+def facets_from_response(
+    aggregations: Mapping[str, Any], query: SearchQuery
+) -> dict[str, list[FacetCount]]:
+    """Every facet's counts; selected values are listed even when nothing carries them."""
+    result: dict[str, list[FacetCount]] = {}
+    for facet in FACETS:
+        chosen = query.selected(facet)
+        buckets = aggregations.get(facet, {}).get("values", {}).get("buckets", [])
+        counted = {str(b["key"]): int(b["doc_count"]) for b in buckets}
+        shown = [FacetCount(v, n, v in chosen) for v, n in counted.items() if n or v in chosen]
+        shown += [FacetCount(v, 0, True) for v in sorted(chosen) if v not in counted]
+        result[facet] = sorted(shown, key=_order_key(facet))
+    return result
+
+
+def _order_key(facet: str) -> Callable[[FacetCount], tuple[int, str]]:
+    if facet == "year":  # newest year first, as a timeline reads
+        return lambda c: (-int(c.value) if c.value.isdigit() else 0, c.value)
+    return lambda c: (-c.count, c.value)
+
+
+def suggestions_from_response(response: Mapping[str, Any], limit: int) -> list[Suggestion]:
+    """Suggested titles, one per distinct title (case-insensitive), best first."""
+    entries = response.get("suggest", {}).get("titles", [])
+    options = [o for entry in entries for o in entry.get("options", [])]
+    seen: set[str] = set()
+    found: list[Suggestion] = []
+    for option in options:
+        source = option.get("_source", {})
+        title = str(source.get("title") or option.get("text") or "")
+        if title and title.casefold() not in seen:
+            seen.add(title.casefold())
+            found.append(Suggestion(str(source.get("id") or option.get("_id")), title))
+    return found[:limit]

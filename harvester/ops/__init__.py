@@ -1,0 +1,2 @@
+"""Running csfinder for a long time: the scheduler, the supervisor of ``csfinder up``,
+status, metrics, logs, progress and signals."""

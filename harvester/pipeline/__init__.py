@@ -1,0 +1,2 @@
+"""A harvest run: pages from a fetch adapter through the store, the normaliser and the index,
+with checkpoints; and re-normalising stored records."""

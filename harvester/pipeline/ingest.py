@@ -1,0 +1,216 @@
+"""The stages of a harvest, overlapped so that a large harvest keeps both cores busy.
+
+A page goes through fetching and parsing, normalising its changed records, storing raw
+and normalised records with the checkpoint (one transaction), and indexing. One after the
+other, the provider waits for csfinder and csfinder for the provider. Instead:
+
+- :func:`harvester.fetch.prefetch.prefetched` fetches the next pages in a thread while
+  the current one is worked on (at most ``depth`` pages wait);
+- :class:`PageIngest` normalises pages in worker processes once a harvest has listed
+  enough records to pay for starting them (``HarvestSettings.parallel_after``), so that
+  crosswalks run on another core while this process stores and indexes; small harvests
+  normalise in process. Either way a page is normalised before its transaction, and the
+  transaction only picks the rows of the records that turned out to have changed.
+
+Pages are still stored one by one, in list order, each with its checkpoint (see
+:meth:`harvester.pipeline.run.HarvestRun.write`).
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import multiprocessing
+import multiprocessing.connection
+import os
+import threading
+from collections import deque
+from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from datetime import datetime
+
+from harvester.core.records import RawRecord
+from harvester.core.sources import SourceConfig
+from harvester.index.base import SearchIndex
+from harvester.index.documents import IndexDocument, document_from_record
+from harvester.index.service import index_changed
+from harvester.normalise import vocab
+from harvester.normalise.service import Normaliser
+from harvester.store import NormalisedRow, Store
+
+log = logging.getLogger(__name__)
+Key = tuple[str, str]  # a raw record's identifier and content hash
+INDEX_BEHIND = 2  # pages the index may lag behind the store while a harvest runs
+
+
+class PendingRows:
+    """The normalised rows of one page, being made (in a worker process or not yet)."""
+
+    def __init__(
+        self,
+        normaliser: Normaliser,
+        ready: dict[Key, NormalisedRow],
+        keys: list[Key] | None = None,
+        future: Future[list[tuple[NormalisedRow, IndexDocument | None]]] | None = None,
+    ) -> None:
+        self.normaliser = normaliser
+        self.documents: dict[str, IndexDocument] = {}
+        self._rows = ready
+        self._keys = keys or []
+        self._future = future
+
+    def wait(self) -> None:
+        """Collect the worker's rows (a broken worker leaves them to be made here)."""
+        future, self._future = self._future, None
+        if future is None:
+            return
+        try:
+            made = future.result()
+        except BrokenProcessPool as exc:
+            log.warning("normalising worker stopped (%s); normalising in process", exc)
+            return
+        for key, (row, document) in zip(self._keys, made, strict=True):
+            self._rows[key] = row
+            if document is not None:
+                self.documents[row.id] = document
+
+    def rows(self, changed: Sequence[RawRecord], at: datetime) -> list[NormalisedRow]:
+        """The rows of the records that changed; any not made ahead are made now."""
+        self.wait()
+        return [
+            self._rows.get((raw.identifier, raw.content_hash)) or self.normaliser.row(raw, at)
+            for raw in changed
+        ]
+
+
+class PageIngest:
+    """Normalises each page of a harvest (in worker processes once it is large enough)
+    and indexes what the store changed."""
+
+    def __init__(
+        self,
+        source: SourceConfig,
+        store: Store,
+        index: SearchIndex | None = None,
+        *,
+        workers: int = 1,
+        parallel_after: int = 2000,
+    ) -> None:
+        self.source = source
+        self.store = store
+        self.index = index
+        self.normaliser = Normaliser(source)  # ConfigError: no usable crosswalk
+        self.workers = workers
+        self.parallel_after = parallel_after
+        self._listed = 0
+        self._pool: ProcessPoolExecutor | None = None
+        self._broken = False
+        self._indexer: ThreadPoolExecutor | None = None
+        self._indexing: deque[Future[None]] = deque()
+
+    @property
+    def parallel(self) -> bool:
+        """True once pages are normalised by worker processes."""
+        return self._pool is not None and not self._broken
+
+    def start(self, records: Sequence[RawRecord], at: datetime) -> PendingRows:
+        """Begin normalising the records of a page that the store does not hold as they are
+        (a worker process does it when the pool runs, this process otherwise)."""
+        self._listed += len(records)
+        wanted = self.store.to_normalise(records)
+        keys = [(raw.identifier, raw.content_hash) for raw in wanted]
+        pool = self._worker_pool()
+        if pool is not None and wanted:
+            try:
+                future = pool.submit(_normalise_page, wanted, at, self.index is not None)
+                return PendingRows(self.normaliser, {}, keys, future)
+            except BrokenProcessPool as exc:
+                log.warning("normalising worker stopped (%s); normalising in process", exc)
+                self._broken = True
+        ready = {key: self.normaliser.row(raw, at) for key, raw in zip(keys, wanted, strict=True)}
+        return PendingRows(self.normaliser, ready)
+
+    def _worker_pool(self) -> ProcessPoolExecutor | None:
+        if self._broken or self.workers < 1 or self._listed <= self.parallel_after:
+            return None
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker,
+                initargs=(self.source,),
+            )
+        return self._pool
+
+    def index_rows(self, rows: list[NormalisedRow], documents: dict[str, IndexDocument]) -> None:
+        """Send a page's changed normalised rows to the search index, if there is one: in
+        a thread once the workers run (pages in order, at most ``INDEX_BEHIND`` waiting),
+        so that the index's own work (SQLite releases the GIL) overlaps storing the next
+        page."""
+        if self.index is None or not rows:
+            return
+        if self._indexer is None and not self.parallel:
+            index_changed(self.index, rows, documents)
+            return
+        if self._indexer is None:
+            self._indexer = ThreadPoolExecutor(1, thread_name_prefix="csfinder-index")
+        self._indexing.append(self._indexer.submit(index_changed, self.index, rows, documents))
+        while len(self._indexing) > INDEX_BEHIND:
+            self._indexing.popleft().result()
+
+    def close(self) -> None:
+        """Wait for the index to have every page, stop the worker processes."""
+        while self._indexing:
+            self._indexing.popleft().result()
+        if self._indexer is not None:
+            self._indexer.shutdown(wait=True)
+            self._indexer = None
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+_worker: Normaliser | None = None
+
+
+def _start_worker(source: SourceConfig) -> None:
+    """In a new worker process: the normaliser, with the vocabulary tables built, and
+    everything made so far kept out of garbage collection (the tables are large and live
+    as long as the process; collecting would walk them again and again)."""
+    global _worker
+    _worker = Normaliser(source)
+    vocab.load_tables()
+    gc.collect()
+    gc.freeze()
+    threading.Thread(target=_end_with_parent, name="csfinder-parent-watch", daemon=True).start()
+
+
+def _end_with_parent() -> None:
+    """In a worker process: exit as soon as the harvesting process is gone, even killed
+    with SIGKILL (the worker would otherwise wait on its task queue forever, since it
+    holds both ends of it)."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    multiprocessing.connection.wait([parent.sentinel])
+    os._exit(1)
+
+
+def _normalise_page(
+    records: list[RawRecord], at: datetime, with_documents: bool
+) -> list[tuple[NormalisedRow, IndexDocument | None]]:
+    """In a worker process: the rows of a page, and their index documents if wanted (made
+    from the record's JSON form, as :func:`document_from_json` makes them from the row)."""
+    assert _worker is not None, "worker not started"
+    made: list[tuple[NormalisedRow, IndexDocument | None]] = []
+    for raw in records:
+        row, record = _worker.row_and_record(raw, at)
+        document = None
+        if with_documents and record is not None:
+            try:
+                document = document_from_record(record.model_dump(mode="json"))
+            except (ValueError, KeyError, TypeError):
+                document = None  # the index reports it when it converts the row itself
+        made.append((row, document))
+    return made

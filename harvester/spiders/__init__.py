@@ -1,6 +1,0 @@
-"""Scrapy spiders for the protocols without OAI-PMH: ``json-api`` and ``sitemap-jsonld``.
-
-Each crawl runs in a child process (Twisted's reactor cannot be restarted):
-:mod:`~harvester.spiders.child` runs the spider there and sends pages of raw records back;
-:mod:`~harvester.spiders.harvest` (the parent) stores them like the OAI-PMH path does.
-"""
