@@ -6,6 +6,9 @@ iterating over the list, a csfinder harvest into a new store (``csfinder_*``: th
 seam, raw records and runs), and the same harvest normalising each page as it goes
 (``with_normalising_*``), and prints one JSON line with the rates, ratios to Sickle and
 each phase's peak memory.
+
+Each phase runs in a fresh child process and imports what it measures inside its function,
+so that the bare-Sickle phase loads none of csfinder's pipeline and its memory is Sickle's.
 """
 
 from __future__ import annotations

@@ -7,6 +7,9 @@ temporary ``CSFINDER_HOME``, by the code path ``csfinder harvest`` takes. Afterw
 checks that the index holds one searchable document per live record, and prints one JSON
 line: rates and their ratio, and processor seconds of each side (the ingest's with its
 normalising workers) and their ratio, which other work on the machine disturbs less.
+
+The ingest phase imports the pipeline inside its function: it runs in a child process of
+its own, and the Sickle phase's process must not carry csfinder's modules.
 """
 
 from __future__ import annotations

@@ -26,8 +26,12 @@ from typing import Any
 import click
 
 from harvester.bench.synthetic import COUNTRIES, LICENCES, corpus_texts, synthetic_records
+from harvester.core.settings import default_database_url
 from harvester.index.documents import document_from_json
 from harvester.index.query import SearchQuery, build_query
+from harvester.index.service import reindex
+from harvester.index.sqlite import SqliteIndex
+from harvester.store import NormalisedRow, Store
 
 STOPWORDS = frozenset(
     [
@@ -95,8 +99,6 @@ STOPWORDS = frozenset(
 @click.option("--backend", type=click.Choice(["sqlite"]), default="sqlite", show_default=True)
 def bench_search(count: int, queries: int, backend: str) -> None:
     """Index N synthetic records, then time a fixed query mix with all facet counts."""
-    from harvester.index.sqlite.backend import SqliteIndex
-
     with tempfile.TemporaryDirectory(prefix="csfinder-bench-search-") as folder:
         index = SqliteIndex(Path(folder))
         started = time.perf_counter()
@@ -255,11 +257,6 @@ def synthetic_home(count: int, home: Path) -> int:
     """Fill a data folder as harvests and ``csfinder reindex`` would: ``count`` synthetic
     records stored as normalised rows, then indexed from the store. Returns the records
     indexed."""
-    from harvester.core.settings import default_database_url
-    from harvester.index.service import reindex
-    from harvester.index.sqlite.backend import SqliteIndex
-    from harvester.store import NormalisedRow, Store
-
     home.mkdir(parents=True, exist_ok=True)
     store = Store(default_database_url(home))
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 from typing import Any
 
 import click
@@ -82,8 +83,6 @@ def _print_result(result: SearchResult) -> None:
 
 
 def _plain(html: str) -> str:
-    from html import unescape
-
     return " ".join(unescape(TAGS.sub("", html)).split())
 
 

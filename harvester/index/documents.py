@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from harvester.index.text import words_of
 from harvester.normalise.quality import PERSISTENT_SCHEMES
 
 UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -167,8 +168,6 @@ def _summary(record: Mapping[str, Any], provenance: Mapping[str, Any]) -> dict[s
 
 def title_sort_key(title: str) -> str:
     """How titles sort: folded words, punctuation ignored."""
-    from harvester.index.text import words_of
-
     return " ".join(words_of(title))[:200]
 
 

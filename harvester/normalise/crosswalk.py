@@ -24,6 +24,7 @@ from lxml import etree
 
 from harvester.core import paths
 from harvester.core.errors import ConfigError
+from harvester.core.model import Record
 from harvester.normalise.transforms import (
     REGISTRY,
     TransformFunction,
@@ -106,8 +107,6 @@ class Crosswalk:
 
 def model_fields() -> frozenset[str]:
     """The record model's fields a crosswalk may fill."""
-    from harvester.core.model import Record
-
     return frozenset(Record.model_fields) - ENGINE_FIELDS
 
 

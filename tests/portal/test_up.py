@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.harvester.test_supervisor import free_port
+from tests.harvester.ops.test_supervisor import free_port
 from tests.support.processes import wait_for
 
 

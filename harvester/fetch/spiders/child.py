@@ -12,6 +12,7 @@ def crawl(job: CrawlJob, messages: Queue[Any], parent_pid: int) -> None:
     """Run the source's spider to the end, sending pages and then :class:`Ended`."""
     channel = Channel(messages, parent_pid)
     try:
+        # Scrapy and Twisted load in the crawl's own process only, never in the harvest's.
         from scrapy.crawler import CrawlerProcess
 
         from harvester.fetch.spiders.json_api import JsonApiSpider

@@ -24,6 +24,7 @@ from harvester.core.settings import HarvestSettings
 from harvester.core.source_options import resolve
 from harvester.core.sources import SourceConfig
 from harvester.fetch.base import Harvester, HarvestRequest, PageSink
+from harvester.fetch.spiders.child import crawl
 from harvester.fetch.spiders.messages import Answered, CrawlJob, Ended, Note, PageItem, Retrying
 from harvester.store import Checkpoint, PageWrite, Run, Store
 
@@ -116,8 +117,6 @@ class CrawlHarvest(Harvester):
     def _follow(self, run: Run, resumed: Run | None, job: CrawlJob) -> Ended:
         context = multiprocessing.get_context("spawn")
         messages: Any = context.Queue(maxsize=8)
-        from harvester.fetch.spiders.child import crawl
-
         child = context.Process(
             target=crawl, args=(job, messages, os.getpid()), name=f"crawl-{self.source.id}"
         )

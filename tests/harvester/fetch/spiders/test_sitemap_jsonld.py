@@ -16,7 +16,7 @@ from harvester.store import SUCCEEDED, Store
 from tests.support.harvesting import harvest_run
 from tests.support.platforms import Site, shared
 
-PAGES = Path(__file__).resolve().parents[2] / "fixtures" / "pages"
+PAGES = Path(__file__).resolve().parents[3] / "fixtures" / "pages"
 ROBOTS = "User-agent: *\nDisallow: /private/\n"
 
 

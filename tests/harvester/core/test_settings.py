@@ -55,7 +55,7 @@ def test_bad_settings_file_names_the_problem(tmp_path: Path, text: str, message:
 
 
 def test_shipped_settings_file_loads() -> None:
-    root = Path(__file__).parents[2]
+    root = Path(__file__).parents[3]
     settings = load_settings({"CSFINDER_CONFIG": str(root / "config")})
     assert settings.harvest.max_response_bytes == 100 * 1024 * 1024
 

@@ -22,7 +22,7 @@ from harvester.core.model import (
     record_json_schema,
 )
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "mappings" / "record.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parents[3] / "mappings" / "record.schema.json"
 REGENERATE = "run: .venv/bin/python -m harvester.core.model > mappings/record.schema.json"
 
 PROVENANCE = {

@@ -10,7 +10,7 @@ from harvester.core.errors import ConfigError
 from harvester.core.source_options import EnvSecret, PagePaging, Value, resolve
 from harvester.core.sources import load_sources
 
-ROOT = Path(__file__).parents[2]
+ROOT = Path(__file__).parents[3]
 PRESETS = (
     "zenodo",
     "inaturalist",

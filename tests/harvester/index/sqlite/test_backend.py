@@ -18,7 +18,7 @@ from tests.harvester.index.corpus import corpus, doc, rid
 
 def write_many(folder: str, start: int, count: int) -> None:
     """Upsert ``count`` records in batches from another process."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[4]))
     from tests.harvester.index.corpus import doc as make
 
     index = SqliteIndex(Path(folder))

@@ -90,6 +90,6 @@ def test_missing_folder_means_no_sources(tmp_path: Path) -> None:
 
 
 def test_shipped_source_files_are_valid() -> None:
-    folder = Path(__file__).parents[2] / "config" / "sources"
+    folder = Path(__file__).parents[3] / "config" / "sources"
     loaded = load_sources(folder)
     assert loaded.errors == []

@@ -11,7 +11,7 @@ from harvester.cli.main import main
 from harvester.sample_provider import ListRepository, OAIProvider, RunningServer, serve
 from tests.conftest import CliEnv
 
-SAMPLE = Path(__file__).parents[2] / "harvester" / "demo" / "data" / "eu-cs-projects.yaml"
+SAMPLE = Path(__file__).parents[3] / "harvester" / "demo" / "data" / "eu-cs-projects.yaml"
 
 
 @pytest.fixture
