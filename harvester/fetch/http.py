@@ -20,6 +20,13 @@ from email.utils import parsedate_to_datetime
 
 import requests
 from requests.structures import CaseInsensitiveDict
+from tenacity import (
+    RetryCallState,
+    RetryError,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+)
 
 from harvester.core.errors import FetchError, ResponseTooLargeError
 from harvester.core.settings import HarvestSettings
@@ -72,6 +79,20 @@ class Fetched:
 RetryListener = Callable[[str, float], None]
 
 
+class _Retryable(Exception):
+    """An attempt that failed in a way worth retrying: why, and how long the server asked
+    to wait (``Retry-After``), if it did."""
+
+    def __init__(
+        self, problem: str, url: str, status: int | None = None, wait: float | None = None
+    ) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.url = url
+        self.status = status
+        self.wait = wait
+
+
 class HttpClient:
     """A requests session with timeouts, retries, a size cap and a rate limit."""
 
@@ -102,7 +123,7 @@ class HttpClient:
         self.session.close()
 
     def get(self, url: str, params: Mapping[str, str] | None = None) -> Fetched:
-        """GET a URL, retrying what is worth retrying.
+        """GET a URL, retrying what is worth retrying (tenacity runs the attempts).
 
         Returns:
             The response; 2xx, 3xx and 4xx other than 429 are returned as they are.
@@ -111,40 +132,58 @@ class HttpClient:
             FetchError: the retries ran out, or the request cannot succeed.
             ResponseTooLargeError: the body is over the size cap (never retried).
         """
-        attempt = 0
-        while True:
-            self._respect_rate_limit()
-            status: int | None = None
-            try:
-                fetched = self._get_once(url, params)
-            except ResponseTooLargeError:
-                raise
-            except (requests.Timeout, TimeoutError) as exc:
-                problem, wait = f"timed out after {self.timeout:g} s ({type(exc).__name__})", None
-            except requests.ConnectionError as exc:
-                problem, wait = f"connection failed ({_root_cause(exc)})", None
-            except requests.RequestException as exc:
-                problem, wait = f"request failed ({_root_cause(exc)})", None
-            else:
-                if fetched.status not in RETRY_STATUSES:
-                    return fetched
-                status = fetched.status
-                problem = f"HTTP {status}"
-                wait = retry_after_seconds(fetched.headers.get("retry-after"))
-            if attempt >= self.retry.max_retries:
-                tries = attempt + 1
-                raise FetchError(
-                    f"{problem} from {url} ({tries} attempt{'s' if tries > 1 else ''})",
-                    status=status,
-                )
-            delay = self.retry.backoff(attempt) if wait is None else wait
-            delay = min(delay, self.retry.backoff_max)
-            log.warning("%s from %s; retrying in %.1f s", problem, url, delay)
-            if self.on_retry is not None:
-                self.on_retry(problem, delay)
-            self.retries += 1
-            attempt += 1
-            time.sleep(delay)
+        retrying = Retrying(
+            stop=stop_after_attempt(self.retry.max_retries + 1),
+            wait=self._wait,
+            retry=retry_if_exception_type(_Retryable),
+            before_sleep=self._before_sleep,
+            sleep=time.sleep,
+        )
+        try:
+            return retrying(self._attempt, url, params)
+        except RetryError as exc:
+            failure = exc.last_attempt.exception()
+            assert isinstance(failure, _Retryable)
+            tries = exc.last_attempt.attempt_number
+            raise FetchError(
+                f"{failure.problem} from {url} ({tries} attempt{'s' if tries > 1 else ''})",
+                status=failure.status,
+            ) from None
+
+    def _attempt(self, url: str, params: Mapping[str, str] | None) -> Fetched:
+        """One request; what is worth retrying is raised as :class:`_Retryable`."""
+        self._respect_rate_limit()
+        try:
+            fetched = self._get_once(url, params)
+        except ResponseTooLargeError:
+            raise
+        except (requests.Timeout, TimeoutError) as exc:
+            problem = f"timed out after {self.timeout:g} s ({type(exc).__name__})"
+            raise _Retryable(problem, url) from exc
+        except requests.ConnectionError as exc:
+            raise _Retryable(f"connection failed ({_root_cause(exc)})", url) from exc
+        except requests.RequestException as exc:
+            raise _Retryable(f"request failed ({_root_cause(exc)})", url) from exc
+        if fetched.status in RETRY_STATUSES:
+            wait = retry_after_seconds(fetched.headers.get("retry-after"))
+            raise _Retryable(f"HTTP {fetched.status}", url, fetched.status, wait)
+        return fetched
+
+    def _wait(self, state: RetryCallState) -> float:
+        """The server's ``Retry-After`` where it gave one, else capped backoff with jitter."""
+        failure = state.outcome.exception() if state.outcome is not None else None
+        asked = failure.wait if isinstance(failure, _Retryable) else None
+        delay = self.retry.backoff(state.attempt_number - 1) if asked is None else asked
+        return min(delay, self.retry.backoff_max)
+
+    def _before_sleep(self, state: RetryCallState) -> None:
+        failure = state.outcome.exception() if state.outcome is not None else None
+        problem = failure.problem if isinstance(failure, _Retryable) else "request failed"
+        delay = state.upcoming_sleep
+        log.warning("%s from %s; retrying in %.1f s", problem, getattr(failure, "url", ""), delay)
+        if self.on_retry is not None:
+            self.on_retry(problem, delay)
+        self.retries += 1
 
     def _get_once(self, url: str, params: Mapping[str, str] | None) -> Fetched:
         started = time.monotonic()
@@ -177,6 +216,8 @@ class HttpClient:
             )
 
     def _respect_rate_limit(self) -> None:
+        """Space requests by the source's rate limit (one client in one process: a minimum
+        interval is all a token-bucket library such as pyrate-limiter would give here)."""
         if not self.min_interval:
             return
         with self._lock:

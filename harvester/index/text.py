@@ -6,6 +6,9 @@ Anything else (lone operators, brackets, SQL or query-syntax characters) is drop
 every input gives a query, possibly an empty one.
 """
 
+# A parser library (lark, pyparsing) is not used: the grammar is five token kinds read by
+# one regular expression, and it must never fail on any input.
+
 from __future__ import annotations
 
 import re

@@ -2,6 +2,9 @@
 stopped cleanly when asked (SIGTERM, a grace period, then SIGKILL). ``csfinder up`` runs
 the scheduler and the portal this way."""
 
+# Hand-written on purpose: supervisord and circus are daemons configured by files of their
+# own; ``csfinder up`` keeps two children of its own command line, nothing more.
+
 from __future__ import annotations
 
 import contextlib

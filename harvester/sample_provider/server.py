@@ -1,5 +1,8 @@
 """Run a WSGI application on a local threaded HTTP server (tests, demo, benchmark)."""
 
+# wsgiref rather than werkzeug's development server: no access log, no reloader, and the
+# errors of clients that hang up on purpose (timeout tests) are ignored.
+
 from __future__ import annotations
 
 import socketserver

@@ -8,6 +8,12 @@ A DTD is refused outright, so neither external entities (XXE) nor entity expansi
 ("billion laughs") can happen.
 """
 
+# Hand-written on purpose: lxml's recover=True drops what it cannot parse without saying
+# what, and charset guessing (charset-normalizer) can read two pages of one provider
+# differently; here the declaration, then the HTTP charset, then Windows-1252 (as browsers
+# do, WHATWG) are tried in order and every repair is reported. defusedxml is not used: its
+# lxml support is deprecated, and the parser options below plus the DTD refusal cover it.
+
 from __future__ import annotations
 
 import codecs

@@ -59,6 +59,7 @@ def scrapy_settings(source: SourceConfig, settings: HarvestSettings) -> dict[str
     }
 
 
+# Scrapy's own RetryMiddleware, extended: it neither backs off nor honours Retry-After.
 class BackoffRetryMiddleware(RetryMiddleware):
     """Scrapy's retries, waiting ``Retry-After`` or a capped exponential backoff first."""
 
