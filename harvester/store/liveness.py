@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 import psutil
 
 from harvester.core.errors import RunConflictError
-from harvester.store import FAILED, STALLED, Lease, Run, Store, utcnow
+from harvester.store.database import Store
+from harvester.store.values import FAILED, STALLED, Lease, Run, utcnow
 
 RESUMABLE = frozenset({FAILED, STALLED})
 log = logging.getLogger(__name__)

@@ -20,7 +20,9 @@ from sqlalchemy import insert, select, update
 
 from harvester.core.errors import CsfinderError, SourceConfigError
 from harvester.core.sources import LoadedSources, SourceConfig, load_sources
-from harvester.store import Store, registered_sources, utcnow
+from harvester.store.database import Store
+from harvester.store.schema import registered_sources
+from harvester.store.values import utcnow
 
 PENDING, APPROVED, REJECTED, DISABLED = "pending", "approved", "rejected", "disabled"
 STATUSES = (PENDING, APPROVED, REJECTED, DISABLED)

@@ -1,0 +1,132 @@
+"""The store's tables: one ``MetaData`` holding every table, index and column type.
+
+Nothing here is SQLite-only, so the same tables serve PostgreSQL. Code elsewhere in the
+package builds its statements on these ``Table`` objects; nothing else defines a table.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+raw_records = Table(
+    "raw_records",
+    metadata,
+    Column("source_id", String(64), primary_key=True),
+    Column("identifier", String(1024), primary_key=True),
+    Column("metadata_format", String(64), nullable=False),
+    Column("media_type", String(64), nullable=False),
+    Column("datestamp", String(40)),
+    Column("set_specs", Text, nullable=False, default="[]"),
+    Column("deleted", Boolean, nullable=False, default=False),
+    Column("payload", Text),
+    Column("content_hash", String(64), nullable=False),
+    Column("first_seen_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("last_run_id", Integer),
+)
+
+RUN_COUNTS = ("seen", "added", "updated", "unchanged", "deleted", "failed")
+"""The counters of a harvest run, each a column of ``harvest_runs``."""
+
+harvest_runs = Table(
+    "harvest_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source_id", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("mode", String(16), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+    Column("heartbeat_at", DateTime(timezone=True), nullable=False),
+    Column("pid", Integer),
+    Column("host", String(255)),
+    Column("from_date", String(40)),
+    Column("response_date", String(40)),
+    Column("resumed_run_id", Integer),
+    *(Column(name, Integer, nullable=False, default=0) for name in RUN_COUNTS),
+    Column("error", Text),
+    Column("checkpoint_set_index", Integer, nullable=False, default=0),
+    Column("checkpoint_set", String(255)),
+    Column("checkpoint_token", Text),
+    Index("ix_harvest_runs_source_started", "source_id", "started_at"),
+)
+
+run_errors = Table(
+    "run_errors",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer, ForeignKey("harvest_runs.id"), nullable=False, index=True),
+    Column("identifier", String(1024)),
+    Column("reason", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+records = Table(
+    "records",
+    metadata,
+    Column("source_id", String(64), primary_key=True),
+    Column("source_identifier", String(1024), primary_key=True),
+    Column("id", String(128), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),
+    Column("document", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("score", Integer, nullable=False),
+    Column("deleted", Boolean, nullable=False, default=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_records_changed_id", records.c.changed_at, records.c.id)
+
+record_sets = Table(
+    "record_sets",
+    metadata,
+    Column("record_id", String(128), primary_key=True),
+    Column("set_spec", String(255), primary_key=True),
+    Column("set_name", String(512), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_record_sets_spec", "set_spec"),
+    Index("ix_record_sets_changed", "changed_at"),
+)
+"""The OAI-PMH sets of each normalised record, kept after the record is deleted (its
+document is then empty), so a deletion notice is still listed in the sets it was in."""
+
+source_leases = Table(
+    "source_leases",
+    metadata,
+    Column("source_id", String(64), primary_key=True),
+    Column("holder", String(255), nullable=False),
+    Column("host", String(255), nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("run_id", Integer),
+    Column("acquired_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+"""One row per source being harvested: who holds it and until when (renewed by the run's
+heartbeat). Taken with one conditional statement, so only one process on any machine wins."""
+
+registered_sources = Table(
+    "registered_sources",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("config", Text, nullable=False),
+    Column("contact", Text, nullable=False),  # private: administrators only
+    Column("metadata_license", String(200), nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    Column("reviewed_at", DateTime(timezone=True)),
+    Column("reviewer", String(200)),
+)
+"""Sources registered by operators in the portal (see :mod:`harvester.store.registrations`)."""
