@@ -332,7 +332,7 @@ class HarvestScheduler:
         options = settings.scheduler
         self.scheduler = BackgroundScheduler(
             jobstores={
-                "default": SQLAlchemyJobStore(url=settings.database_url, tablename=JOBS_TABLE)
+                "default": SQLAlchemyJobStore(engine=store.engine, tablename=JOBS_TABLE)
             },
             executors={"default": ThreadPoolExecutor(options.max_workers)},
             job_defaults={
