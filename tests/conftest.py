@@ -80,7 +80,7 @@ def fast_settings() -> HarvestSettings:
     )
 
 
-pytest_plugins = ["tests.support.servers"]
+pytest_plugins = ["tests.support.servers", "tests.support.engine_fixtures"]
 
 
 @pytest.fixture

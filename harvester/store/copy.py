@@ -40,9 +40,7 @@ class CopyReport:
         return sum(self.rows.values())
 
 
-def copy_store(
-    source: Engine, target: Engine, progress: TableProgress | None = None
-) -> CopyReport:
+def copy_store(source: Engine, target: Engine, progress: TableProgress | None = None) -> CopyReport:
     """Copy every table of the store at ``source`` into the empty store at ``target``.
 
     Raises:

@@ -18,9 +18,9 @@ from typing import TextIO
 
 from alembic import command
 from alembic.config import Config
-from alembic.util import CommandError
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
@@ -65,7 +65,7 @@ class SchemaState:
     @property
     def first_release(self) -> bool:
         """Made by the first release, before schema migrations: no revision, its tables."""
-        return not self.revisions and FIRST_RELEASE_TABLES <= self.tables
+        return not self.revisions and self.tables >= FIRST_RELEASE_TABLES
 
     @property
     def revision(self) -> str | None:
@@ -95,7 +95,9 @@ class SchemaState:
                 f"the database schema is at revision {shown}, newer than this csfinder knows "
                 f"(its newest is {head}): run a newer csfinder"
             )
-        return f"the database schema is at revision {self.revisions[0]}, older than {head}: {UPGRADE}"
+        return (
+            f"the database schema is at revision {self.revisions[0]}, older than {head}: {UPGRADE}"
+        )
 
 
 def alembic_config(connection: Connection | None = None, output: TextIO | None = None) -> Config:
