@@ -42,6 +42,11 @@ def database_url(url: str) -> URL:
         ) from None
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername=POSTGRES_DRIVER)
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise StoreError(
+            f"the store runs on SQLite or PostgreSQL, not {parsed.get_backend_name()} "
+            f"({safe_url(parsed)})"
+        )
     return parsed
 
 

@@ -1,4 +1,5 @@
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -8,8 +9,10 @@ from harvester.store import FAILED, RUNNING, SUCCEEDED, Checkpoint, PageWrite, S
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(f"sqlite:///{tmp_path / 'store.sqlite3'}", error_samples=3)
+def store(database_url: str) -> Iterator[Store]:
+    opened = Store(database_url, error_samples=3)
+    yield opened
+    opened.close()
 
 
 def record(identifier: str, payload: str | None = "<dc>a</dc>", **kw: object) -> RawRecord:
