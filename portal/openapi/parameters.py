@@ -6,15 +6,24 @@ Schema is the parameter's schema in the document; a facet is a repeatable parame
 (``country=NL&country=DE``: form style, exploded) and ``bbox`` four numbers joined by commas
 (form style, not exploded).
 
-Today the query validation checks the values (empty ones are ignored, as on the search
-page); these models say what the document promises.
+The views validate through the query validation (:mod:`harvester.index.query`), which
+ignores empty values as the search page does; :mod:`portal.openapi.arguments` reads a query
+string into these models, which check what the document says (and, beyond what JSON Schema
+can say, the order of years, the bounding box's south and north, and the paging window).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 from pydantic.config import JsonDict
 from pydantic.json_schema import SkipJsonSchema
 
@@ -54,10 +63,29 @@ FACET_NOTE = (
 
 TwoLetters = Annotated[str, Field(pattern=TWO_LETTERS.pattern)]
 Year = Annotated[str, Field(pattern=YEAR.pattern)]
-Sdg = Annotated[int, Field(ge=1, le=MAX_SDG)]
-YearNumber = Annotated[int, Field(ge=0, le=9999)]
+
+
+def _digits(value: object) -> object:
+    """A number written as the query validation reads it: ASCII digits, no sign."""
+    if isinstance(value, str) and not (value.strip().isascii() and value.strip().isdigit()):
+        raise ValueError(f"a whole number written in digits, not {value!r}")
+    return value
+
+
+def _year(value: object) -> object:
+    """A year written as the query validation reads it: one to four digits."""
+    if isinstance(value, str) and not YEAR.match(value.strip()):
+        raise ValueError(f"a year such as 2021, not {value!r}")
+    return value
+
+
+Sdg = Annotated[int, Field(ge=1, le=MAX_SDG), BeforeValidator(_digits)]
+YearNumber = Annotated[int, Field(ge=0, le=9999), BeforeValidator(_year)]
+Whole = Annotated[int, BeforeValidator(_digits)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
+BoundingBox = tuple[Longitude, Latitude, Longitude, Latitude]
+"""West, south, east, north."""
 Absent = SkipJsonSchema[None]
 """A parameter that may be left out (the document shows only the type it takes)."""
 
@@ -102,7 +130,7 @@ class ExportParameters(BaseModel):
     year_to: YearNumber | Absent = Field(
         None, description="Only records whose year is this or earlier."
     )
-    bbox: tuple[Longitude, Latitude, Longitude, Latitude] | Absent = Field(
+    bbox: BoundingBox | Absent = Field(
         None,
         description="Only records located in this box: west,south,east,north in degrees "
         "(longitudes -180..180, latitudes -90..90, south not above north; "
@@ -110,23 +138,43 @@ class ExportParameters(BaseModel):
         json_schema_extra=JOINED,
     )
 
+    @field_validator("bbox")
+    @classmethod
+    def _south_not_above_north(cls, box: BoundingBox | None) -> BoundingBox | None:
+        if box is not None and box[1] > box[3]:
+            raise ValueError(f"bbox {','.join(f'{x:g}' for x in box)}: south is above north")
+        return box
+
+    @model_validator(mode="after")
+    def _years_in_order(self) -> Self:
+        start, end = self.year_from, self.year_to
+        if start is not None and end is not None and start > end:
+            raise ValueError(f"year_from {start} is after year_to {end}")
+        return self
+
 
 class SearchParameters(ExportParameters):
     """The search page's parameters; any other is refused."""
 
     model_config = ConfigDict(extra="forbid")
 
-    page: int = Field(
+    page: Whole = Field(
         1, ge=1, description=f"Page number; page × per_page may not exceed {MAX_WINDOW:,}."
     )
-    per_page: int = Field(20, ge=1, le=MAX_PER_PAGE, description="Hits per page.")
+    per_page: Whole = Field(20, ge=1, le=MAX_PER_PAGE, description="Hits per page.")
+
+    @model_validator(mode="after")
+    def _within_the_window(self) -> Self:
+        if self.page * self.per_page > MAX_WINDOW:
+            raise ValueError(f"only the first {MAX_WINDOW:,} results can be paged through")
+        return self
 
 
 class SuggestParameters(BaseModel):
     """What has been typed, and how many titles to suggest."""
 
     q: str | Absent = Field(None, description="What has been typed so far.")
-    limit: int = Field(
+    limit: Whole = Field(
         DEFAULT_SUGGESTIONS, ge=1, le=MAX_SUGGESTIONS, description="How many suggestions at most."
     )
 
@@ -134,7 +182,7 @@ class SuggestParameters(BaseModel):
 class RunsParameters(BaseModel):
     """How many of a source's runs to list."""
 
-    limit: int = Field(DEFAULT_RUNS, ge=1, le=MAX_RUNS, description="How many runs at most.")
+    limit: Whole = Field(DEFAULT_RUNS, ge=1, le=MAX_RUNS, description="How many runs at most.")
 
 
 class RecordPath(BaseModel):
