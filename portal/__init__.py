@@ -17,9 +17,10 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
             when not given.
         config: Flask configuration overrides (``TESTING``, ``EXPORT_LIMIT``, ...).
     """
-    from portal import admin, api, health, metrics, oai, records, register, search, sources
+    from portal import admin, api, health, metrics, records, register, search, sources
     from portal.auth import csrf, init_auth, limiter
     from portal.i18n import init_i18n
+    from portal.oai import endpoint as oai
     from portal.security import init_security
     from portal.services import Services
 
