@@ -7,6 +7,12 @@ from typing import Any
 from flask import Flask
 
 from harvester.core.settings import Settings, load_settings
+from portal import admin, api, health, metrics, records, register, search, sources
+from portal.auth import csrf, init_auth, limiter
+from portal.i18n import init_i18n
+from portal.oai import endpoint as oai
+from portal.security import init_security
+from portal.services import Services
 
 
 def create_app(settings: Settings | None = None, **config: Any) -> Flask:
@@ -17,12 +23,6 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
             when not given.
         config: Flask configuration overrides (``TESTING``, ``EXPORT_LIMIT``, ...).
     """
-    from portal import admin, api, health, metrics, oai, records, register, search, sources
-    from portal.auth import csrf, init_auth, limiter
-    from portal.i18n import init_i18n
-    from portal.security import init_security
-    from portal.services import Services
-
     chosen = settings or load_settings()
     app = Flask(__name__)
     app.config.update(EXPORT_LIMIT=10_000)

@@ -37,7 +37,15 @@ from harvester.index.query import MAX_WINDOW, QueryError, SearchQuery
 from harvester.normalise.vocab.text import scrub_emails
 from portal.exports import ExportPlan, csv_lines, export_row, iter_hits, json_chunks, plan_export
 from portal.jsonld import record_jsonld
-from portal.openapi import openapi_document
+from portal.openapi import operations
+from portal.openapi.contract import documented
+from portal.openapi.document import openapi_document
+from portal.openapi.parameters import (
+    DEFAULT_RUNS,
+    DEFAULT_SUGGESTIONS,
+    MAX_RUNS,
+    MAX_SUGGESTIONS,
+)
 from portal.params import KNOWN_PARAMS, query_from_args
 from portal.records import load_record
 from portal.services import services
@@ -47,10 +55,6 @@ blueprint = Blueprint("api", __name__)
 
 PREFIX = "/api/v1"
 EXPORT_PATHS = ("/export.csv", "/export.json")
-MAX_RUNS = 200
-DEFAULT_RUNS = 50
-MAX_SUGGESTIONS = 20
-DEFAULT_SUGGESTIONS = 8
 CODES = {
     400: "bad-parameter",
     404: "not-found",
@@ -148,6 +152,7 @@ def _cors(response: Response) -> Response:
 
 
 @blueprint.get(f"{PREFIX}/search")
+@documented(operations.SEARCH)
 def search() -> ResponseReturnValue:
     """Search: the search page's parameters; one page of hits, the total and facet counts."""
     unknown = sorted(set(request.args) - KNOWN_PARAMS)
@@ -208,6 +213,7 @@ def _grouped(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
 
 
 @blueprint.get(f"{PREFIX}/records/<record_id>")
+@documented(operations.GET_RECORD)
 def record(record_id: str) -> ResponseReturnValue:
     """One record in the common model (``Accept: application/ld+json``: schema.org)."""
     found = load_record(record_id)
@@ -226,12 +232,14 @@ def record(record_id: str) -> ResponseReturnValue:
 
 
 @blueprint.get(f"{PREFIX}/sources")
+@documented(operations.LIST_SOURCES)
 def sources() -> ResponseReturnValue:
     """Every source: platform, protocol, last run, record counts, mean quality score."""
     return jsonify({"sources": _scrubbed(source_summaries())})
 
 
 @blueprint.get(f"{PREFIX}/sources/<source_id>/runs")
+@documented(operations.LIST_SOURCE_RUNS)
 def runs(source_id: str) -> ResponseReturnValue:
     """A source's harvest runs, newest first, with their error samples."""
     limit = _int_arg("limit", DEFAULT_RUNS, 1, MAX_RUNS)
@@ -241,6 +249,7 @@ def runs(source_id: str) -> ResponseReturnValue:
 
 
 @blueprint.get(f"{PREFIX}/suggest")
+@documented(operations.SUGGEST)
 def suggest() -> ResponseReturnValue:
     """Titles with a word starting as typed, for search boxes."""
     limit = _int_arg("limit", DEFAULT_SUGGESTIONS, 1, MAX_SUGGESTIONS)
@@ -250,9 +259,10 @@ def suggest() -> ResponseReturnValue:
 
 
 @blueprint.get(f"{PREFIX}/openapi.json")
+@documented(operations.OPENAPI)
 def openapi() -> ResponseReturnValue:
     """The OpenAPI 3.1 document describing this API."""
-    return jsonify(openapi_document(server_url=request.script_root or "/"))
+    return jsonify(openapi_document(current_app, server_url=request.script_root or "/"))
 
 
 def _int_arg(name: str, default: int, low: int, high: int) -> int:
@@ -283,6 +293,7 @@ def _scrubbed(value: Any) -> Any:
 
 
 @blueprint.get("/export.csv")
+@documented(operations.EXPORT_CSV)
 def export_csv() -> ResponseReturnValue:
     """The current search as CSV (the search page's parameters; paging ignored)."""
     plan, rows = _export()
@@ -294,6 +305,7 @@ def export_csv() -> ResponseReturnValue:
 
 
 @blueprint.get("/export.json")
+@documented(operations.EXPORT_JSON)
 def export_json() -> ResponseReturnValue:
     """The current search as one JSON document, records streamed one by one."""
     plan, rows = _export()

@@ -16,9 +16,8 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.security import check_password_hash
 
-from harvester.core.settings import PortalSettings
+from harvester.core.settings import ENV_SECRET_KEY, PortalSettings
 
-ENV_SECRET_KEY = "CSFINDER_SECRET_KEY"  # noqa: S105 (a variable's name)
 log = logging.getLogger(__name__)
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")

@@ -36,11 +36,11 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import click
+import psutil
 
 from harvester.bench.search import MixEntry, mix_entries, percentiles, synthetic_home
-from harvester.core.settings import ENV_CONFIG, ENV_HOME
+from harvester.core.settings import ENV_CONFIG, ENV_HOME, ENV_SECRET_KEY
 from portal.api import CACHE_HEADER
-from portal.auth import ENV_SECRET_KEY
 from portal.cli import DEFAULT_THREADS, DEFAULT_WORKERS
 
 HOME_VERSION = "1"  # bump when the synthetic records or the index layout change
@@ -195,8 +195,6 @@ class PortalProcess:
 
     def cpu_seconds(self) -> float:
         """CPU time used so far by the server and its workers."""
-        import psutil
-
         assert self.process is not None
         try:
             parent = psutil.Process(self.process.pid)

@@ -13,6 +13,8 @@ from typing import Any
 import click
 from gunicorn.app.base import BaseApplication
 
+from harvester.core.settings import ENV_SECRET_KEY
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_WORKERS = 2
@@ -35,6 +37,8 @@ class PortalServer(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Any:
         """The WSGI app, built in each worker."""
+        # Here, in each worker: the csfinder command line loads this module at every start,
+        # and must not load the whole portal with it.
         from portal import create_app
 
         return create_app()
@@ -47,8 +51,6 @@ def serve_portal(host: str, port: int, workers: int, threads: int = DEFAULT_THRE
         for listener in server.LISTENERS:
             bound_host, bound_port = listener.sock.getsockname()[:2]
             click.echo(f"csfinder portal: http://{bound_host}:{bound_port}/ (Ctrl-C stops it)")
-
-    from portal.auth import ENV_SECRET_KEY
 
     if not os.environ.get(ENV_SECRET_KEY):  # one key for every worker, or sessions break
         click.echo(f"{ENV_SECRET_KEY} is not set: logins and forms last until a restart", err=True)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from babel import Locale, UnknownLocaleError
 from flask import Flask, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, gettext
+
+from harvester.normalise.vocab.topics import fields_of_science
 
 SUPPORTED = ("en",)
 
@@ -49,15 +51,11 @@ def language_name(code: str) -> str:
 
 def topic_name(code: str) -> str:
     """``1.5`` → ``Earth and related environmental sciences`` (OECD fields of science)."""
-    from harvester.normalise.vocab.topics import fields_of_science
-
     return fields_of_science().get(code, code)
 
 
 def facet_label(facet: str, value: str) -> str:
     """How a facet value is shown."""
-    from flask_babel import gettext
-
     if facet == "country":
         return country_name(value)
     if facet == "language":

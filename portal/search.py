@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
@@ -60,8 +62,6 @@ def _shared(result: SearchResult | None = None) -> dict[str, object]:
 
 
 def _query_string(pairs: list[tuple[str, str]]) -> str:
-    from urllib.parse import urlencode
-
     return "?" + urlencode(pairs) if pairs else ""
 
 

@@ -10,6 +10,8 @@ from flask import current_app
 
 from harvester.core.settings import Settings
 from harvester.core.sources import LoadedSources
+from harvester.index.service import open_index
+from harvester.ops.metrics import search_latency
 from harvester.store import Store
 from harvester.store.registrations import load_all_sources
 
@@ -39,8 +41,6 @@ class Services:
     @property
     def index(self) -> SearchIndex:
         """The search index the settings choose."""
-        from harvester.index.service import open_index
-
         with self._lock:
             if self._index is None:
                 self.settings.home.mkdir(parents=True, exist_ok=True)
@@ -49,8 +49,6 @@ class Services:
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Answer a search, its time observed for the ``/metrics`` latency histogram."""
-        from harvester.ops.metrics import search_latency
-
         with search_latency.time():
             return self.index.search(query)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from harvester.core.settings import Settings
 from harvester.core.sources import LoadedSources, SourceConfig
-from harvester.ops.scheduler import next_fire_time, scheduled_runs
+from harvester.ops.jobs import next_fire_time, scheduled_runs
 from harvester.store import FAILED, RUNNING, STALLED, SUCCEEDED, Lease, Run, Store, utcnow
 from harvester.store.liveness import lease_is_live, mark_stalled
 

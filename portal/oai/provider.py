@@ -32,8 +32,13 @@ from harvester.fetch.oai.protocol import (
     format_datestamp,
 )
 from harvester.store import NormalisedRow, Store
-from portal.oai import formats, tokens
 from portal.oai.config import OAIConfig
+from portal.oai.document import load
+from portal.oai.formats import FORMATS
+from portal.oai.provenance import provenance
+from portal.oai.sets import SET_GROUPS, sets_of
+from portal.oai.tokens import ListState, decode, encode
+from portal.oai.xml import sub
 
 OAI_IDENTIFIER_NS: Final = "http://www.openarchives.org/OAI/2.0/oai-identifier"
 OAI_IDENTIFIER_SCHEMA: Final = "http://www.openarchives.org/OAI/2.0/oai-identifier.xsd"
@@ -88,15 +93,15 @@ class Provider:
     def _envelope(self, request: Request, echo: Mapping[str, str] | None) -> etree._Element:
         root = etree.Element(_o("OAI-PMH"), nsmap={None: OAI_NS, "xsi": XSI_NS})
         root.set(f"{{{XSI_NS}}}schemaLocation", f"{OAI_NS} {OAI_SCHEMA}")
-        formats.sub(root, _o("responseDate"), format_datestamp(request.now))
-        formats.sub(root, _o("request"), request.base_url, **dict(sorted((echo or {}).items())))
+        sub(root, _o("responseDate"), format_datestamp(request.now))
+        sub(root, _o("request"), request.base_url, **dict(sorted((echo or {}).items())))
         return root
 
     def _error(
         self, request: Request, code: str, message: str, echo: Mapping[str, str] | None
     ) -> bytes:
         root = self._envelope(request, echo)
-        formats.sub(root, _o("error"), message, code=code)
+        sub(root, _o("error"), message, code=code)
         return _serialise(root)
 
     def _dispatch(self, verb: str, arguments: dict[str, str], request: Request) -> etree._Element:
@@ -134,16 +139,16 @@ class Provider:
     def _identify(self, request: Request) -> etree._Element:
         element = etree.Element(_o("Identify"))
         earliest = self.store.earliest_change() or request.now
-        formats.sub(element, _o("repositoryName"), self.config.repository_name)
-        formats.sub(element, _o("baseURL"), request.base_url)
-        formats.sub(element, _o("protocolVersion"), "2.0")
-        formats.sub(element, _o("adminEmail"), self.config.admin_email)
-        formats.sub(element, _o("earliestDatestamp"), format_datestamp(earliest))
-        formats.sub(element, _o("deletedRecord"), "persistent")
-        formats.sub(element, _o("granularity"), GRANULARITY_SECONDS)
+        sub(element, _o("repositoryName"), self.config.repository_name)
+        sub(element, _o("baseURL"), request.base_url)
+        sub(element, _o("protocolVersion"), "2.0")
+        sub(element, _o("adminEmail"), self.config.admin_email)
+        sub(element, _o("earliestDatestamp"), format_datestamp(earliest))
+        sub(element, _o("deletedRecord"), "persistent")
+        sub(element, _o("granularity"), GRANULARITY_SECONDS)
         namespace = self.namespace(request)
         if _REPOSITORY_ID.match(namespace):
-            description = formats.sub(element, _o("description"))
+            description = sub(element, _o("description"))
             ident = etree.SubElement(
                 description,
                 f"{{{OAI_IDENTIFIER_NS}}}oai-identifier",
@@ -156,35 +161,35 @@ class Provider:
                 ("delimiter", ":"),
                 ("sampleIdentifier", f"oai:{namespace}:source-id:0123456789abcdef"),
             ):
-                formats.sub(ident, f"{{{OAI_IDENTIFIER_NS}}}{name}", text)
+                sub(ident, f"{{{OAI_IDENTIFIER_NS}}}{name}", text)
         return element
 
     def _list_metadata_formats(self, identifier: str | None, request: Request) -> etree._Element:
         if identifier is not None:
             self._find(identifier, request)
         element = etree.Element(_o("ListMetadataFormats"))
-        for prefix, (schema, namespace, _) in formats.FORMATS.items():
-            item = formats.sub(element, _o("metadataFormat"))
-            formats.sub(item, _o("metadataPrefix"), prefix)
-            formats.sub(item, _o("schema"), schema)
-            formats.sub(item, _o("metadataNamespace"), namespace)
+        for prefix, (schema, namespace, _) in FORMATS.items():
+            item = sub(element, _o("metadataFormat"))
+            sub(item, _o("metadataPrefix"), prefix)
+            sub(item, _o("schema"), schema)
+            sub(item, _o("metadataNamespace"), namespace)
         return element
 
     def _list_sets(self, token: str | None) -> etree._Element:
         if token is not None:
             raise OAIError("badResumptionToken", "ListSets is never split; no token is valid.")
-        self.store.sync_record_sets(formats.sets_of)
+        self.store.sync_record_sets(sets_of)
         element = etree.Element(_o("ListSets"))
-        for spec, name in [*formats.SET_GROUPS.items(), *self.store.record_set_names()]:
-            item = formats.sub(element, _o("set"))
-            formats.sub(item, _o("setSpec"), spec)
-            formats.sub(item, _o("setName"), name or spec.partition(":")[2])
+        for spec, name in [*SET_GROUPS.items(), *self.store.record_set_names()]:
+            item = sub(element, _o("set"))
+            sub(item, _o("setSpec"), spec)
+            sub(item, _o("setName"), name or spec.partition(":")[2])
         return element
 
     def _get_record(self, identifier: str, prefix: str, request: Request) -> etree._Element:
         row, changed_at = self._find(identifier, request)
         self._format(prefix)
-        self.store.sync_record_sets(formats.sets_of)
+        self.store.sync_record_sets(sets_of)
         specs = self.store.record_set_specs([row.id]).get(row.id, [])
         element = etree.Element(_o("GetRecord"))
         element.append(self._record(row, changed_at, specs, prefix, request, headers_only=False))
@@ -193,7 +198,7 @@ class Provider:
     def _list(self, verb: str, arguments: dict[str, str], request: Request) -> etree._Element:
         token = arguments.get("resumptionToken")
         if token is not None:
-            state = tokens.decode(token, self.config.key, request.now)
+            state = decode(token, self.config.key, request.now)
             if state.verb != verb:
                 raise OAIError("badResumptionToken", f"This token does not belong to {verb}.")
         else:
@@ -202,12 +207,12 @@ class Provider:
                 arguments.get("from"), arguments.get("until"), GRANULARITY_SECONDS
             )
             upper = request.now if until is None else min(until, request.now)
-            state = tokens.ListState(
+            state = ListState(
                 verb, arguments["metadataPrefix"], arguments.get("set"), from_, upper, None, 0
             )
         self._format(state.metadata_prefix)
         store = self.store
-        store.sync_record_sets(formats.sets_of)
+        store.sync_record_sets(sets_of)
         if state.from_ is not None and state.from_ > state.until:
             raise OAIError("noRecordsMatch", "No records match the request.")
         total = store.count_changes(state.set_spec, state.from_, state.until)
@@ -241,16 +246,16 @@ class Provider:
                 following = replace(
                     state, after=(last_changed, last_row.id), cursor=state.cursor + len(page)
                 )
-                text = tokens.encode(following, self.config.key, expires)
+                text = encode(following, self.config.key, expires)
                 attributes["expirationDate"] = format_datestamp(expires)
-            formats.sub(element, _o("resumptionToken"), text, **attributes)
+            sub(element, _o("resumptionToken"), text, **attributes)
         return element
 
     # -------------------------------------------------------------------------- records
 
     @staticmethod
     def _format(prefix: str) -> None:
-        if prefix not in formats.FORMATS:
+        if prefix not in FORMATS:
             raise OAIError(
                 "cannotDisseminateFormat", f"The metadata format {prefix} is not supported."
             )
@@ -268,23 +273,23 @@ class Provider:
         header = etree.Element(_o("header"))
         if row.deleted:
             header.set("status", "deleted")
-        formats.sub(header, _o("identifier"), self.oai_identifier(row.id, request))
-        formats.sub(header, _o("datestamp"), format_datestamp(changed_at))
+        sub(header, _o("identifier"), self.oai_identifier(row.id, request))
+        sub(header, _o("datestamp"), format_datestamp(changed_at))
         for spec in specs:
-            formats.sub(header, _o("setSpec"), spec)
+            sub(header, _o("setSpec"), spec)
         if headers_only:
             return header
         record = etree.Element(_o("record"))
         record.append(header)
         if row.deleted:
             return record
-        document = formats.load(row)
-        build = formats.FORMATS[prefix][2]
-        metadata = formats.sub(record, _o("metadata"))
+        document = load(row)
+        build = FORMATS[prefix][2]
+        metadata = sub(record, _o("metadata"))
         metadata.append(build(document, request.record_url(row.id)))
-        origin = formats.provenance(document)
+        origin = provenance(document)
         if origin is not None:
-            formats.sub(record, _o("about")).append(origin)
+            sub(record, _o("about")).append(origin)
         return record
 
 

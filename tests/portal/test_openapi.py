@@ -23,8 +23,9 @@ from schemathesis.specs.openapi.checks import (
 
 from harvester.core.settings import Settings
 from harvester.index.query import ACCESS, FACETS, KINDS, MAX_PER_PAGE, SORTS
-from portal import create_app
-from portal.openapi import RECORD_SCHEMA_PATH, openapi_document
+from portal import api, create_app
+from portal.openapi.document import openapi_document
+from portal.openapi.record import RECORD_SCHEMA_PATH
 from portal.params import KNOWN_PARAMS
 
 
@@ -169,8 +170,12 @@ def test_errors_match_the_error_component(client: FlaskClient, document: dict[st
         validator.validate(response.get_json())
 
 
-def test_the_document_does_not_depend_on_the_request() -> None:
-    assert openapi_document() == openapi_document("/")
+def test_the_document_is_built_once_and_depends_on_no_request(
+    app: Flask, document: dict[str, Any]
+) -> None:
+    built = openapi_document(app)  # outside any request
+    assert built == document
+    assert openapi_document(app, "/cs")["paths"] is built["paths"]  # kept, not built again
 
 
 # -- schemathesis: the document checked against the running app --------------------------
@@ -183,9 +188,21 @@ CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
 ]
-OPERATIONS = [
-    (method.upper(), path) for path, item in openapi_document()["paths"].items() for method in item
-]
+
+
+def api_routes() -> list[tuple[str, str]]:
+    """Every route of the API blueprint, as (method, OpenAPI path)."""
+    app = Flask(__name__)
+    app.register_blueprint(api.blueprint)
+    return [
+        (method, openapi_path(rule.rule))
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("api.")
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
+    ]
+
+
+OPERATIONS = api_routes()
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import typing
 from pathlib import Path
 from typing import Any
@@ -116,6 +118,13 @@ def errors_of(data: dict[str, Any]) -> str:
 def test_schema_on_disk_matches_the_model() -> None:
     on_disk = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     assert on_disk == record_json_schema(), f"{SCHEMA_PATH.name} is out of date; {REGENERATE}"
+
+
+def test_module_command_prints_the_schema_on_disk_byte_for_byte() -> None:
+    printed = subprocess.run(
+        [sys.executable, "-m", "harvester.core.model"], capture_output=True, check=True
+    ).stdout
+    assert printed == SCHEMA_PATH.read_bytes(), f"{SCHEMA_PATH.name} is out of date; {REGENERATE}"
 
 
 def test_schema_is_valid_draft_2020_12_with_an_id() -> None:

@@ -17,16 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from harvester.core.model import (
-    _EMAIL,
-    LangText,
-    Organisation,
-    QualityIssue,
-    _checked_web_url,
-    _key,
-    _web_url,
-    contains_email,
-)
+from harvester.core.model import LangText, Organisation, QualityIssue, contains_email
+from harvester.core.model.checks import _EMAIL, _checked_web_url, _key, _web_url
 from harvester.normalise import vocab
 from harvester.normalise.engine import query_value
 from harvester.normalise.quality import _ip_address, _plain_host, _split_host, landing_page_problem

@@ -16,14 +16,9 @@ import pytest
 
 from harvester.core.settings import SchedulerSettings, Settings, load_settings
 from harvester.core.sources import load_sources
-from harvester.ops.scheduler import (
-    HarvestRunner,
-    HarvestScheduler,
-    fire_times,
-    job_specs,
-    next_fire_time,
-    scheduled_runs,
-)
+from harvester.ops.harvest_runner import HarvestRunner
+from harvester.ops.jobs import fire_times, job_specs, next_fire_time, scheduled_runs
+from harvester.ops.scheduler import HarvestScheduler
 from harvester.sample_provider import OAIProvider, SyntheticRepository
 from harvester.sample_provider.server import RunningServer
 from harvester.store import FAILED, SUCCEEDED, Store
@@ -123,6 +118,14 @@ def test_jobs_get_their_next_fire_times_from_the_frozen_clock(
     }
     job = scheduler.scheduler.get_job("harvest:hourly")
     assert (job.max_instances, job.coalesce, job.misfire_grace_time) == (1, True, 3600)
+
+
+def test_stored_jobs_name_the_job_function_where_it_has_always_been(
+    cli_env: CliEnv, paused: Callable[..., HarvestScheduler]
+) -> None:
+    cli_env.add_source("hourly", "http://127.0.0.1:1/oai", schedule='"0 * * * *"')
+    job = paused().scheduler.get_job("harvest:hourly")
+    assert job.func_ref == "harvester.ops.scheduler:run_harvest_job"  # job stores hold this
 
 
 def test_a_source_never_harvested_is_due_at_once(

@@ -1,0 +1,150 @@
+"""The descriptive parts of a record: texts with their language, organisations, places (points
+and boxes), participation, related resources, the licence, and the provenance."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+
+from harvester.core.model.checks import _blank_to_none, _unique
+from harvester.core.model.fields import (
+    LanguageCode,
+    OptText,
+    OptUrl,
+    SpdxId,
+    Text,
+    TextList,
+    UtcDateTime,
+    _Model,
+)
+from harvester.core.model.ids import _source_id
+
+
+class LangText(_Model):
+    """A text with the language it is written in."""
+
+    value: Text = Field(description="The text.")
+    lang: Annotated[LanguageCode | None, BeforeValidator(_blank_to_none)] = Field(
+        default=None, description="ISO 639-1 code of the text's language, if known."
+    )
+
+
+class Organisation(_Model):
+    """An organisation involved with the project or dataset."""
+
+    name: Text = Field(description="The organisation's name as the source gives it.")
+    role: OptText = Field(
+        default=None,
+        description="Its role (PPSR Core associated-party role or DataCite contributorType), "
+        "such as 'Partner', 'Sponsor/funder', 'HostingInstitution'.",
+    )
+    identifier: OptText = Field(
+        default=None, description="An identifier of the organisation, preferably a ROR URL."
+    )
+
+
+class Point(_Model):
+    """A point in WGS 84 degrees."""
+
+    lat: float = Field(ge=-90, le=90, description="Latitude in decimal degrees (-90..90).")
+    lon: float = Field(ge=-180, le=180, description="Longitude in decimal degrees (-180..180).")
+
+
+class BoundingBox(_Model):
+    """A box in WGS 84 degrees; west > east means it crosses the antimeridian."""
+
+    west: float = Field(ge=-180, le=180, description="Western longitude (-180..180).")
+    south: float = Field(ge=-90, le=90, description="Southern latitude (-90..90).")
+    east: float = Field(ge=-180, le=180, description="Eastern longitude (-180..180).")
+    north: float = Field(ge=-90, le=90, description="Northern latitude (-90..90), >= south.")
+
+    @model_validator(mode="after")
+    def _south_of_north(self) -> BoundingBox:
+        """Reject a box whose south edge lies north of its north edge."""
+        if self.south > self.north:
+            raise ValueError(f"south ({self.south}) is north of north ({self.north})")
+        return self
+
+
+class Geo(_Model):
+    """Where the project runs or the data was collected."""
+
+    points: Annotated[list[Point], AfterValidator(_unique)] = Field(
+        default_factory=list,
+        description="Points (PPSR Core pin or centroid; DataCite geoLocationPoint).",
+    )
+    boxes: Annotated[list[BoundingBox], AfterValidator(_unique)] = Field(
+        default_factory=list, description="Bounding boxes (DataCite geoLocationBox, DCAT bbox)."
+    )
+
+
+class Participation(_Model):
+    """How volunteers take part (PPSR Core participation attributes)."""
+
+    tasks: TextList = Field(
+        default_factory=list,
+        description="What participants do (PPSR Core scientificProcessInvolved terms, e.g. "
+        "'Observation', 'Classification or tagging').",
+    )
+    from_home: bool | None = Field(default=None, description="Participation is possible from home.")
+    online: bool | None = Field(default=None, description="Participation happens online.")
+    audience: TextList = Field(
+        default_factory=list,
+        description="Who may take part: ages or groups (PPSR Core projectParticipantAge).",
+    )
+    difficulty: OptText = Field(
+        default=None, description="Difficulty for untrained participants (Easy, Medium, Hard)."
+    )
+
+
+class Related(_Model):
+    """A related resource (DataCite relatedIdentifier, DCAT qualified relation)."""
+
+    relation: Text = Field(
+        description="How it relates, as a DataCite relationType such as 'IsPartOf', 'References'."
+    )
+    identifier: Text = Field(description="The related resource's identifier or URL.")
+    scheme: OptText = Field(
+        default=None, description="The identifier's scheme (DataCite relatedIdentifierType)."
+    )
+
+
+class License(_Model):
+    """The licence of the record's content; at least one of its fields is set."""
+
+    spdx: Annotated[SpdxId | None, BeforeValidator(_blank_to_none)] = Field(
+        default=None, description="SPDX licence id where known, such as 'CC-BY-4.0'."
+    )
+    text: OptText = Field(default=None, description="The licence as the source states it.")
+    url: OptUrl = Field(default=None, description="A URL of the licence text.")
+
+    @model_validator(mode="after")
+    def _something_set(self) -> License:
+        """Reject a licence with none of its fields set."""
+        if self.spdx is None and self.text is None and self.url is None:
+            raise ValueError("a licence needs an SPDX id, a text or a URL")
+        return self
+
+
+class Provenance(_Model):
+    """Where and when the record was harvested (lenient: it is filled by the harvester)."""
+
+    source_id: Annotated[str, AfterValidator(_source_id)] = Field(
+        description="The configured source's id."
+    )
+    source_name: Text = Field(description="The source's display name.")
+    platform: Text = Field(description="The platform behind the source (e.g. 'zenodo').")
+    protocol: Text = Field(description="Harvesting protocol, e.g. 'oai-pmh' or 'json-api'.")
+    endpoint: Text = Field(description="The endpoint harvested (base URL).")
+    metadata_format: Text = Field(description="Metadata format (OAI metadataPrefix or media type).")
+    source_identifier: Text = Field(
+        description="The source's own identifier of the record (OAI identifier, API id)."
+    )
+    datestamp: OptText = Field(
+        default=None, description="The source's last-modified stamp, as the source sent it."
+    )
+    harvested_at: UtcDateTime = Field(description="When the record was harvested (UTC).")
+    original_url: OptText = Field(
+        default=None, description="A link to the record as the source serves it."
+    )

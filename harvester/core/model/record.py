@@ -1,0 +1,162 @@
+"""The record itself: one project, dataset, publication or resource from one source, its
+parts put together, with the checks that span fields (empty parts dropped, the id matching the
+provenance)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
+
+from harvester.core.model.checks import _blank_to_none, _unique
+from harvester.core.model.fields import (
+    CountryCode,
+    LanguageCode,
+    OptDate,
+    OptText,
+    OptUrl,
+    Sdg,
+    Text,
+    TextList,
+    TopicCode,
+    _Model,
+)
+from harvester.core.model.identifiers import Identifier
+from harvester.core.model.ids import RECORD_ID_PATTERN, record_id
+from harvester.core.model.parts import (
+    Geo,
+    LangText,
+    License,
+    Organisation,
+    Participation,
+    Provenance,
+    Related,
+)
+from harvester.core.model.quality import Quality
+
+PPSR_STATUSES = (
+    "Not yet started",
+    "Active",
+    "Periodically active",
+    "On hold",
+    "Completed",
+    "Abandoned",
+)
+"""The PPSR Core projectStatus terms."""
+
+UNTITLED = "[untitled]"
+"""Placeholder title for records whose source gives none; counted as a missing title."""
+
+Kind = Literal["project", "dataset", "publication", "resource"]
+AccessRights = Literal["open", "embargoed", "restricted", "closed", "metadata-only"]
+
+
+class Record(_Model):
+    """A project, dataset, publication or other resource from one source, normalised."""
+
+    id: str = Field(
+        pattern=RECORD_ID_PATTERN,
+        description="Stable id: '<source id>:<16 hex digits of SHA-1 of the source's "
+        "identifier>' (see provenance).",
+    )
+    kind: Kind = Field(description="project, dataset, publication or resource.")
+    title: Text = Field(description="Title (PPSR Core projectName; DataCite title).")
+    description: OptText = Field(
+        default=None,
+        description="Plain-text description (PPSR Core projectDescription; DataCite Abstract).",
+    )
+    alternate_titles: Annotated[list[LangText], AfterValidator(_unique)] = Field(
+        default_factory=list, description="Other titles and translations, with their language."
+    )
+    keywords: TextList = Field(
+        default_factory=list, description="Free keywords and tags (PPSR Core keyword, hasTag)."
+    )
+    topics: Annotated[list[TopicCode], AfterValidator(_unique)] = Field(
+        default_factory=list,
+        description="Fields of science as controlled codes such as '1.6' (PPSR Core "
+        "projectScienceType).",
+    )
+    sdgs: Annotated[list[Sdg], AfterValidator(_unique)] = Field(
+        default_factory=list, description="UN Sustainable Development Goals stated, 1..17."
+    )
+    status: OptText = Field(
+        default=None,
+        description="Activity status, a PPSR Core projectStatus term: "
+        + ", ".join(f"'{term}'" for term in PPSR_STATUSES)
+        + ".",
+    )
+    start_date: OptDate = Field(
+        default=None, description="Start date, ISO 8601 at the precision known."
+    )
+    end_date: OptDate = Field(
+        default=None, description="End date, ISO 8601 at the precision known."
+    )
+    date_modified: OptDate = Field(
+        default=None,
+        description="When the source last changed the described thing's metadata (ISO 8601).",
+    )
+    countries: Annotated[list[CountryCode], AfterValidator(_unique)] = Field(
+        default_factory=list, description="Countries concerned, ISO 3166-1 alpha-2 codes."
+    )
+    regions: TextList = Field(
+        default_factory=list,
+        description="Regions or places below or above country level (e.g. UN M.49 regions).",
+    )
+    geo: Geo | None = Field(default=None, description="Points and bounding boxes.")
+    languages: Annotated[list[LanguageCode], AfterValidator(_unique)] = Field(
+        default_factory=list, description="Languages of the project or data, ISO 639-1 codes."
+    )
+    participation: Participation | None = Field(
+        default=None, description="How volunteers take part (projects)."
+    )
+    organisations: Annotated[list[Organisation], AfterValidator(_unique)] = Field(
+        default_factory=list, description="Organisations involved, with their roles."
+    )
+    contact_page: OptUrl = Field(
+        default=None,
+        description="A web page for contacting the project (never an e-mail address).",
+    )
+    url: OptUrl = Field(default=None, description="Landing page (PPSR Core projectUrl).")
+    identifiers: Annotated[list[Identifier], AfterValidator(_unique)] = Field(
+        default_factory=list, description="Identifiers of the described thing (DOI, Handle, ...)."
+    )
+    related: Annotated[list[Related], AfterValidator(_unique)] = Field(
+        default_factory=list, description="Related resources."
+    )
+    license: License | None = Field(default=None, description="Licence of the content.")
+    access_rights: Annotated[AccessRights | None, BeforeValidator(_blank_to_none)] = Field(
+        default=None,
+        description="Access to the content: open, embargoed, restricted, closed or metadata-only.",
+    )
+    provenance: Provenance = Field(description="Where and when the record was harvested.")
+    quality: Quality = Field(
+        default_factory=Quality, description="Missing and invalid fields, FAIR indicators, score."
+    )
+    cluster_id: OptText = Field(
+        default=None,
+        description="Shared by records describing the same thing on several platforms.",
+    )
+
+    @field_validator("geo")
+    @classmethod
+    def _empty_geo(cls, value: Geo | None) -> Geo | None:
+        """Drop a place with neither points nor boxes."""
+        return value if value is not None and (value.points or value.boxes) else None
+
+    @field_validator("participation")
+    @classmethod
+    def _empty_participation(cls, value: Participation | None) -> Participation | None:
+        """Drop a participation with nothing set."""
+        if value is None or value == Participation():
+            return None
+        return value
+
+    @model_validator(mode="after")
+    def _id_matches_provenance(self) -> Record:
+        """Reject an id that :func:`record_id` would not give for the provenance."""
+        expected = record_id(self.provenance.source_id, self.provenance.source_identifier)
+        if self.id != expected:
+            raise ValueError(
+                f"id '{self.id}' does not match the provenance; record_id() gives '{expected}'"
+            )
+        return self

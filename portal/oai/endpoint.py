@@ -1,0 +1,38 @@
+"""The ``/oai`` endpoint: one OAI-PMH request in, the provider's answer out (HTTP 200)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, request, url_for
+
+from portal.oai.config import oai_config
+from portal.oai.provider import Provider, Request, utc_now
+from portal.services import services
+
+blueprint = Blueprint("oai", __name__)
+
+CONTENT_TYPE = "text/xml; charset=utf-8"
+
+
+def _record_url(record_id: str) -> str:
+    try:
+        return url_for("records.show", record_id=record_id, _external=True)
+    except Exception:  # the records blueprint may not be registered
+        return f"{request.host_url}records/{record_id}"
+
+
+@blueprint.route("/oai", methods=["GET", "POST"])
+def endpoint() -> Response:
+    """Answer one OAI-PMH request."""
+    params = request.form if request.method == "POST" else request.args
+    answer = Provider(services().store, oai_config()).answer(
+        Request(
+            params=params.to_dict(flat=False),
+            base_url=request.base_url,
+            host=urlsplit(request.host_url).hostname or "localhost",
+            now=utc_now(),
+            record_url=_record_url,
+        )
+    )
+    return Response(answer, status=200, content_type=CONTENT_TYPE)

@@ -1,0 +1,142 @@
+"""What the API offers, as data: its operations, tags, error answers and the document's
+information. The views carry these operations (:func:`portal.openapi.contract.documented`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from portal.exports import COLUMNS
+from portal.openapi.answers import (
+    CsvFile,
+    Export,
+    ExportHeaders,
+    OpenApiDocument,
+    RecordHeaders,
+    RecordJsonLd,
+    Runs,
+    SearchResult,
+    Sources,
+    Suggestions,
+)
+from portal.openapi.contract import JSON, Answer, Operation
+from portal.openapi.parameters import (
+    ExportParameters,
+    RecordPath,
+    RunsParameters,
+    SearchParameters,
+    SourcePath,
+    SuggestParameters,
+)
+from portal.openapi.record import RECORD
+
+INFO: dict[str, Any] = {
+    "title": "csfinder API",
+    "version": "1.0.0",
+    "summary": "Search citizen-science projects and datasets harvested from many platforms.",
+    "description": "Read-only JSON API of the csfinder portal: the same search as the "
+    "portal's pages (same parameters), records in the common model, sources and their "
+    "harvest runs, and exports. Every error answers with the `Error` shape. Any origin "
+    "may call it (CORS). No answer carries a person's e-mail address.",
+    "license": {"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
+}
+TAGS: tuple[tuple[str, str], ...] = (
+    ("search", "Search and suggestions."),
+    ("records", "Records in the common model."),
+    ("sources", "Harvested sources and their runs."),
+    ("exports", "A search's results as files."),
+    ("meta", "This document."),
+)
+ERROR_ANSWERS: dict[int | str, tuple[str, str]] = {
+    400: (
+        "BadParameter",
+        "A parameter that cannot be answered; the message says which and why.",
+    ),
+    404: ("NotFound", "No such record or source."),
+    "default": (
+        "Error",
+        "Any other error (unknown path 404, wrong method 405, server error 500), in the "
+        "same shape.",
+    ),
+}
+"""Status to (component name, description); every error has the ``Error`` body."""
+
+SEARCH = Operation(
+    operation_id="search",
+    tag="search",
+    summary="Search records",
+    description="The search page's parameters, as JSON: one page of hits, the total, every "
+    "facet's counts, and links to other pages. Unknown parameters are refused (400).",
+    query=SearchParameters,
+    answer=Answer("One page of results.", {JSON: SearchResult}),
+    errors=(400,),
+)
+SUGGEST = Operation(
+    operation_id="suggest",
+    tag="search",
+    summary="Title suggestions",
+    description="Titles with a word starting as typed, best records first.",
+    query=SuggestParameters,
+    answer=Answer("Suggested titles.", {JSON: Suggestions}),
+    errors=(400,),
+)
+GET_RECORD = Operation(
+    operation_id="getRecord",
+    tag="records",
+    summary="One record",
+    description="The record in the common model (`mappings/record.schema.json`); with "
+    "`Accept: application/ld+json`, its schema.org description.",
+    path=RecordPath,
+    answer=Answer(
+        "The record.",
+        {JSON: RECORD, "application/ld+json": RecordJsonLd},
+        headers=RecordHeaders,
+    ),
+    errors=(404,),
+)
+LIST_SOURCES = Operation(
+    operation_id="listSources",
+    tag="sources",
+    summary="Every source",
+    description="Each source with its platform, protocol, last run, record counts and mean "
+    "quality score.",
+    answer=Answer("The sources.", {JSON: Sources}),
+)
+LIST_SOURCE_RUNS = Operation(
+    operation_id="listSourceRuns",
+    tag="sources",
+    summary="A source's harvest runs",
+    description="Newest first, each with its counts and error samples.",
+    path=SourcePath,
+    query=RunsParameters,
+    answer=Answer("The runs.", {JSON: Runs}),
+    errors=(400, 404),
+)
+OPENAPI = Operation(
+    operation_id="openapi",
+    tag="meta",
+    summary="This document",
+    answer=Answer("OpenAPI 3.1.", {JSON: OpenApiDocument}),
+)
+EXPORT_CSV = Operation(
+    operation_id="exportCsv",
+    tag="exports",
+    summary="Export a search as CSV",
+    description="Every result of the search (the search page's parameters; paging is "
+    "ignored), streamed, at most X-Export-Limit rows. Columns: "
+    f"{', '.join(COLUMNS)}. Lists are joined with `; `; UTF-8 with a byte order mark; a cell "
+    "that starts with = + - @ is prefixed with an apostrophe.",
+    query=ExportParameters,
+    answer=Answer("The CSV file.", {"text/csv": CsvFile}, headers=ExportHeaders),
+    errors=(400,),
+)
+EXPORT_JSON = Operation(
+    operation_id="exportJson",
+    tag="exports",
+    summary="Export a search as JSON",
+    description="Every result of the search (paging ignored), streamed as one JSON document "
+    "with the limit, the total and whether it was truncated.",
+    query=ExportParameters,
+    answer=Answer("The JSON document.", {JSON: Export}, headers=ExportHeaders),
+    errors=(400,),
+)
