@@ -90,9 +90,8 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliEnv:
 @pytest.fixture
 def cli_env_db(cli_env: CliEnv, database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliEnv:
     """:func:`cli_env` with its store on each database: SQLite, then PostgreSQL."""
-    if not database_url.startswith("sqlite"):
-        cli_env.database = database_url
-        monkeypatch.setenv("CSFINDER_DATABASE_URL", database_url)
+    cli_env.database = database_url
+    monkeypatch.setenv("CSFINDER_DATABASE_URL", database_url)
     return cli_env
 
 

@@ -103,7 +103,7 @@ class SchemaState:
 def alembic_config(connection: Connection | None = None, output: TextIO | None = None) -> Config:
     """Alembic's configuration, built in code: the migrations package and, for running
     them, the connection to use."""
-    config = Config(stdout=output or sys.stdout)
+    config = Config(stdout=output or sys.stdout, output_buffer=output)
     config.set_main_option("script_location", MIGRATIONS)
     config.attributes["connection"] = connection
     return config
@@ -219,11 +219,11 @@ def upgrade_sql(engine: Engine, output: TextIO) -> str:
     problem = state.problem(head)
     if problem is not None and not state.upgradable(head):
         raise SchemaVersionError(problem)
-    start = state.revision or (BASELINE if state.first_release else "base")
     config = alembic_config(output=output)
     config.set_main_option("sqlalchemy.url", engine.url.render_as_string().replace("%", "%%"))
-    if state.empty:
-        start = "base"
+    if state.first_release:  # record it at the baseline first, as an online upgrade does
+        command.stamp(config, BASELINE, sql=True)
+    start = state.revision or (BASELINE if state.first_release else "base")
     command.upgrade(config, f"{start}:head", sql=True)
     return start
 
