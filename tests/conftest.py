@@ -96,6 +96,14 @@ def cli_env_db(cli_env: CliEnv, database_url: str, monkeypatch: pytest.MonkeyPat
 
 
 @pytest.fixture
+def cli_env_pg(cli_env: CliEnv, postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> CliEnv:
+    """:func:`cli_env` with its store on a fresh PostgreSQL database."""
+    cli_env.database = postgres_url
+    monkeypatch.setenv("CSFINDER_DATABASE_URL", postgres_url)
+    return cli_env
+
+
+@pytest.fixture
 def fast_settings() -> HarvestSettings:
     """Harvest settings with short timeouts and backoff, for tests."""
     return HarvestSettings(

@@ -16,11 +16,11 @@ from typing import Any
 
 from sqlalchemy import Engine, Table, and_, create_engine, event, select
 from sqlalchemy.engine import URL, Row, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from harvester.core.errors import StoreError
-from harvester.store.versions import prepare_schema
+from harvester.store.versions import prepare_schema, short_reason
 
 LOOKUP_CHUNK = 500  # identifiers per IN (...) query, well under every database's limit
 POSTGRES_DRIVER = "postgresql+psycopg"
@@ -77,6 +77,16 @@ def safe_url(url: str | URL) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return "(not a URL)"
+
+
+def database_problem(exc: BaseException) -> str | None:
+    """One line for an error the database driver raised (None for any other error): a lost
+    connection says so, with the server's reason."""
+    if not isinstance(exc, DBAPIError):
+        return None
+    if exc.connection_invalidated:
+        return f"lost the connection to the database: {short_reason(exc)}"
+    return f"the database failed: {short_reason(exc)}"
 
 
 class StoreBase:
