@@ -111,7 +111,7 @@ class PortalSettings:
     ratelimit_storage: str = "memory://"
     """Where rate-limit counters live (Flask-Limiter storage URI): ``memory://`` counts per
     portal process; ``redis://host:6379/0`` shares them between every process and machine."""
-    api_limit: str = "600 per minute; 20 per second"
+    api_limit: str = "1000 per minute"
     """Limits of the JSON API and the exports, per client address (Flask-Limiter syntax)."""
     trusted_proxies: int = 0
     """Proxies (load balancers) in front of the portal whose ``X-Forwarded-For`` is believed:

@@ -29,7 +29,7 @@ def waiting_backends(server: PostgresServer, database: str) -> list[int]:
             "SELECT pid FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'",
             (database,),
         ).fetchall()
-    return [int(row[0]) for row in rows]
+    return [int(str(row[0])) for row in rows]
 
 
 @pytest.mark.slow
