@@ -20,6 +20,8 @@ ENV_CONFIG = "CSFINDER_CONFIG"
 ENV_INDEX = "CSFINDER_INDEX"
 ENV_ES_URL = "CSFINDER_ES_URL"
 ENV_SEARCH_CACHE_MB = "CSFINDER_SEARCH_CACHE_MB"
+ENV_ES_INDEX = "CSFINDER_ES_INDEX"
+ENV_ES_TEMPLATE = "CSFINDER_ES_TEMPLATE"
 INDEX_BACKENDS = ("sqlite", "elasticsearch")
 ENV_ADMIN_USER = "CSFINDER_ADMIN_USER"
 ENV_ADMIN_PASSWORD_HASH = "CSFINDER_ADMIN_PASSWORD_HASH"  # noqa: S105 (a variable's name)
@@ -90,6 +92,9 @@ class IndexSettings:
     backend: str = "sqlite"
     es_url: str | None = None
     es_index: str = "csfinder"
+    """The alias searched and written; its indexes are ``<es_index>-<timestamp>``."""
+    es_template: Path | None = None
+    """An index template file to install instead of ``mappings/elasticsearch/``'s."""
     cache_mb: int = 64
     """Per-process memory for the embedded index's caches of match sets and orders (0: none)."""
 
@@ -251,7 +256,16 @@ def _index_settings(env: Mapping[str, str]) -> IndexSettings:
     cache = env.get(ENV_SEARCH_CACHE_MB, "64").strip()
     if not (cache.isascii() and cache.isdigit()):
         raise ConfigError(f"{ENV_SEARCH_CACHE_MB} must be a whole number of MB, not {cache!r}")
-    return IndexSettings(backend=backend, es_url=es_url, cache_mb=int(cache))
+    template = env.get(ENV_ES_TEMPLATE) or None
+    if template is not None and not Path(template).is_file():
+        raise ConfigError(f"{ENV_ES_TEMPLATE}={template}: no such file")
+    return IndexSettings(
+        backend=backend,
+        es_url=es_url,
+        es_index=env.get(ENV_ES_INDEX, "").strip() or "csfinder",
+        es_template=Path(template) if template else None,
+        cache_mb=int(cache),
+    )
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
