@@ -153,3 +153,17 @@ def test_the_upgrade_can_be_printed_as_sql_for_an_administrator(engine: Engine) 
     assert upgrade_sql(engine, out) == BASELINE
     assert "CREATE TABLE scheduler_jobs" in out.getvalue()
     assert read_state(engine).first_release, "printing changed nothing"
+
+
+def test_the_portal_refuses_to_start_on_an_older_schema(cli_env: CliEnv) -> None:
+    Store(cli_env.database_url).close()
+    engine = make_engine(cli_env.database_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": BASELINE})
+    engine.dispose()
+    code, output = cli(cli_env, "serve", "--port", "0")
+    assert code == 1
+    assert output.strip().splitlines() == [
+        f"csfinder: error: the database schema is at revision {BASELINE}, older than "
+        f"{head_revision()}: run `csfinder db upgrade`"
+    ]
