@@ -156,7 +156,7 @@ def test_the_upgrade_can_be_printed_as_sql_for_an_administrator(engine: Engine) 
 
 
 def test_the_portal_refuses_to_start_on_an_older_schema(cli_env: CliEnv) -> None:
-    Store(cli_env.database_url).close()
+    cli_env.open_store().close()
     engine = make_engine(cli_env.database_url)
     with engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": BASELINE})
