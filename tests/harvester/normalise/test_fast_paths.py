@@ -29,7 +29,12 @@ from harvester.core.model import (
 )
 from harvester.normalise import vocab
 from harvester.normalise.engine import query_value
-from harvester.normalise.quality import _ip_address, _plain_host, _split_host, landing_page_problem
+from harvester.normalise.quality.landing_pages import (
+    _ip_address,
+    _plain_host,
+    _split_host,
+    landing_page_problem,
+)
 from harvester.normalise.transforms import identifier_of, kind_of
 from harvester.normalise.transforms.elements import child_elements, local_name
 from harvester.normalise.transforms.text import _separator_pattern
