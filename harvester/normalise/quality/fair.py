@@ -8,7 +8,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from harvester.core.model import PPSR_STATUSES, FairIndicator, Principle, QualityIssue, Record
+from harvester.core.model import (
+    PERSISTENT_SCHEMES,
+    PPSR_STATUSES,
+    FairIndicator,
+    Principle,
+    QualityIssue,
+    Record,
+)
 from harvester.normalise.quality.fields import dated_fields, has_title
 from harvester.normalise.quality.landing_pages import landing_page_problem
 from harvester.normalise.quality.licences import is_known_spdx
@@ -22,7 +29,6 @@ MIN_TERMS = 3
 MIN_CONTROLLED = 2
 """Controlled-vocabulary fields (countries, languages, topics, status) that must be filled."""
 
-PERSISTENT_SCHEMES = ("doi", "handle", "ark", "urn")
 """Identifier schemes counted as persistent (F1)."""
 
 SCHEME_NAMES = {"doi": "DOI", "handle": "Handle", "ark": "ARK", "urn": "URN", "url": "URL"}
