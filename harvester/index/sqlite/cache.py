@@ -18,6 +18,8 @@ from typing import Any
 DEFAULT_BYTES = 64 << 20
 DEFAULT_ENTRIES = 4_096
 
+Version = tuple[str, int]  # the live generation's file and its change sequence
+
 
 @dataclass(frozen=True)
 class CacheStats:
