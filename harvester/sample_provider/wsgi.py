@@ -25,6 +25,12 @@ from urllib.parse import parse_qs
 
 from harvester.fetch.oai.protocol import DC_NS as DC_NS
 from harvester.fetch.oai.protocol import ERROR_CODES as ERROR_CODES
+from harvester.fetch.oai.protocol import (
+    GRANULARITY_DAY,
+    check_arguments,
+    date_bounds,
+    format_datestamp,
+)
 from harvester.fetch.oai.protocol import OAI_DC_NS as OAI_DC_NS
 from harvester.fetch.oai.protocol import OAI_DC_SCHEMA as OAI_DC_SCHEMA
 from harvester.fetch.oai.protocol import OAI_NS as OAI_NS
@@ -32,13 +38,7 @@ from harvester.fetch.oai.protocol import OAI_SCHEMA as OAI_SCHEMA
 from harvester.fetch.oai.protocol import VERBS as _VERBS
 from harvester.fetch.oai.protocol import XSI_NS as XSI_NS
 from harvester.fetch.oai.protocol import OAIError as OAIError
-from harvester.fetch.oai.protocol import check_arguments, date_bounds, format_datestamp
-from harvester.sample_provider.repository import (
-    DC_ELEMENTS,
-    GRANULARITY_DAY,
-    Repository,
-    SampleRecord,
-)
+from harvester.sample_provider.repository import DC_ELEMENTS, Repository, SampleRecord
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment

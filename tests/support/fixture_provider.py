@@ -45,7 +45,7 @@ from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 from lxml import etree
 
-from harvester.sample_provider.repository import parse_datestamp
+from harvester.fetch.oai.protocol import parse_datestamp
 from harvester.sample_provider.wsgi import OAI_NS, XSI_NS, render_error
 
 StartResponse = Callable[..., Any]
