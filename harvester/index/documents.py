@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from harvester.core.model import PERSISTENT_SCHEMES
 from harvester.index.text import words_of
-from harvester.normalise.quality import PERSISTENT_SCHEMES
 
 UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SUMMARY_CHARS = 300

@@ -31,7 +31,7 @@ from harvester.core.model.fields import (
     UtcDateTime,
     WebUrl,
 )
-from harvester.core.model.identifiers import Identifier, IdentifierScheme
+from harvester.core.model.identifiers import PERSISTENT_SCHEMES, Identifier, IdentifierScheme
 from harvester.core.model.ids import RECORD_ID_PATTERN, SOURCE_ID_PATTERN, record_id
 from harvester.core.model.parts import (
     BoundingBox,
@@ -54,6 +54,7 @@ from harvester.core.model.schema import (
 )
 
 __all__ = [
+    "PERSISTENT_SCHEMES",
     "PPSR_STATUSES",
     "RECORD_ID_PATTERN",
     "SCHEMA_DRAFT",

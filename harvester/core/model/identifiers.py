@@ -15,6 +15,9 @@ IdentifierScheme = Literal[
     "doi", "handle", "ark", "urn", "url", "isbn", "issn", "orcid", "ror", "other"
 ]
 
+PERSISTENT_SCHEMES = ("doi", "handle", "ark", "urn")
+"""Schemes of persistent identifiers: what "has a PID" means in facets and FAIR checks."""
+
 _RESOLVERS: dict[str, tuple[str, ...]] = {
     "doi": ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/"),
     "handle": ("https://hdl.handle.net/", "http://hdl.handle.net/"),

@@ -21,14 +21,15 @@ from harvester.core.model import LangText, Organisation, QualityIssue, contains_
 from harvester.core.model.checks import _EMAIL, _checked_web_url, _key, _web_url
 from harvester.normalise import vocab
 from harvester.normalise.engine import query_value
-from harvester.normalise.quality import _ip_address, _plain_host, _split_host, landing_page_problem
-from harvester.normalise.transforms import (
-    _children,
-    _local,
-    _separator_pattern,
-    identifier_of,
-    kind_of,
+from harvester.normalise.quality.landing_pages import (
+    _ip_address,
+    _plain_host,
+    _split_host,
+    landing_page_problem,
 )
+from harvester.normalise.transforms import identifier_of, kind_of
+from harvester.normalise.transforms.elements import child_elements, local_name
+from harvester.normalise.transforms.text import _separator_pattern
 from harvester.normalise.values import LANG, XmlValue, element_value
 from harvester.normalise.vocab import text as text_module
 from tests.support.xml_trees import trees
@@ -199,7 +200,7 @@ CHILD_NAMES = ["t", "title", "", "a.b", "{urn:a}t", "*"]
 @settings(max_examples=300)
 @given(trees(), st.sampled_from(CHILD_NAMES))
 def test_children_by_tag_filter_agree_with_the_loop(root: Any, name: str) -> None:
-    assert _children(root, name) == [child for child in root if _local(child) == name]
+    assert child_elements(root, name) == [child for child in root if local_name(child) == name]
 
 
 def _read_eagerly(node: Any) -> XmlValue:

@@ -1,0 +1,51 @@
+"""The quality report of one record: crosswalk, missing and inconsistent field issues, the
+FAIR indicators' outcomes and their weighted score, 0–100."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from harvester.core.model import FairIndicator, Quality, QualityIssue, Record
+from harvester.normalise.quality.fair import indicator_rows
+from harvester.normalise.quality.fields import consistency_issues, missing_issues
+
+
+def score(results: Sequence[FairIndicator]) -> int:
+    """Return the weighted share of passed indicators, 0–100, rounded half up."""
+    return _weighted_share([(result.weight, result.passed) for result in results])
+
+
+def _weighted_share(outcomes: Sequence[tuple[int, bool]]) -> int:
+    """The share of the weight of ``(weight, passed)`` outcomes that passed, 0–100."""
+    total = sum(weight for weight, _ in outcomes)
+    if not total:
+        return 0
+    passed = sum(weight for weight, ok in outcomes if ok)
+    return (200 * passed + total) // (2 * total)
+
+
+def assess(record: Record, issues: Sequence[QualityIssue] = ()) -> Quality:
+    """Return the quality report of ``record``.
+
+    The record's current ``quality`` is ignored and replaced, so assessing is idempotent.
+    The report is validated once, as a whole, from the plain fields of its indicators
+    (its "missing" issues are made once, see
+    :func:`~harvester.normalise.quality.fields.missing_issues`).
+
+    Args:
+        record: The normalised record.
+        issues: What the crosswalk reported (invalid and untransformable fields); they come
+            first, followed by missing fields and inconsistencies, without duplicates.
+    """
+    rows = indicator_rows(record, issues)
+    report = {
+        "issues": [*issues, *missing_issues(record), *consistency_issues(record)],
+        "indicators": rows,
+        "score": _weighted_share([(row["weight"], row["passed"]) for row in rows]),
+    }
+    return Quality.model_validate(report)
+
+
+def with_quality(record: Record, issues: Sequence[QualityIssue] = ()) -> Record:
+    """Return a copy of ``record`` carrying its quality report (see :func:`assess`)."""
+    return record.model_copy(update={"quality": assess(record, issues)})
