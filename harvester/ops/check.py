@@ -12,7 +12,6 @@ from limits.storage import storage_from_string
 
 from harvester.core.errors import CsfinderError
 from harvester.core.settings import ENV_RATELIMIT_STORAGE, Settings
-from harvester.index.elastic import ElasticIndex
 from harvester.index.service import open_index
 from harvester.store.engine import make_engine, safe_url
 from harvester.store.versions import head_revision, read_state
@@ -70,11 +69,12 @@ def check_index(settings: Settings) -> Check:
     except CsfinderError as exc:
         return Check("index", False, str(exc))
     try:
-        if isinstance(index, ElasticIndex):
-            where = f"Elasticsearch at {settings.index.es_url}, alias '{index.alias}'"
+        template_problem = getattr(index, "template_problem", None)  # Elasticsearch's
+        if template_problem is not None:
+            where = f"Elasticsearch at {settings.index.es_url}, alias '{settings.index.es_index}'"
             if not index.ping():
                 return Check("index", False, f"{where}: does not answer")
-            problem = index.template_problem()
+            problem = template_problem()
             if problem is not None:
                 return Check("index", False, f"{where}: {problem}")
             return Check("index", True, f"{where}: {index.count():,} documents")
