@@ -178,7 +178,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
         params = {str(v) for v in getattr(getattr(item, "callspec", None), "params", {}).values()}
-        if "postgres_server" in names and ("database_url" not in names or "postgresql" in params):
+        on_postgres = "postgresql" in params if "database_url" in names else False
+        if on_postgres or ("postgres_server" in names and "database_url" not in names):
             item.add_marker("postgresql")
         if "redis_server" in names:
             item.add_marker("redis")

@@ -16,6 +16,7 @@ import json
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -182,9 +183,15 @@ class RedisServer:
         return self
 
     def stop(self) -> None:
-        """Shut the server down and remove its folder."""
-        with contextlib.suppress(redis.RedisError):
-            self.client().shutdown(nosave=True)
+        """Stop the server (SIGTERM; nothing to save) and remove its folder."""
+        pidfile = self.folder / "redis.pid"
+        with contextlib.suppress(OSError, ValueError):
+            pid = int(pidfile.read_text().strip())
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                os.kill(pid, 0)  # raises once the process is gone
+                time.sleep(0.02)
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
