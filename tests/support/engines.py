@@ -85,7 +85,10 @@ class PostgresServer:
     def start(self) -> PostgresServer:
         """initdb and start; ready when this returns."""
         initdb = [str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust"]
-        _run([*self.as_user, *initdb, "-U", POSTGRES_USER, "-E", "UTF8", "--no-sync"], "initdb")
+        _run(
+            [*self.as_user, *initdb, "-U", POSTGRES_USER, "-E", "UTF8", "--no-locale", "--no-sync"],
+            "initdb",
+        )
         options = (
             f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
