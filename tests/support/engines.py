@@ -221,7 +221,11 @@ class ElasticEmulator:
         argv = [self.binary, "start", "--only", "elasticsearch"]
         argv += ["--elasticsearch-port", str(self.port), "--data-dir", str(self.folder)]
         log = (self.folder / "noida.log").open("wb")
-        self.process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
+        # A session of its own: the noida-db command is a wrapper around the emulator's
+        # binary, and stopping the group stops both.
+        self.process = subprocess.Popen(
+            argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             try:
@@ -239,11 +243,15 @@ class ElasticEmulator:
 
     def stop(self) -> None:
         """Stop the emulator and remove its data."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            for signum in (signal.SIGTERM, signal.SIGKILL):
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signum)
+                try:
+                    self.process.wait(timeout=10)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)  # the binary, if still there
         shutil.rmtree(self.folder, ignore_errors=True)
