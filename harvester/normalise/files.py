@@ -29,7 +29,7 @@ from harvester.normalise.crosswalk import Crosswalk
 from harvester.normalise.readers import parse_graph, rdf_resources, subgraph
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
-PAGE_KEYS = ("data", "results", "items", "records", "@graph", "Project")
+PAGE_KEYS = ("data", "results", "items", "records", "@graph", "Project", "projects")
 
 
 def raw_records_from_file(

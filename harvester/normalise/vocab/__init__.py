@@ -16,6 +16,7 @@ from harvester.normalise.vocab.status import project_status
 from harvester.normalise.vocab.text import (
     EMAIL_REMOVED,
     clean_description,
+    markdown_text,
     plain_text,
     scrub_emails,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "iso_date",
     "language_code",
     "load_tables",
+    "markdown_text",
     "plain_text",
     "project_status",
     "scrub_emails",
