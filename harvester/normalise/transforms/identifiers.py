@@ -19,14 +19,16 @@ _ARK = re.compile(r"^(?:https?://\S+/)?(ark:/?\d{5}/\S+)$", re.IGNORECASE)
 _URN = re.compile(r"^(urn:[a-z0-9][a-z0-9-]{1,31}:\S+)$", re.IGNORECASE)
 WEB_URL = re.compile(r"^https?://[^\s/@]+\.[^\s/@]+(?:[/?#]\S*)?$", re.IGNORECASE)
 """An http(s) URL with a host: what counts as a web address."""
-_ISBN = re.compile(r"^(?:isbn(?:-1[03])?:?\s*)?((?:97[89][- ]?)?\d[\d -]{7,14}[\dX])$", re.IGNORECASE)
+_ISBN = re.compile(
+    r"^(?:isbn(?:-1[03])?:?\s*)?((?:97[89][- ]?)?\d[\d -]{7,14}[\dX])$", re.IGNORECASE
+)
 _ISSN = re.compile(r"^(?:e?issn:?\s*)?(\d{4}-?\d{3}[\dX])$", re.IGNORECASE)
 _BARE_HOST = re.compile(
     r"^(?:www\d?\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,24}|xn--[a-z0-9-]+)"
     r"(?::\d{1,5})?(?:[/?#]\S*)?$",
     re.IGNORECASE,
 )
-_MEDIA_FILE = re.compile(r"\.(?:jpe?g|png|gif|svg|webp|bmp|tiff?|mp4|mp3|pdf)$", re.IGNORECASE)
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|svg|webp|bmp|tiff?)$", re.IGNORECASE)
 
 
 def _isbn_digits(text: str) -> str | None:
@@ -114,22 +116,29 @@ def _url(values: Values, _arg: Any, issues: Issues) -> Values:
 
 
 @transform("web-page")
-def _web_page(values: Values, _arg: Any, issues: Issues) -> Values:
+def _web_page(values: Values, _arg: Any, _issues: Issues) -> Values:
     """Web addresses as people type them into a form: trimmed, a bare host such as
     "www.gt20.eu" given "http://" (never a guess at https), each of several joined by
-    ";"; an image or document file is no landing page and is reported. Follow with
-    ``url``."""
+    ";" on its own. Follow with ``url`` or ``urls``."""
     out: Values = []
     for text in as_texts(values):
         for part in (piece.strip() for piece in text.split(";")):
-            if not part:
-                continue
             if _BARE_HOST.match(part) and not WEB_URL.match(part):
                 part = "http://" + part
-            if WEB_URL.match(part) and _MEDIA_FILE.search(part.split("?")[0]):
-                issues.reject("landing page (a media file)", part)
-                continue
-            out.append(part)
+            if part:
+                out.append(part)
+    return out
+
+
+@transform("landing-page")
+def _landing_page(values: Values, _arg: Any, issues: Issues) -> Values:
+    """Drop (and report) addresses of image files: a picture is no landing page."""
+    out: Values = []
+    for text in as_texts(values):
+        if WEB_URL.match(text) and _IMAGE_FILE.search(text.split("?")[0].split("#")[0]):
+            issues.reject("landing page (an image file)", text)
+        else:
+            out.append(text)
     return out
 
 

@@ -63,6 +63,18 @@ def _find_countries_in_places(values: Values, _arg: Any, _issues: Issues) -> Val
     return out
 
 
+@transform("non-country-places")
+def _non_country_places(values: Values, _arg: Any, _issues: Issues) -> Values:
+    """The parts of place lists ("Netherlands (the), Europe") that name no country, such
+    as "Europe" or "World": regions, where the countries go to ``countries``."""
+    out: Values = []
+    for text in as_texts(values):
+        for part in (" ".join(p.split()) for p in re.split(r"[,;|\n]+", text)):
+            if part and part.casefold() != "unknown" and not vocab.country_codes(part):
+                out.append(part)
+    return out
+
+
 def _number(value: Any) -> float | None:
     """A finite number from a JSON number or numeric text, else None."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):

@@ -9,6 +9,7 @@ from harvester.core.model import PPSR_STATUSES
 from harvester.normalise.vocab._common import VOCABULARY_DIR
 from harvester.normalise.vocab.countries import country_code, country_codes
 from harvester.normalise.vocab.dates import date_range, iso_date
+from harvester.normalise.vocab.geo import countries_at, countries_in_box, countries_of_places
 from harvester.normalise.vocab.languages import language_code
 from harvester.normalise.vocab.licenses import ACCESS_RIGHTS, access_rights, spdx_ids, spdx_license
 from harvester.normalise.vocab.sdgs import sdg_labels, sdg_numbers
@@ -45,6 +46,9 @@ __all__ = [
     "VOCABULARY_DIR",
     "access_rights",
     "clean_description",
+    "countries_at",
+    "countries_in_box",
+    "countries_of_places",
     "country_code",
     "country_codes",
     "date_range",
