@@ -60,8 +60,9 @@ def _shape(polygons: Sequence[Sequence[Ring]]) -> BaseGeometry:
         if max(lons) - min(lons) <= 180:
             parts.append(Polygon(rings[0], [r for r in rings[1:] if len(r) >= 4]))
             continue
-        unwrapped = Polygon(_unwrap(rings[0]), [_unwrap(r) for r in rings[1:] if len(r) >= 4])
-        unwrapped = shapely.make_valid(unwrapped)
+        unwrapped = shapely.make_valid(
+            Polygon(_unwrap(rings[0]), [_unwrap(r) for r in rings[1:] if len(r) >= 4])
+        )
         for shift in (0.0, 360.0, -360.0):
             moved = shapely.affinity.translate(unwrapped, xoff=shift)
             piece = moved.intersection(_WORLD)
