@@ -61,6 +61,19 @@ def zenodo_records() -> list[dict[str, Any]]:
     return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
 
 
+def eu_citizen_science_projects() -> list[dict[str, Any]]:
+    """The 68 recorded EU-Citizen.Science projects (April 2021)."""
+    path = shared("platforms", "eu-citizen-science", "api_projects_2021-04.json")
+    return list(json.loads(path.read_text()))
+
+
+def zooniverse_projects() -> list[dict[str, Any]]:
+    """The 80 projects of the four recorded Panoptes pages, in order."""
+    folder = shared("platforms", "zooniverse")
+    pages = [json.loads((folder / f"projects_page{n}.json").read_text()) for n in range(1, 5)]
+    return [project for page in pages for project in page["projects"]]
+
+
 def own_items(name: str) -> list[dict[str, Any]]:
     """Items of a project-written fixture ``tests/fixtures/platforms/<name>.json``."""
     return list(json.loads((OWN / f"{name}.json").read_text())["items"])
@@ -87,7 +100,18 @@ class Fault:
         self.hits = 0
 
 
-STYLES = ("gbif", "inaturalist", "datacite", "zenodo", "cursor", "ckan", "drf", "plain")
+STYLES = (
+    "gbif",
+    "inaturalist",
+    "datacite",
+    "zenodo",
+    "cursor",
+    "ckan",
+    "drf",
+    "plain",
+    "list",
+    "panoptes",
+)
 
 
 class ListAPI:
@@ -103,7 +127,11 @@ class ListAPI:
     * ``ckan``: ``start``/``rows``, envelope ``success``, ``result.count``, ``result.results``.
     * ``drf``: Django REST framework (EU-Citizen.Science): ``page``, ``count``, ``next``
       (absolute URL or null), ``results``.
-    * ``plain``: the whole list, one page.
+    * ``plain``: the whole list, one page, as ``{"items": [...]}``.
+    * ``list``: the whole list, one page, as a bare JSON list (EU-Citizen.Science in 2021).
+    * ``panoptes``: Zooniverse's Panoptes: ``page``/``page_size``, envelope ``projects``,
+      ``links``, ``meta.projects`` with ``page``, ``page_count``, ``count``, ``next_page``
+      (a number or null) and ``next_href`` relative to /api.
 
     ``require`` names headers and parameters every request must carry (else HTTP 401);
     ``robots`` is the text of ``/robots.txt`` (absent: 404). ``log`` lists
@@ -230,6 +258,24 @@ class ListAPI:
             chunk = items[offset : offset + size]
             following = f"c{offset + size}" if offset + size < n else None
             return {"items": chunk, "next_cursor": following}, None
+        if style == "panoptes":
+            page, per = int(query.get("page", 1)), int(query.get("page_size", size))
+            chunk = items[(page - 1) * per : page * per]
+            count = -(-n // per)
+            more = page < count
+            meta = {
+                "page": page,
+                "page_size": per,
+                "count": n,
+                "page_count": count,
+                "previous_page": page - 1 or None,
+                "next_page": page + 1 if more else None,
+                "next_href": f"/projects?page={page + 1}" if more else None,
+            }
+            links = {"projects.owner": {"href": "/{projects.owner.href}", "type": "owners"}}
+            return {"projects": chunk, "links": links, "meta": {"projects": meta}}, None
+        if style == "list":
+            return items, None
         return {"items": items}, None
 
     def _reply(
