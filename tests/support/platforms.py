@@ -9,6 +9,7 @@ from the project's own fixtures in ``tests/fixtures/platforms``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -350,3 +351,46 @@ class Site:
     def fetched(self, path: str) -> int:
         """How often a path was asked for."""
         return sum(1 for p, _, _ in self.log if p == path)
+
+
+@dataclass
+class CsvFile:
+    """A CSV file served as a web server does: an ETag and a Last-Modified with the body,
+    304 to a conditional request that matches, and ``fail_once`` answers of HTTP 503
+    before the body. ``log`` lists ``(request headers, status)``."""
+
+    body: bytes
+    modified: str = "Tue, 01 Dec 2026 10:00:00 GMT"
+    fail_once: int = 0
+    log: list[tuple[dict[str, str], int]] = field(default_factory=list)
+
+    @property
+    def etag(self) -> str:
+        """A strong validator of the current body."""
+        return '"' + hashlib.sha1(self.body, usedforsecurity=False).hexdigest()[:16] + '"'
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Answer one request."""
+        headers = {
+            k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")
+        }
+        if self.fail_once > 0:
+            self.fail_once -= 1
+            self.log.append((headers, 503))
+            start_response("503 Busy", [("Content-Type", "text/plain"), ("Retry-After", "0")])
+            return [b"busy"]
+        if headers.get("if-none-match") == self.etag:
+            self.log.append((headers, 304))
+            start_response("304 Not Modified", [("ETag", self.etag)])
+            return []
+        self.log.append((headers, 200))
+        start_response(
+            "200 OK",
+            [
+                ("Content-Type", "text/csv"),
+                ("Content-Length", str(len(self.body))),
+                ("ETag", self.etag),
+                ("Last-Modified", self.modified),
+            ],
+        )
+        return [self.body]
