@@ -264,7 +264,7 @@ class ListAPI:
             chunk = items[(page - 1) * per : page * per]
             count = -(-n // per)
             more = page < count
-            meta = {
+            meta: dict[str, Any] = {
                 "page": page,
                 "page_size": per,
                 "count": n,
@@ -273,7 +273,9 @@ class ListAPI:
                 "next_page": page + 1 if more else None,
                 "next_href": f"/projects?page={page + 1}" if more else None,
             }
-            links = {"projects.owner": {"href": "/{projects.owner.href}", "type": "owners"}}
+            links: dict[str, Any] = {
+                "projects.owner": {"href": "/{projects.owner.href}", "type": "owners"}
+            }
             return {"projects": chunk, "links": links, "meta": {"projects": meta}}, None
         if style == "list":
             return items, None
