@@ -273,10 +273,8 @@ class ListAPI:
                 "next_page": page + 1 if more else None,
                 "next_href": f"/projects?page={page + 1}" if more else None,
             }
-            links: dict[str, Any] = {
-                "projects.owner": {"href": "/{projects.owner.href}", "type": "owners"}
-            }
-            return {"projects": chunk, "links": links, "meta": {"projects": meta}}, None
+            templates = {"projects.owner": {"href": "/{projects.owner.href}", "type": "owners"}}
+            return {"projects": chunk, "links": templates, "meta": {"projects": meta}}, None
         if style == "list":
             return items, None
         return {"items": items}, None
