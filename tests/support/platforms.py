@@ -132,7 +132,8 @@ class ListAPI:
     * ``list``: the whole list, one page, as a bare JSON list (EU-Citizen.Science in 2021).
     * ``panoptes``: Zooniverse's Panoptes: ``page``/``page_size``, envelope ``projects``,
       ``links``, ``meta.projects`` with ``page``, ``page_count``, ``count``, ``next_page``
-      (a number or null) and ``next_href`` relative to /api.
+      (a number or null) and ``next_href`` relative to /api; ``page_size`` capped at the
+      API's own.
 
     ``require`` names headers and parameters every request must carry (else HTTP 401);
     ``robots`` is the text of ``/robots.txt`` (absent: 404). ``log`` lists
@@ -260,7 +261,7 @@ class ListAPI:
             following = f"c{offset + size}" if offset + size < n else None
             return {"items": chunk, "next_cursor": following}, None
         if style == "panoptes":
-            page, per = int(query.get("page", 1)), int(query.get("page_size", size))
+            page, per = int(query.get("page", 1)), min(int(query.get("page_size", size)), size)
             chunk = items[(page - 1) * per : page * per]
             count = -(-n // per)
             more = page < count
