@@ -3,10 +3,10 @@
 A file may hold rows of a CSV file (``.csv``, ``.tsv``), one record's metadata, a bare OAI
 ``<record>``, a whole OAI-PMH response with many records, one JSON object, or a JSON API
 page (a list, or an object whose ``data``, ``results``, ``items``, ``hits.hits``,
-Panoptes' ``projects`` or PPSR Core's ``Project`` holds the records). A JSON:API document
-holding one resource (``{"data": {"attributes": ...}}``) gives that resource; a JSON:API
-error document (``{"errors": [...]}``, no ``data``) gives a :class:`RecordFailure` naming
-the errors, never a record.
+Panoptes' ``projects``, DCAT-US's ``dataset`` or PPSR Core's ``Project`` holds the
+records). A JSON:API document holding one resource (``{"data": {"attributes": ...}}``)
+gives that resource; a JSON:API error document (``{"errors": [...]}``, no ``data``) gives a
+:class:`RecordFailure` naming the errors, never a record.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from harvester.normalise.crosswalk import Crosswalk
 from harvester.normalise.readers import parse_graph, rdf_resources, subgraph
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
-PAGE_KEYS = ("data", "results", "items", "records", "@graph", "Project", "projects")
+PAGE_KEYS = ("data", "results", "items", "records", "@graph", "Project", "projects", "dataset")
 
 
 def raw_records_from_file(

@@ -33,6 +33,20 @@ def _topics(values: Values, _arg: Any, _issues: Issues) -> Values:
     return [topic for text in as_texts(values) for topic in vocab.topics(text)]
 
 
+@transform("eu-data-themes")
+def _eu_data_themes(values: Values, _arg: Any, _issues: Issues) -> Values:
+    """EU data-theme IRIs (DCAT-AP ``dcat:theme``) to field-of-science ids; other values
+    pass unchanged (for ``topics`` after it)."""
+    out: Values = []
+    for value in values:
+        text = as_text(value).strip()
+        if text and vocab.is_data_theme(text):
+            out.extend(vocab.data_theme_topics(text))
+        else:
+            out.append(value)
+    return out
+
+
 @transform("sdgs")
 def _sdgs(values: Values, _arg: Any, _issues: Issues) -> Values:
     """Sustainable Development Goals named or numbered in the text."""

@@ -9,6 +9,7 @@ from harvester.core.model import PPSR_STATUSES
 from harvester.normalise.vocab._common import VOCABULARY_DIR
 from harvester.normalise.vocab.countries import country_code, country_codes
 from harvester.normalise.vocab.dates import date_range, iso_date
+from harvester.normalise.vocab.eu_authorities import data_theme_topics, is_data_theme, nuts_code
 from harvester.normalise.vocab.geo import countries_at, countries_in_box, countries_of_places
 from harvester.normalise.vocab.languages import language_code
 from harvester.normalise.vocab.licenses import ACCESS_RIGHTS, access_rights, spdx_ids, spdx_license
@@ -51,12 +52,15 @@ __all__ = [
     "countries_of_places",
     "country_code",
     "country_codes",
+    "data_theme_topics",
     "date_range",
     "fields_of_science",
+    "is_data_theme",
     "iso_date",
     "language_code",
     "load_tables",
     "markdown_text",
+    "nuts_code",
     "plain_text",
     "project_status",
     "scrub_emails",
