@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from harvester.normalise.vocab._common import load_vocabulary
+from harvester.normalise.vocab._common import term_synonyms
 
 _THEME = re.compile(
     r"^https?://publications\.europa\.eu/resource/authority/data-theme/([A-Z_]+)/?$",
@@ -22,9 +22,13 @@ _NUTS = re.compile(
 
 
 @cache
-def _themes() -> dict[str, str | None]:
-    terms = load_vocabulary("eu_data_themes")["terms"]
-    return {str(code).upper(): (entry or {}).get("fos") for code, entry in terms.items()}
+def _themes() -> dict[str, str]:
+    """``{theme code: FOS id}`` from the table (FOS ids are its keys, codes its synonyms)."""
+    return {
+        code.upper(): field
+        for field, words in term_synonyms("eu_data_themes").items()
+        for code in words[1:]
+    }
 
 
 def is_data_theme(text: str) -> bool:
