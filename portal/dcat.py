@@ -16,7 +16,7 @@ from typing import Any, Final
 
 import pycountry
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, SKOS, XSD
 
 from portal.jsonld import SPDX_BASE, source_record_url
 from portal.oai.document import COAR_ACCESS_RIGHTS
@@ -33,6 +33,9 @@ EU_ACCESS: Final = {
     "metadata-only": "NON_PUBLIC",
 }
 """The model's access rights as EU access-right authority codes."""
+
+DCAT_RESOURCE: Final = URIRef(f"{DCAT}resource")
+"""dcat:resource (DCAT 3), which rdflib's DCAT 2 namespace lacks."""
 
 PREFIXES: Final = {
     "dcat": DCAT,
@@ -64,6 +67,13 @@ def _date(value: object) -> Literal:
     return Literal(text, datatype=XSD.dateTime)
 
 
+def _datestamp(text: str) -> Literal:
+    """A source's datestamp as an XSD date or date-time (as sent when it is neither)."""
+    if len(text) == 10 or (len(text) == 20 and text.endswith("Z")):
+        return _date(text)
+    return Literal(text)
+
+
 def _agent(graph: Graph, value: Mapping[str, Any]) -> URIRef | BNode:
     """A creator or publisher as a foaf:Agent (a foaf:Person or foaf:Organization)."""
     node: URIRef | BNode = URIRef(str(value["identifier"])) if value.get("identifier") else BNode()
@@ -83,6 +93,7 @@ def _access_rights(graph: Graph, subject: URIRef, access: str) -> None:
     rights = URIRef(f"{EU}access-right/{code}")
     graph.add((subject, DCTERMS.accessRights, rights))
     graph.add((rights, RDF.type, DCTERMS.RightsStatement))
+    graph.add((rights, SKOS.inScheme, URIRef(f"{EU}access-right")))
     coar = COAR_ACCESS_RIGHTS.get(access)
     if coar:
         graph.add((subject, DCTERMS.rights, URIRef(coar[0])))
@@ -137,7 +148,9 @@ def add_record(
     """Add one record (and its catalogue record) to ``graph``; return the resource's IRI."""
     subject = URIRef(page)
     dataset = doc.get("kind") == "dataset"
-    graph.add((subject, RDF.type, DCAT.Dataset if dataset else DCAT.Resource))
+    graph.add((subject, RDF.type, DCAT.Resource))
+    if dataset:
+        graph.add((subject, RDF.type, DCAT.Dataset))
     graph.add((subject, DCTERMS.title, Literal(str(doc.get("title")))))
     if doc.get("description"):
         graph.add((subject, DCTERMS.description, Literal(str(doc["description"]))))
@@ -164,11 +177,13 @@ def add_record(
         if country:
             graph.add((subject, DCTERMS.spatial, country))
             graph.add((country, RDF.type, DCTERMS.Location))
+            graph.add((country, SKOS.inScheme, URIRef(f"{EU}country")))
     for code in doc.get("languages") or []:
         language = _language_iri(str(code))
         if language:
             graph.add((subject, DCTERMS.language, language))
             graph.add((language, RDF.type, DCTERMS.LinguisticSystem))
+            graph.add((language, SKOS.inScheme, URIRef(f"{EU}language")))
     if dataset:
         _access_rights(graph, subject, str(doc.get("access_rights") or ""))
         for index, value in enumerate(doc.get("distributions") or [], start=1):
@@ -180,31 +195,51 @@ def add_record(
     source = source_record_url(dict(doc))
     if source:
         graph.add((subject, PROV.wasDerivedFrom, URIRef(source)))
-    _catalog_record(graph, doc, page, subject, source, catalog)
+    _harvest(graph, doc, subject)
+    if dataset:
+        _catalog_record(graph, doc, page, subject, source)
+    elif source:
+        graph.add((subject, DCTERMS.source, URIRef(source)))
+    if catalog is not None:
+        predicate = DCAT.dataset if dataset else DCAT_RESOURCE
+        graph.add((catalog, predicate, subject))
+        if dataset:
+            graph.add((catalog, DCAT.record, URIRef(f"{page}#record")))
     return subject
 
 
+def _harvest(graph: Graph, doc: Mapping[str, Any], subject: URIRef) -> None:
+    """The harvest that produced this description, as a PROV activity."""
+    origin = doc.get("provenance") or {}
+    activity = BNode()
+    graph.add((subject, PROV.wasGeneratedBy, activity))
+    graph.add((activity, RDF.type, PROV.Activity))
+    graph.add((activity, PROV.endedAtTime, _date(origin.get("harvested_at"))))
+    endpoint = str(origin.get("endpoint") or "")
+    if endpoint.startswith(("http://", "https://")):
+        graph.add((activity, PROV.used, URIRef(endpoint)))
+
+
 def _catalog_record(
-    graph: Graph,
-    doc: Mapping[str, Any],
-    page: str,
-    subject: URIRef,
-    source: str | None,
-    catalog: URIRef | None,
+    graph: Graph, doc: Mapping[str, Any], page: str, subject: URIRef, source: str | None
 ) -> None:
-    """The catalogue record of one resource: when it was harvested, and from where."""
+    """The catalogue record of a dataset: when it was harvested, and from which record.
+
+    DCAT-AP allows catalogue records of datasets, services and catalogues only, so projects
+    and other resources carry their source (``dct:source``) themselves.
+    """
     origin = doc.get("provenance") or {}
     record = URIRef(f"{page}#record")
     graph.add((record, RDF.type, DCAT.CatalogRecord))
     graph.add((record, FOAF.primaryTopic, subject))
     graph.add((record, DCTERMS.modified, _date(origin.get("harvested_at"))))
-    if source:
-        graph.add((record, DCTERMS.source, URIRef(source)))
-        graph.add((URIRef(source), RDF.type, DCAT.CatalogRecord))
-    if catalog is not None:
-        graph.add((catalog, DCAT.record, record))
-        predicate = DCAT.dataset if doc.get("kind") == "dataset" else DCAT.resource
-        graph.add((catalog, predicate, subject))
+    if source and origin.get("datestamp"):
+        # The source's own record of the same dataset, last changed at its datestamp.
+        theirs = URIRef(source)
+        graph.add((record, DCTERMS.source, theirs))
+        graph.add((theirs, RDF.type, DCAT.CatalogRecord))
+        graph.add((theirs, FOAF.primaryTopic, subject))
+        graph.add((theirs, DCTERMS.modified, _datestamp(str(origin["datestamp"]))))
 
 
 def _country_iri(code: str) -> URIRef | None:
