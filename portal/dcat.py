@@ -18,7 +18,7 @@ import pycountry
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, SKOS, XSD
 
-from portal.jsonld import SPDX_BASE, source_record_url
+from portal.jsonld import licence_iri, source_record_url
 from portal.oai.document import COAR_ACCESS_RIGHTS
 
 ADMS: Final = Namespace("http://www.w3.org/ns/adms#")
@@ -104,8 +104,8 @@ def _licence(graph: Graph, value: Any) -> URIRef | None:
     """The licence as a dct:LicenseDocument IRI (SPDX where known)."""
     if not isinstance(value, Mapping):
         return None
-    iri = SPDX_BASE + str(value["spdx"]) if value.get("spdx") else value.get("url")
-    if not iri:
+    iri = licence_iri(value)
+    if not iri or not iri.startswith(("http://", "https://")):
         return None
     node = URIRef(str(iri))
     graph.add((node, RDF.type, DCTERMS.LicenseDocument))

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 from flask import url_for
 
+from harvester.normalise.quality import is_known_spdx
 from portal.oai.document import COAR_ACCESS_RIGHTS
 
 CONTEXT = {
@@ -118,10 +119,10 @@ def data_download(value: dict[str, Any]) -> dict[str, Any]:
 
 
 def licence_iri(value: Any) -> str | None:
-    """The licence as its SPDX IRI, else its URL, else its text."""
+    """The licence as its SPDX IRI (for a licence SPDX lists), else its URL, else its text."""
     if not isinstance(value, dict):
         return None
-    if value.get("spdx"):
+    if value.get("spdx") and is_known_spdx(str(value["spdx"])):
         return SPDX_BASE + str(value["spdx"])
     if value.get("url"):
         return str(value["url"])

@@ -153,14 +153,29 @@ def semantic_resources(record: Record, _issues: Sequence[QualityIssue]) -> Outco
     return Outcome(1, 1, f"terms from {', '.join(used)}")
 
 
+def _source_record_link(record: Record) -> str | None:
+    """The source's own record, as the page links it (schema:isBasedOn, prov:wasDerivedFrom):
+    its original URL, or its OAI-PMH GetRecord request."""
+    origin = record.provenance
+    if origin.original_url:
+        return origin.original_url
+    if origin.protocol == "oai-pmh" and origin.endpoint.startswith(("http://", "https://")):
+        return f"{origin.endpoint} (GetRecord {origin.source_identifier})"
+    return None
+
+
 def related_resources(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
-    """FsF-I3-01M: related resources with a relation type."""
+    """FsF-I3-01M: related resources with a relation type (the source's record counts: the
+    page links it as the record this one is based on)."""
     if record.related:
         first = record.related[0]
         return Outcome(
             1, 1, f"{len(record.related)} related, e.g. {first.relation} {first.identifier}"
         )
-    return Outcome(0, 1, "no related resources stated")
+    source = _source_record_link(record)
+    if source:
+        return Outcome(1, 1, f"based on the source's record {source}")
+    return Outcome(0, 1, "no related resources stated, and no link to the source's record")
 
 
 def content_description(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
@@ -195,16 +210,15 @@ def content_description(record: Record, _issues: Sequence[QualityIssue]) -> Outc
 
 
 def licence(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
-    """FsF-R1.1-01M: a licence is stated, and machines can act on it (SPDX or a URL)."""
+    """FsF-R1.1-01M: a licence is stated, and machines can act on it (a known SPDX id,
+    published as its SPDX IRI)."""
     stated = record.license
     if stated is None:
         return Outcome(0, 2, "no licence stated")
     if stated.spdx and is_known_spdx(stated.spdx):
         return Outcome(2, 2, f"licence {stated.spdx}, published as its SPDX IRI")
-    if stated.url:
-        return Outcome(2, 2, f"licence published as the URL {stated.url}")
-    shown = stated.spdx or (stated.text or "")[:80]
-    return Outcome(1, 2, f"licence stated as '{shown}', not as an SPDX id or URL")
+    shown = stated.spdx or stated.url or (stated.text or "")[:80]
+    return Outcome(1, 2, f"licence stated as '{shown}', not as a known SPDX licence")
 
 
 def provenance(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:

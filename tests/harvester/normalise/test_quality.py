@@ -299,7 +299,7 @@ def test_access_level_is_asked_of_datasets_only() -> None:
     ("licence", "earned"),
     [
         ({"spdx": "CC-BY-4.0"}, 2),
-        ({"url": "https://example.org/terms"}, 2),
+        ({"url": "https://example.org/terms"}, 1),
         ({"text": "Free for non-commercial use"}, 1),
         ({"spdx": "Made-Up-1.0"}, 1),
         (None, 0),
@@ -311,7 +311,14 @@ def test_licence_points(licence: dict[str, str] | None, earned: int) -> None:
 
 
 def test_related_resources_and_provenance() -> None:
-    assert indicator(record(related=[]), "FsF-I3-01M").reason == "no related resources stated"
+    unrelated = indicator(record(related=[]), "FsF-I3-01M")
+    assert unrelated.reason == "no related resources stated, and no link to the source's record"
+    linked = {**PROVENANCE, "original_url": "https://eu-citizen.science/project/42"}
+    based_on = indicator(record(related=[], provenance=linked), "FsF-I3-01M")
+    assert (based_on.passed, based_on.reason) == (
+        True,
+        "based on the source's record https://eu-citizen.science/project/42",
+    )
     prov = indicator(record(creators=[], publisher=None, date_published=None), "FsF-R1.2-01M")
     assert prov.earned == 1
     assert prov.reason.startswith("provenance elements: none; PROV: derived from 42")
