@@ -18,7 +18,7 @@ import pycountry
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, SKOS, XSD
 
-from portal.jsonld import licence_iri, source_record_url
+from portal.jsonld import licence_iri, related_iri, source_record_url
 from portal.oai.document import COAR_ACCESS_RIGHTS
 
 ADMS: Final = Namespace("http://www.w3.org/ns/adms#")
@@ -161,6 +161,10 @@ def add_record(
         graph.add((URIRef(str(doc["url"])), RDF.type, FOAF.Document))
     for identifier in doc.get("identifiers") or []:
         graph.add((subject, DCTERMS.identifier, Literal(str(identifier["value"]))))
+    for item in doc.get("related") or []:
+        iri = related_iri(item)
+        if iri:
+            graph.add((subject, DCTERMS.relation, URIRef(iri)))
     for creator in doc.get("creators") or []:
         graph.add((subject, DCTERMS.creator, _agent(graph, creator)))
     if doc.get("publisher"):

@@ -87,11 +87,55 @@ def record_jsonld(record: dict[str, Any]) -> dict[str, Any]:
             {"@type": "Organization", "name": o["name"]} for o in record.get("organisations") or []
         ]
         or None,
+        "variableMeasured": [
+            {"@type": "PropertyValue", "name": name} for name in record.get("variables") or []
+        ]
+        or None,
+        **related_properties(record.get("related") or []),
         "isBasedOn": source_record_url(record),
         "prov:wasDerivedFrom": _iri(source_record_url(record)),
         "prov:wasGeneratedBy": harvest_activity(record),
     }
     return {key: value for key, value in data.items() if value not in (None, [], "")}
+
+
+RELATIONS = {
+    "IsPartOf": "isPartOf",
+    "HasPart": "hasPart",
+    "Cites": "citation",
+    "References": "citation",
+    "IsSupplementTo": "isPartOf",
+    "IsDerivedFrom": "isBasedOn",
+    "IsVersionOf": "isBasedOn",
+    "IsNewVersionOf": "isBasedOn",
+}
+"""DataCite relation types with a schema.org property; every relation is also dct:relation."""
+RESOLVERS = {"doi": "https://doi.org/", "handle": "https://hdl.handle.net/"}
+
+
+def related_iri(related: dict[str, Any]) -> str | None:
+    """A related resource's identifier as an IRI (DOIs and Handles resolved), or None."""
+    value = str(related.get("identifier") or "")
+    if value.startswith(("https://", "http://")):
+        return value
+    prefix = RESOLVERS.get(str(related.get("scheme") or "").lower())
+    if prefix is None and value.startswith("10.") and "/" in value:
+        prefix = RESOLVERS["doi"]
+    return prefix + value if prefix else None
+
+
+def related_properties(related: list[dict[str, Any]]) -> dict[str, Any]:
+    """Related resources as schema.org properties (where one fits) and dct:relation."""
+    found: dict[str, list[dict[str, str]]] = {}
+    for item in related:
+        iri = related_iri(item)
+        if iri is None:
+            continue
+        name = RELATIONS.get(str(item.get("relation")))
+        if name:
+            found.setdefault(name, []).append({"@id": iri})
+        found.setdefault("dct:relation", []).append({"@id": iri})
+    return found
 
 
 def agent(value: dict[str, Any]) -> dict[str, Any]:

@@ -261,11 +261,22 @@ def related_resources(s: Subject) -> Result:
     )
 
 
+def _declared_format(s: Subject, node: Node) -> list[Node]:
+    """A file's declared format: schema.org encodingFormat, DCAT media type or format."""
+    found = s.of(node, "encodingFormat")
+    return found + [v for p in (DCAT.mediaType, DCT.format) for v in s.graph.objects(node, p)]
+
+
+def _declared_size(s: Subject, node: Node) -> list[Node]:
+    """A file's declared size: schema.org contentSize or DCAT byteSize."""
+    return s.of(node, "contentSize") + list(s.graph.objects(node, DCAT.byteSize))
+
+
 def content_description(s: Subject) -> Result:
     tests = [(bool(s.types()), f"type: {', '.join(sorted(s.types())) or 'none'}")]
     if not s.is_project():
         files = _downloads(s)
-        described = [d for d in files if s.of(d, "encodingFormat") and s.of(d, "contentSize")]
+        described = [d for d in files if _declared_format(s, d) and _declared_size(s, d)]
         tests.append(
             (
                 bool(described),
@@ -319,7 +330,13 @@ def community_standard(s: Subject) -> Result:
 def file_format(s: Subject) -> Result:
     if s.is_project():
         return Result("FsF-R1.3-02D", 0, 0, NOT_APPLICABLE)
-    formats = list(dict.fromkeys(str(f) for d in _downloads(s) for f in s.of(d, "encodingFormat")))
+    formats = list(
+        dict.fromkeys(
+            str(f).removeprefix("https://www.iana.org/assignments/media-types/")
+            for d in _downloads(s)
+            for f in _declared_format(s, d)
+        )
+    )
     good = [f for f in formats if OPEN_FORMATS.match(f)]
     return Result("FsF-R1.3-02D", int(bool(good)), 1, f"formats: {', '.join(formats) or 'none'}")
 

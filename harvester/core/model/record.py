@@ -146,6 +146,10 @@ class Record(_Model):
         default_factory=list,
         description="Files, archives and endpoints through which the data is available.",
     )
+    variables: TextList = Field(
+        default_factory=list,
+        description="Variables measured or observation types (schema.org variableMeasured).",
+    )
     provenance: Provenance = Field(description="Where and when the record was harvested.")
     quality: Quality = Field(
         default_factory=Quality, description="Missing and invalid fields, FAIR indicators, score."

@@ -205,7 +205,13 @@ def content_description(record: Record, _issues: Sequence[QualityIssue]) -> Outc
                 else "not every file states format and size",
             )
         )
-    tests.append((False, "measured variables are not stated (the model has none)"))
+    variables = len(record.variables)
+    tests.append(
+        (
+            bool(variables),
+            f"{variables} measured variables" if variables else "measured variables are not stated",
+        )
+    )
     return _join(tests)
 
 
