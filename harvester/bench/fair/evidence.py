@@ -68,6 +68,20 @@ def _get(session: requests.Session, url: str, accept: str) -> requests.Response 
         return None
 
 
+SCHEMA_CONTEXTS: Final = ("https://schema.org", "http://schema.org")
+
+
+def offline_context(item: dict[str, Any]) -> dict[str, Any]:
+    """A JSON-LD node whose remote schema.org context is replaced by its vocabulary, so
+    that it parses without fetching the context (no network is needed or used)."""
+    context = item.get("@context")
+    names = context if isinstance(context, list) else [context]
+    if any(isinstance(n, str) and n.rstrip("/") in SCHEMA_CONTEXTS for n in names):
+        kept = [n for n in names if not (isinstance(n, str) and n.rstrip("/") in SCHEMA_CONTEXTS)]
+        return {**item, "@context": [{"@vocab": "https://schema.org/"}, *kept]}
+    return item
+
+
 def _parse_rdf(text: str, parser: str, base: str) -> Graph | None:
     """The RDF in ``text``, or None when it does not parse."""
     try:
@@ -90,7 +104,7 @@ def gather(url: str, session: requests.Session | None = None) -> Evidence:
         data = extruct.extract(page.text, base_url=page.url, syntaxes=["json-ld"], uniform=True)
         found.embedded = list(data.get("json-ld", []))
         for item in found.embedded:
-            graph = _parse_rdf(json.dumps(item), "json-ld", page.url)
+            graph = _parse_rdf(json.dumps(offline_context(item)), "json-ld", page.url)
             if graph is not None:
                 found.embedded_graph += graph
     for media_type, parser in RDF_TYPES.items():

@@ -93,11 +93,16 @@ class Subject:
 
 
 def _main_node(graph: Graph, page: str) -> Node:
-    """The page's IRI when the RDF describes it, else the first typed node."""
+    """The page's IRI when the RDF describes it, else the typed node no other node points
+    to (the root of the description) with the most statements."""
     for candidate in (URIRef(page), URIRef(page.split("#")[0])):
-        if (candidate, None, None) in graph:
+        if (candidate, RDF.type, None) in graph:
             return candidate
-    return next(iter(graph.subjects(RDF.type, None)), URIRef(page))
+    typed = set(graph.subjects(RDF.type, None))
+    roots = [n for n in typed if not any(graph.subjects(None, n))] or list(typed)
+    if not roots:
+        return URIRef(page)
+    return max(roots, key=lambda node: (len(list(graph.predicate_objects(node))), str(node)))
 
 
 def _tests(metric: str, parts: Iterable[tuple[bool, str]]) -> Result:
@@ -317,7 +322,11 @@ def provenance(s: Subject) -> Result:
 
 
 def community_standard(s: Subject) -> Result:
-    standards = ["DataCite"] if s.evidence.datacite is not None else []
+    datacite = s.evidence.datacite
+    required = ("identifier", "creators", "titles", "publisher", "publicationYear")
+    kernel = "{http://datacite.org/schema/kernel-4}"
+    complete = datacite is not None and all(datacite.find(kernel + n) is not None for n in required)
+    standards = ["DataCite"] if complete else []
     if any(str(t).startswith(str(DCAT)) for t in s.types()):
         standards.append("DCAT")
     if searchable(s).earned:

@@ -150,8 +150,8 @@ def size_in_bytes(value: Any) -> int | None:
 def media_type_of(value: Any) -> str | None:
     """A media type from 'text/csv', its IANA IRI, or None for anything else."""
     text = as_text(value).strip()
-    if text.startswith(_IANA):
-        text = text[len(_IANA) :]
+    for base in (_IANA, _IANA.replace("http://", "https://", 1)):
+        text = text.removeprefix(base)
     text = text.split(";", 1)[0].strip().lower()
     return text if re.fullmatch(r"[a-z0-9][\w.+-]*/[a-z0-9][\w.+-]*", text) else None
 
