@@ -185,3 +185,37 @@ def test_unknown_metadata_formats_and_records_are_not_found(client: FlaskClient)
     assert client.get(f"/records/{record['id']}/metadata/pdf").status_code == 404
     assert client.get("/records/demo-x:0000000000000000/metadata/ttl").status_code == 404
     assert client.get("/records/demo-x:0000000000000000/linkset").status_code == 404
+
+
+def test_oai_datacite_carries_formats_sizes_and_coar_rights(fair: FairPortal) -> None:
+    schema = datacite_kernel4()
+    assert schema is not None
+    host = fair.server.url.split("//", 1)[1].split(":")[0]
+    answer = get(
+        f"{fair.server.url}/oai",
+        params={
+            "verb": "GetRecord",
+            "metadataPrefix": "oai_datacite",
+            "identifier": f"oai:{host}:{fair.complete}",
+        },
+        timeout=10,
+    )
+    root = etree.fromstring(answer.content, etree.XMLParser(resolve_entities=False))
+    ns = {"d": "http://datacite.org/schema/kernel-4"}
+    resource = root.find(".//d:resource", ns)
+    assert resource is not None
+    schema.assertValid(resource)
+    assert resource.xpath("d:sizes/d:size/text()", namespaces=ns) == [
+        "2500000 bytes",
+        "812345 bytes",
+    ]
+    assert resource.xpath("d:formats/d:format/text()", namespaces=ns) == [
+        "text/csv",
+        "application/zip",
+    ]
+    rights = resource.xpath("d:rightsList/d:rights/@rightsURI", namespaces=ns)
+    assert "http://purl.org/coar/access_right/c_abf2" in rights
+    creators = resource.xpath("d:creators/d:creator", namespaces=ns)
+    orcid = creators[0].find("d:nameIdentifier", ns)
+    assert orcid is not None and orcid.get("nameIdentifierScheme") == "ORCID"
+    assert creators[0].find("d:creatorName", ns).get("nameType") == "Personal"
