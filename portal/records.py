@@ -68,6 +68,7 @@ def metadata_response(record: dict[str, Any], media_type: str) -> Response:
     else:
         wrapper = oai_datacite(record, record_page(record))
         resource = wrapper.find(".//{http://datacite.org/schema/kernel-4}resource")
+        assert resource is not None  # oai_datacite always wraps one resource
         body = etree.tostring(resource, xml_declaration=True, encoding="UTF-8")
         response = Response(body)
     response.mimetype = media_type

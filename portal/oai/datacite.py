@@ -201,14 +201,14 @@ def oai_datacite(doc: Mapping[str, Any], record_url: str) -> etree._Element:
         name_type = "Personal" if person else "Organizational" if agent.get("kind") else None
         el(creator, "creatorName", agent["name"], nameType=name_type)
         identifier = str(agent.get("identifier") or "")
-        scheme = _NAME_SCHEMES.get(identifier.split("/")[2] if "//" in identifier else "")
-        if scheme:
+        name_scheme = _NAME_SCHEMES.get(identifier.split("/")[2] if "//" in identifier else "")
+        if name_scheme:
             el(
                 creator,
                 "nameIdentifier",
                 identifier,
-                nameIdentifierScheme=scheme[0],
-                schemeURI=scheme[1],
+                nameIdentifierScheme=name_scheme[0],
+                schemeURI=name_scheme[1],
             )
     if not len(creators):
         el(el(creators, "creator"), "creatorName", UNAVAILABLE)

@@ -97,7 +97,7 @@ def test_datasets_projects_and_catalogue_records(fair: FairPortal) -> None:
     }
     assert any(url.endswith("counts.csv") for url in downloads)
     sizes = [
-        int(s)
+        int(str(s))
         for dist in data.objects(with_files, DCAT.distribution)
         for s in data.objects(dist, DCAT.byteSize)
     ]

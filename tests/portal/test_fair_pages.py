@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -27,16 +28,17 @@ DESCRIBED_BY = {
 }
 
 
-def _links(response_headers: object) -> list[dict[str, str]]:
+def _links(response_headers: Any) -> list[dict[str, str]]:
     header = response_headers.get("Link")
     assert header, "no Link header"
     return parse_header_links(header)
 
 
-def _first(client: FlaskClient, kind: str) -> dict[str, object]:
+def _first(client: FlaskClient, kind: str) -> dict[str, Any]:
     found = client.get(f"/api/v1/search?kind={kind}&per_page=1").get_json()
     record_id = found["hits"][0]["id"]
-    return client.get(f"/api/v1/records/{record_id}").get_json()
+    record: dict[str, Any] = client.get(f"/api/v1/records/{record_id}").get_json()
+    return record
 
 
 @pytest.mark.parametrize("kind", ["dataset", "project"])

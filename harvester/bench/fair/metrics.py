@@ -269,7 +269,7 @@ def related_resources(s: Subject) -> Result:
 def _declared_format(s: Subject, node: Node) -> list[Node]:
     """A file's declared format: schema.org encodingFormat, DCAT media type or format."""
     found = s.of(node, "encodingFormat")
-    return found + [v for p in (DCAT.mediaType, DCT.format) for v in s.graph.objects(node, p)]
+    return found + [v for p in (DCAT.mediaType, DCT["format"]) for v in s.graph.objects(node, p)]
 
 
 def _declared_size(s: Subject, node: Node) -> list[Node]:
