@@ -42,7 +42,8 @@ REGISTERED: Final = {
 OPEN_FORMATS: Final = re.compile(
     r"^(text/(csv|tab-separated-values|plain|xml|turtle)|application/(json|ld\+json|geo\+json"
     r"|xml|rdf\+xml|zip|gzip|x-tar|netcdf|x-netcdf|x-hdf5?|fits|pdf)|image/(png|tiff|jpeg)"
-    r"|audio/(flac|wav|ogg))$|^(csv|tsv|json|xml|netcdf|hdf5|zip|dwc_archive)$",
+    r"|audio/(flac|wav|ogg)|[a-z]+/[\w.-]+\+(xml|json))$|^(csv|tsv|json|xml|netcdf|hdf5|zip"
+    r"|dwc_archive)$",
     re.IGNORECASE,
 )
 """Media types and names of open, long-term and scientific formats."""

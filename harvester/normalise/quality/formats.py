@@ -60,6 +60,10 @@ RECOMMENDED_MEDIA_TYPES = frozenset(
 )
 """Media types of open, long-term or scientific formats."""
 
+STRUCTURED_SUFFIXES = ("+xml", "+json")
+"""Structured-syntax suffixes (RFC 6839): XML and JSON vocabularies such as TEI
+(application/tei+xml) or GeoJSON are open text formats."""
+
 RECOMMENDED_NAMES = frozenset(
     name.casefold()
     for name in [
@@ -99,5 +103,7 @@ RECOMMENDED_NAMES = frozenset(
 def is_recommended(media_type: str | None, name: str | None) -> bool:
     """Tell whether a file's media type or format name is a recommended format."""
     if media_type and media_type.lower() in RECOMMENDED_MEDIA_TYPES:
+        return True
+    if media_type and media_type.lower().endswith(STRUCTURED_SUFFIXES):
         return True
     return bool(name) and str(name).strip().casefold() in RECOMMENDED_NAMES

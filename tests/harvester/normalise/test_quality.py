@@ -373,3 +373,9 @@ def test_an_indicator_cannot_earn_more_than_its_weight() -> None:
         outcome(3, 2)
     with pytest.raises(ValueError, match="earns its whole weight"):
         FairIndicator(id="x", principle="F", passed=True, reason="r", weight=2, earned=1)
+
+
+def test_xml_and_json_vocabularies_are_recommended_formats() -> None:
+    tei = {**FILE, "media_type": "application/tei+xml"}
+    result = indicator(record(**{**DATASET, "distributions": [tei]}), "FsF-R1.3-02D")
+    assert (result.passed, result.reason) == (True, "recommended format: application/tei+xml")
