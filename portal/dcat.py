@@ -14,25 +14,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-import pycountry
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, SKOS, XSD
 
 from portal.jsonld import licence_iri, related_iri, source_record_url
-from portal.oai.document import COAR_ACCESS_RIGHTS
+from portal.vocabularies import COAR_ACCESS_RIGHTS, EU, EU_ACCESS, eu_country, eu_language
 
 ADMS: Final = Namespace("http://www.w3.org/ns/adms#")
 HYDRA: Final = Namespace("http://www.w3.org/ns/hydra/core#")
-EU: Final = "http://publications.europa.eu/resource/authority/"
 IANA: Final = "https://www.iana.org/assignments/media-types/"
-EU_ACCESS: Final = {
-    "open": "PUBLIC",
-    "embargoed": "NON_PUBLIC",
-    "restricted": "RESTRICTED",
-    "closed": "NON_PUBLIC",
-    "metadata-only": "NON_PUBLIC",
-}
-"""The model's access rights as EU access-right authority codes."""
+
 
 DCAT_RESOURCE: Final = URIRef(f"{DCAT}resource")
 """dcat:resource (DCAT 3), which rdflib's DCAT 2 namespace lacks."""
@@ -177,13 +168,13 @@ def add_record(
         if doc.get(field):
             graph.add((subject, predicate, _date(doc[field])))
     for code in doc.get("countries") or []:
-        country = _country_iri(str(code))
+        country = _iri(eu_country(str(code)))
         if country:
             graph.add((subject, DCTERMS.spatial, country))
             graph.add((country, RDF.type, DCTERMS.Location))
             graph.add((country, SKOS.inScheme, URIRef(f"{EU}country")))
     for code in doc.get("languages") or []:
-        language = _language_iri(str(code))
+        language = _iri(eu_language(str(code)))
         if language:
             graph.add((subject, DCTERMS.language, language))
             graph.add((language, RDF.type, DCTERMS.LinguisticSystem))
@@ -246,13 +237,5 @@ def _catalog_record(
         graph.add((theirs, DCTERMS.modified, _datestamp(str(origin["datestamp"]))))
 
 
-def _country_iri(code: str) -> URIRef | None:
-    """An ISO 3166-1 alpha-2 code as the EU country authority's IRI (alpha-3 based)."""
-    country = pycountry.countries.get(alpha_2=code.upper())
-    return URIRef(f"{EU}country/{country.alpha_3}") if country else None
-
-
-def _language_iri(code: str) -> URIRef | None:
-    """An ISO 639-1 code as the EU language authority's IRI (ISO 639-3 based)."""
-    language = pycountry.languages.get(alpha_2=code.lower())
-    return URIRef(f"{EU}language/{language.alpha_3.upper()}") if language else None
+def _iri(value: str | None) -> URIRef | None:
+    return URIRef(value) if value else None

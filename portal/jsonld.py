@@ -12,13 +12,20 @@ offline.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import url_for
 
 from harvester.normalise.quality import is_known_spdx
-from portal.oai.document import COAR_ACCESS_RIGHTS
+from portal.vocabularies import (
+    COAR_ACCESS_RIGHTS,
+    SPDX_BASE,
+    eu_country,
+    eu_language,
+    safe_iri,
+)
 
 CONTEXT = {
     "@vocab": "https://schema.org/",
@@ -36,7 +43,6 @@ DCAT_TYPES = {"dataset": "http://www.w3.org/ns/dcat#Dataset"}
 """The DCAT class of each kind, given as schema.org additionalType (a project or other
 resource is a dcat:Resource)."""
 AGENT_TYPES = {"person": "Person", "organisation": "Organization"}
-SPDX_BASE = "http://spdx.org/licenses/"
 
 
 def record_page(record: dict[str, Any]) -> str:
@@ -78,6 +84,8 @@ def record_jsonld(record: dict[str, Any]) -> dict[str, Any]:
             for c in record.get("countries") or []
         ]
         or None,
+        "dct:spatial": _iris(eu_country(str(c)) for c in record.get("countries") or []),
+        "dct:language": _iris(eu_language(str(c)) for c in record.get("languages") or []),
         "license": licence_iri(record.get("license")),
         "isAccessibleForFree": (access == "open") if coar else None,
         "conditionsOfAccess": coar[1] if coar else None,
@@ -117,11 +125,11 @@ def related_iri(related: dict[str, Any]) -> str | None:
     """A related resource's identifier as an IRI (DOIs and Handles resolved), or None."""
     value = str(related.get("identifier") or "")
     if value.startswith(("https://", "http://")):
-        return value
+        return safe_iri(value)
     prefix = RESOLVERS.get(str(related.get("scheme") or "").lower())
     if prefix is None and value.startswith("10.") and "/" in value:
         prefix = RESOLVERS["doi"]
-    return prefix + value if prefix else None
+    return safe_iri(prefix + quote(value, safe="/:;()")) if prefix else None
 
 
 def related_properties(related: list[dict[str, Any]]) -> dict[str, Any]:
@@ -177,7 +185,7 @@ def source_record_url(record: dict[str, Any]) -> str | None:
     """Where the source serves this record: its own link, or the OAI-PMH GetRecord URL."""
     origin = record.get("provenance") or {}
     if origin.get("original_url"):
-        return str(origin["original_url"])
+        return safe_iri(str(origin["original_url"]))
     endpoint = str(origin.get("endpoint") or "")
     if origin.get("protocol") == "oai-pmh" and endpoint.startswith(("http://", "https://")):
         query = urlencode(
@@ -204,6 +212,11 @@ def harvest_activity(record: dict[str, Any]) -> dict[str, Any]:
     if endpoint.startswith(("http://", "https://")):
         activity["prov:used"] = {"@id": endpoint}
     return activity
+
+
+def _iris(values: Iterable[str | None]) -> list[dict[str, str]] | None:
+    """IRIs as JSON-LD node references, the missing ones left out."""
+    return [{"@id": value} for value in values if value] or None
 
 
 def _iri(value: str | None) -> dict[str, str] | None:

@@ -14,12 +14,12 @@ from harvester.fetch.oai.protocol import XSI_NS
 from harvester.normalise.vocab.topics import fields_of_science
 from portal.oai.document import (
     ACCESS_RIGHTS,
-    COAR_ACCESS_RIGHTS,
     country_name,
     is_creator,
     organisations_where,
 )
 from portal.oai.xml import sub
+from portal.vocabularies import COAR_ACCESS_RIGHTS
 
 OAI_DATACITE_NS: Final = "http://schema.datacite.org/oai/oai-1.1/"
 OAI_DATACITE_SCHEMA: Final = "http://schema.datacite.org/oai/oai-1.1/oai.xsd"

@@ -19,14 +19,6 @@ ACCESS_RIGHTS: Final = {
 }
 """Access rights as the info:eu-repo/semantics vocabulary."""
 
-COAR_ACCESS_RIGHTS: Final = {
-    "open": ("http://purl.org/coar/access_right/c_abf2", "open access"),
-    "embargoed": ("http://purl.org/coar/access_right/c_f1cf", "embargoed access"),
-    "restricted": ("http://purl.org/coar/access_right/c_16ec", "restricted access"),
-    "closed": ("http://purl.org/coar/access_right/c_14cb", "metadata only access"),
-    "metadata-only": ("http://purl.org/coar/access_right/c_14cb", "metadata only access"),
-}
-"""Access rights as COAR access-right IRIs, with their English labels."""
 _NOT_CREATORS: Final = ("publisher", "funder", "sponsor")
 
 
