@@ -221,3 +221,14 @@ def test_oai_datacite_carries_formats_sizes_and_coar_rights(fair: FairPortal) ->
     orcid = creators[0].find("d:nameIdentifier", ns)
     assert orcid is not None and orcid.get("nameIdentifierScheme") == "ORCID"
     assert creators[0].find("d:creatorName", ns).get("nameType") == "Personal"
+
+
+def test_the_page_shows_people_the_creators_publisher_and_files(fair: FairPortal) -> None:
+    page = get(fair.page(fair.complete), timeout=10).text
+    for label in ("Creators", "Publisher", "Published", "Variables measured", "Data"):
+        assert f"<dt>{label}</dt>" in page
+    assert 'href="https://orcid.org/0000-0002-1825-0097"' in page
+    assert re.search(
+        r'<a href="https://data\.example\.org/[^"]+/counts\.csv"[^>]*type="text/csv">', page
+    )
+    assert "2,500,000 bytes" in page
