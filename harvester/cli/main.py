@@ -39,6 +39,7 @@ BENCH_COMMANDS = {
     "normalise": "harvester.bench.harvest:bench_normalise",
     "search": "harvester.bench.search:bench_search",
     "ingest": "harvester.bench.ingest:bench_ingest",
+    "fair": "harvester.bench.fair.command:bench_fair",
 }
 
 

@@ -141,7 +141,7 @@ def test_a_record_as_json_ld(client: FlaskClient) -> None:
     response = client.get(f"/api/v1/records/{record_id}", headers={"Accept": "application/ld+json"})
     assert response.status_code == 200 and response.mimetype == "application/ld+json"
     data = json.loads(response.get_data())
-    assert data["@context"] == "https://schema.org"
+    assert data["@context"]["@vocab"] == "https://schema.org/"
     assert data["@id"].endswith(f"/records/{record_id}")
 
 
