@@ -8,6 +8,7 @@ from __future__ import annotations
 import mimetypes
 import re
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from harvester.core.model import contains_email
 from harvester.normalise.transforms.elements import child_elements, local_name, node_text
@@ -156,6 +157,61 @@ def media_type_of(value: Any) -> str | None:
     return text if re.fullmatch(r"[a-z0-9][\w.+-]*/[a-z0-9][\w.+-]*", text) else None
 
 
+_MIME_TYPES = mimetypes.MimeTypes()
+_MORE_TYPES = {
+    ".geojson": "application/geo+json",
+    ".jsonld": "application/ld+json",
+    ".ttl": "text/turtle",
+    ".gpkg": "application/geopackage+sqlite3",
+    ".kml": "application/vnd.google-earth.kml+xml",
+    ".kmz": "application/vnd.google-earth.kmz",
+    ".parquet": "application/vnd.apache.parquet",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".flac": "audio/flac",
+}
+for _extension, _type in _MORE_TYPES.items():
+    _MIME_TYPES.add_type(_type, _extension)
+"""Python's own table of extensions (not the machine's /etc/mime.types: the same answer
+everywhere), with the IANA-registered types of data formats it lacks."""
+_XML_TYPES = ("text/xml", "application/xml")
+_JSON_TYPES = ("application/json",)
+
+
+def _stands_for(stated: str, guessed: str | None) -> bool:
+    """Whether a file whose name stands for ``guessed`` can be of the ``stated`` type: the
+    same type, or a more specific XML or JSON vocabulary (a ``.xml`` TEI file is
+    application/tei+xml)."""
+    if guessed is None:
+        return False
+    if stated == guessed:
+        return True
+    if guessed in _XML_TYPES:
+        return stated in _XML_TYPES or stated.endswith("+xml")
+    return guessed in _JSON_TYPES and stated.endswith("+json")
+
+
+_COMPRESSED = {
+    "gzip": "application/gzip",
+    "bzip2": "application/x-bzip2",
+    "xz": "application/x-xz",
+    "compress": "application/x-compress",
+    "br": "application/x-brotli",
+}
+"""A compressed file's media type is its compression's (``counts.csv.gz`` is gzip)."""
+
+
+def media_type_from_name(name: str) -> str | None:
+    """The media type a file name's extension stands for (IANA types, as Python's
+    mimetypes knows them), or None for an unknown extension."""
+    kind, encoding = _MIME_TYPES.guess_type(name, strict=False)
+    if encoding:
+        return _COMPRESSED.get(encoding)
+    return kind
+
+
 def _format_name(value: Any) -> str | None:
     """A format name; an EU file-type IRI (…/file-type/CSV) to its code."""
     text = " ".join(as_text(value).split())
@@ -172,8 +228,10 @@ def _distribution(value: dict[str, Any]) -> dict[str, Any] | None:
     if media_type is None and name:
         media_type = _FORMAT_MEDIA_TYPES.get(name.casefold())
     download = as_text(value.get("download_url")).strip() or None
+    from_name = False
     if media_type is None and title and download:
-        media_type = mimetypes.guess_type(title, strict=False)[0]
+        media_type = media_type_from_name(title)
+        from_name = media_type is not None
     size_bytes = size_in_bytes(value.get("size"))
     size_text = None if size_bytes is not None else as_text(value.get("size")).strip() or None
     found = {
@@ -185,6 +243,7 @@ def _distribution(value: dict[str, Any]) -> dict[str, Any] | None:
         "size_bytes": size_bytes,
         "size_text": size_text,
         "checksum": as_text(value.get("checksum")).strip() or None,
+        "media_type_from_name": from_name,
     }
     keys = ("download_url", "access_url", "media_type", "format", "size_bytes", "size_text")
     return found if any(found[key] is not None for key in keys) else None
@@ -215,8 +274,52 @@ def _formats_and_sizes(values: Values, _arg: Any, _issues: Issues) -> Values:
     return _distributions(objects, None, _issues)
 
 
-@transform("dc-formats")
-def _dc_formats(values: Values, _arg: Any, _issues: Issues) -> Values:
-    """Dublin Core formats that are media types, one distribution each (no URL, no size:
-    extents such as '12 pages' are not read)."""
-    return _distributions([{"media_type": as_text(v)} for v in values], None, _issues)
+_PAGE_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def file_name(url: str) -> str | None:
+    """The name of the data file an http(s) URL points to: its last path segment when its
+    extension names a media type other than a web page's; None for anything else."""
+    if not re.match(r"^https?://[^/?#]+/", url, re.IGNORECASE):
+        return None
+    name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+    media_type = media_type_from_name(name) if "." in name else None
+    return name if media_type and media_type not in _PAGE_TYPES else None
+
+
+@transform("not-files")
+def _not_files(values: Values, _arg: Any, _issues: Issues) -> Values:
+    """Drop the URLs of data files (see :func:`file_name`): they are distributions, not
+    identifiers of the record."""
+    return [v for v in values if file_name(as_text(v).strip()) is None]
+
+
+@transform("dc-files")
+def _dc_files(values: Values, _arg: Any, issues: Issues) -> Values:
+    """Dublin Core identifiers and formats to distributions, as repositories write files in
+    flat Dublin Core (one ``dc:identifier`` per file URL, ``dc:format`` for media types and
+    extents such as '2481920 bytes'): each file URL a distribution, its media type the
+    stated one its name's extension stands for (else read from the name, and so marked),
+    the extents given to the files in order when there is one per file. Stated media types
+    that no file has stay distributions of their own (without a URL), as do extents when no
+    file is named and there is one extent for one format."""
+    texts = [(local_name(v.node), as_text(v).strip()) for v in values if isinstance(v, XmlValue)]
+    urls = [text for tag, text in texts if tag in ("identifier", "relation") and file_name(text)]
+    formats = [text for tag, text in texts if tag == "format"]
+    stated = [m for m in (media_type_of(f) for f in formats) if m]
+    sizes = [f for f in formats if size_in_bytes(f) is not None]
+    objects: list[dict[str, Any]] = []
+    used: set[str] = set()
+    for url in dict.fromkeys(urls):
+        name = file_name(url) or url
+        guessed = media_type_from_name(name)
+        media = next((m for m in stated if _stands_for(m, guessed)), None)
+        used.add(media or "")
+        objects.append({"title": name, "download_url": url, "media_type": media})
+    if len(sizes) == len(objects):
+        for found, size in zip(objects, sizes, strict=True):
+            found["size"] = size
+    rest = [{"media_type": m} for m in dict.fromkeys(stated) if m not in used]
+    if not objects and len(sizes) == 1 and len(rest) == 1:
+        rest[0]["size"] = sizes[0]
+    return _distributions([*objects, *rest], None, issues)
