@@ -85,6 +85,20 @@ def variable_names(s: Subject) -> list[str]:
     return list(dict.fromkeys(n for n in names if n.strip()))
 
 
+def _resource_formats_and_sizes(s: Subject) -> bool:
+    """Formats and sizes stated for the whole resource, without data links (DataCite's
+    formats and sizes; distributions that declare only a format or a size)."""
+    datacite = s.evidence.datacite
+    if datacite is not None:
+        kernel = "{http://datacite.org/schema/kernel-4}"
+        if datacite.find(f"{kernel}formats/{kernel}format") is not None and (
+            datacite.find(f"{kernel}sizes/{kernel}size") is not None
+        ):
+            return True
+    nodes = downloads(s)
+    return any(declared_format(s, d) for d in nodes) and any(declared_size(s, d) for d in nodes)
+
+
 def _claims(s: Subject) -> list[tuple[str, str | None, int | None]]:
     """Each data link with its declared media type and size in bytes (None where the page
     declares none, or none a file could be compared with)."""
@@ -164,7 +178,17 @@ def content_description(s: Subject) -> Result:
         parts.append((bool(names), stated))
         return tests("FsF-R1-01MD", parts)
     described = [d for d in downloads(s) if declared_format(s, d) and declared_size(s, d)]
-    parts.append((bool(described or names), "a file has format and size" if described else stated))
+    unlinked = not data_urls(s) and _resource_formats_and_sizes(s)
+    parts.append(
+        (
+            bool(described or unlinked or names),
+            "a file has format and size"
+            if described
+            else "formats and sizes stated for the resource"
+            if unlinked
+            else stated,
+        )
+    )
     parts.append(_content_matches(s))
     parts.append(_variables_found(s, names))
     return tests("FsF-R1-01MD", parts)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, PlainSerializer, model_validator
+from pydantic import AfterValidator, Field, PlainSerializer, WithJsonSchema, model_validator
 
 from harvester.core.model.checks import _unique
 from harvester.core.model.fields import Text, _Model
@@ -22,6 +22,7 @@ Points = Annotated[
     float,
     Field(ge=0, multiple_of=0.5),
     PlainSerializer(_whole_as_int, return_type=float | int),
+    WithJsonSchema({"type": "number", "minimum": 0, "multipleOf": 0.5}),
 ]
 """Points earned, in halves: F-UJI gives half points for some tests (the FAIRsFAIR v0.5
 scoring of FsF-F2-01M, FsF-F3-01M and FsF-A1-01M)."""

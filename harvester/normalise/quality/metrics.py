@@ -211,6 +211,16 @@ def _verifiable(distribution: Distribution) -> bool:
     )
 
 
+def _formats_and_size_unlinked(files: Sequence[Distribution]) -> bool:
+    """No file is linked, but the data's formats and its size are stated (as DataCite
+    lists them for the whole resource, which F-UJI accepts when it finds no data link)."""
+    return (
+        not any(d.url for d in files)
+        and any(d.media_type or d.format for d in files)
+        and any(d.size_bytes is not None or d.size_text for d in files)
+    )
+
+
 def content_description(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     """FsF-R1-01MD, as F-UJI scores it: the resource type; verifiable data descriptors (a
     file's format and size, or measured variables); the data matching its declared type and
@@ -231,6 +241,8 @@ def content_description(record: Record, _issues: Sequence[QualityIssue]) -> Outc
     descriptors = []
     if described:
         descriptors.append("a file states its format and size")
+    elif _formats_and_size_unlinked(files):
+        descriptors.append("the data's formats and size are stated")
     if variables:
         descriptors.append(stated)
     tests.append(

@@ -5,13 +5,12 @@ size_bytes, size_text, checksum}``, from JSON objects or DataCite XML elements."
 
 from __future__ import annotations
 
-import mimetypes
 import re
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from harvester.core.model import contains_email
 from harvester.normalise.transforms.elements import child_elements, local_name, node_text
+from harvester.normalise.transforms.media_types import file_name, media_type_from_name
 from harvester.normalise.transforms.registry import Issues, Values, transform
 from harvester.normalise.transforms.text import UNKNOWN_WORDS
 from harvester.normalise.values import XmlValue, as_text
@@ -148,6 +147,21 @@ def size_in_bytes(value: Any) -> int | None:
     return int(number * (base ** list(_UNITS).index(prefix)))
 
 
+_EXACT = re.compile(r"^\s*(\d+)(\.0*)?\s*(b|bytes?|octets?)?\s*$", re.IGNORECASE)
+
+
+def exact_bytes(value: Any) -> int | None:
+    """A byte count the source states exactly ('1234', '1234 bytes', '1234 B'), or None
+    for a rounded size ('15 MB', '33kB') or anything else: a size in kilobytes or more is
+    kept as the source's text, never published as a false count of bytes."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    match = _EXACT.match(as_text(value))
+    return int(match.group(1)) if match else None
+
+
 def media_type_of(value: Any) -> str | None:
     """A media type from 'text/csv', its IANA IRI, or None for anything else."""
     text = as_text(value).strip()
@@ -155,61 +169,6 @@ def media_type_of(value: Any) -> str | None:
         text = text.removeprefix(base)
     text = text.split(";", 1)[0].strip().lower()
     return text if re.fullmatch(r"[a-z0-9][\w.+-]*/[a-z0-9][\w.+-]*", text) else None
-
-
-_MIME_TYPES = mimetypes.MimeTypes()
-_MORE_TYPES = {
-    ".geojson": "application/geo+json",
-    ".jsonld": "application/ld+json",
-    ".ttl": "text/turtle",
-    ".gpkg": "application/geopackage+sqlite3",
-    ".kml": "application/vnd.google-earth.kml+xml",
-    ".kmz": "application/vnd.google-earth.kmz",
-    ".parquet": "application/vnd.apache.parquet",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
-    ".odt": "application/vnd.oasis.opendocument.text",
-    ".flac": "audio/flac",
-}
-for _extension, _type in _MORE_TYPES.items():
-    _MIME_TYPES.add_type(_type, _extension)
-"""Python's own table of extensions (not the machine's /etc/mime.types: the same answer
-everywhere), with the IANA-registered types of data formats it lacks."""
-_XML_TYPES = ("text/xml", "application/xml")
-_JSON_TYPES = ("application/json",)
-
-
-def _stands_for(stated: str, guessed: str | None) -> bool:
-    """Whether a file whose name stands for ``guessed`` can be of the ``stated`` type: the
-    same type, or a more specific XML or JSON vocabulary (a ``.xml`` TEI file is
-    application/tei+xml)."""
-    if guessed is None:
-        return False
-    if stated == guessed:
-        return True
-    if guessed in _XML_TYPES:
-        return stated in _XML_TYPES or stated.endswith("+xml")
-    return guessed in _JSON_TYPES and stated.endswith("+json")
-
-
-_COMPRESSED = {
-    "gzip": "application/gzip",
-    "bzip2": "application/x-bzip2",
-    "xz": "application/x-xz",
-    "compress": "application/x-compress",
-    "br": "application/x-brotli",
-}
-"""A compressed file's media type is its compression's (``counts.csv.gz`` is gzip)."""
-
-
-def media_type_from_name(name: str) -> str | None:
-    """The media type a file name's extension stands for (IANA types, as Python's
-    mimetypes knows them), or None for an unknown extension."""
-    kind, encoding = _MIME_TYPES.guess_type(name, strict=False)
-    if encoding:
-        return _COMPRESSED.get(encoding)
-    return kind
 
 
 def _format_name(value: Any) -> str | None:
@@ -221,18 +180,26 @@ def _format_name(value: Any) -> str | None:
 
 
 def _distribution(value: dict[str, Any]) -> dict[str, Any] | None:
-    """One distribution object, its fields tidied; None when it says nothing."""
+    """One distribution object, its fields tidied; None when it says nothing. A format the
+    source gives where a media type belongs ("zip" as schema.org encodingFormat) is kept as
+    the format's name; a downloadable file without a stated media type gets the one its
+    name (or its URL's) stands for, marked as read from the name."""
     title = " ".join(as_text(value.get("title")).split()) or None
     media_type = media_type_of(value.get("media_type")) or media_type_of(value.get("format"))
-    name = None if media_type_of(value.get("format")) else _format_name(value.get("format"))
+    named = [
+        _format_name(v)
+        for v in (value.get("format"), value.get("media_type"))
+        if as_text(v).strip() and not media_type_of(v)
+    ]
+    name = named[0] if named else None
     if media_type is None and name:
         media_type = _FORMAT_MEDIA_TYPES.get(name.casefold())
     download = as_text(value.get("download_url")).strip() or None
     from_name = False
-    if media_type is None and title and download:
-        media_type = media_type_from_name(title)
+    if media_type is None and download:
+        media_type = media_type_from_name(title or file_name(download) or "")
         from_name = media_type is not None
-    size_bytes = size_in_bytes(value.get("size"))
+    size_bytes = exact_bytes(value.get("size"))
     size_text = None if size_bytes is not None else as_text(value.get("size")).strip() or None
     found = {
         "title": title,
@@ -249,77 +216,38 @@ def _distribution(value: dict[str, Any]) -> dict[str, Any] | None:
     return found if any(found[key] is not None for key in keys) else None
 
 
+def _quantity(value: Any) -> str | None:
+    """A size as text: a schema.org QuantitativeValue ``{value, unitText}`` or plain text."""
+    if isinstance(value, dict):
+        amount = as_text(value.get("value")).strip()
+        unit = as_text(value.get("unitText") or value.get("unitCode")).strip()
+        return " ".join(part for part in (amount, unit) if part) or None
+    return as_text(value).strip() or None
+
+
 @transform("distributions")
-def _distributions(values: Values, _arg: Any, _issues: Issues) -> Values:
+def distributions(values: Values, _arg: Any, _issues: Issues) -> Values:
     """Objects ``{title, download_url, access_url, media_type, format, size, checksum}``
     to distributions: media types from IANA IRIs or, for a downloadable file, its name's
-    extension; EU file-type IRIs to their codes; sizes such as '15 MB' to bytes."""
+    extension; EU file-type IRIs to their codes; sizes in bytes when the source counts
+    bytes, else as the source writes them. An object ``{whole_size}`` is the size of the
+    whole data (schema.org Dataset ``size``): the only distribution's size when it states
+    none, else kept as a distribution of its own."""
     out: Values = []
+    whole = [
+        _quantity(v["whole_size"]) for v in values if isinstance(v, dict) and "whole_size" in v
+    ]
     for value in values:
-        found = _distribution(value) if isinstance(value, dict) else None
+        found = (
+            _distribution(value) if isinstance(value, dict) and "whole_size" not in value else None
+        )
         if found and found not in out:
             out.append(found)
-    return out
-
-
-@transform("formats-and-sizes")
-def _formats_and_sizes(values: Values, _arg: Any, _issues: Issues) -> Values:
-    """DataCite formats and sizes (no file URLs): one distribution per format, the size
-    given to the only format when the source gives one of each."""
-    formats = [v for v in values if isinstance(v, XmlValue) and local_name(v.node) == "format"]
-    sizes = [v for v in values if isinstance(v, XmlValue) and local_name(v.node) == "size"]
-    objects = [{"format": as_text(f)} for f in formats]
-    if len(sizes) == 1 and len(objects) <= 1:
-        objects = [{**(objects[0] if objects else {}), "size": as_text(sizes[0])}]
-    return _distributions(objects, None, _issues)
-
-
-_PAGE_TYPES = ("text/html", "application/xhtml+xml")
-
-
-def file_name(url: str) -> str | None:
-    """The name of the data file an http(s) URL points to: its last path segment when its
-    extension names a media type other than a web page's; None for anything else."""
-    if not re.match(r"^https?://[^/?#]+/", url, re.IGNORECASE):
-        return None
-    name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
-    media_type = media_type_from_name(name) if "." in name else None
-    return name if media_type and media_type not in _PAGE_TYPES else None
-
-
-@transform("not-files")
-def _not_files(values: Values, _arg: Any, _issues: Issues) -> Values:
-    """Drop the URLs of data files (see :func:`file_name`): they are distributions, not
-    identifiers of the record."""
-    return [v for v in values if file_name(as_text(v).strip()) is None]
-
-
-@transform("dc-files")
-def _dc_files(values: Values, _arg: Any, issues: Issues) -> Values:
-    """Dublin Core identifiers and formats to distributions, as repositories write files in
-    flat Dublin Core (one ``dc:identifier`` per file URL, ``dc:format`` for media types and
-    extents such as '2481920 bytes'): each file URL a distribution, its media type the
-    stated one its name's extension stands for (else read from the name, and so marked),
-    the extents given to the files in order when there is one per file. Stated media types
-    that no file has stay distributions of their own (without a URL), as do extents when no
-    file is named and there is one extent for one format."""
-    texts = [(local_name(v.node), as_text(v).strip()) for v in values if isinstance(v, XmlValue)]
-    urls = [text for tag, text in texts if tag in ("identifier", "relation") and file_name(text)]
-    formats = [text for tag, text in texts if tag == "format"]
-    stated = [m for m in (media_type_of(f) for f in formats) if m]
-    sizes = [f for f in formats if size_in_bytes(f) is not None]
-    objects: list[dict[str, Any]] = []
-    used: set[str] = set()
-    for url in dict.fromkeys(urls):
-        name = file_name(url) or url
-        guessed = media_type_from_name(name)
-        media = next((m for m in stated if _stands_for(m, guessed)), None)
-        used.add(media or "")
-        objects.append({"title": name, "download_url": url, "media_type": media})
-    if len(sizes) == len(objects):
-        for found, size in zip(objects, sizes, strict=True):
-            found["size"] = size
-    rest = [{"media_type": m} for m in dict.fromkeys(stated) if m not in used]
-    if not objects and len(sizes) == 1 and len(rest) == 1:
-        rest[0]["size"] = sizes[0]
-    return _distributions([*objects, *rest], None, issues)
+    for size in filter(None, whole):
+        counted = exact_bytes(size)
+        sized = {"size_bytes": counted, "size_text": None if counted is not None else size}
+        if len(out) == 1 and out[0]["size_bytes"] is None and out[0]["size_text"] is None:
+            out[0] = {**out[0], **sized}
+        else:
+            out.append(_distribution({"size": size}))
+    return [d for d in out if d]
