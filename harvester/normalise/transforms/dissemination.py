@@ -197,7 +197,9 @@ def _distribution(value: dict[str, Any]) -> dict[str, Any] | None:
     download = as_text(value.get("download_url")).strip() or None
     from_name = False
     if media_type is None and download:
-        media_type = media_type_from_name(title or file_name(download) or "")
+        media_type = media_type_from_name(title or "") or media_type_from_name(
+            file_name(download) or ""
+        )
         from_name = media_type is not None
     size_bytes = exact_bytes(value.get("size"))
     size_text = None if size_bytes is not None else as_text(value.get("size")).strip() or None
