@@ -29,8 +29,8 @@ def _media_types_in(text: str) -> list[str]:
 def format_size_objects(formats: list[str], sizes: list[str]) -> list[dict[str, Any]]:
     """Distribution objects from a record's lists of formats and sizes (DataCite): files
     named in both lists ('name - value') one each; otherwise one per format, the size in
-    bytes (or the only size) given to the only format, and a size no format can take kept
-    on its own (the data's size)."""
+    bytes (or the only size, or the first extent when no size counts bytes) given to the
+    only format, and sizes no one format can take kept on their own (the data's sizes)."""
     named_formats = [_NAMED.match(f) for f in formats]
     named_sizes = [_NAMED.match(s) for s in sizes]
     if formats and sizes and all(named_formats) and all(named_sizes):
@@ -46,12 +46,12 @@ def format_size_objects(formats: list[str], sizes: list[str]) -> list[dict[str, 
         {"format": kind} for text in formats for kind in _media_types_in(text)
     ]
     in_bytes = [s for s in sizes if size_in_bytes(s) is not None]
-    size = in_bytes[0] if len(in_bytes) == 1 else sizes[0] if len(sizes) == 1 else None
-    if size is not None and len(objects) <= 1:
-        return [{**(objects[0] if objects else {}), "size": size}]
-    if size is not None and in_bytes:
-        objects.append({"size": size})
-    return objects
+    only = in_bytes[0] if len(in_bytes) == 1 else None
+    if only is None and sizes and (len(sizes) == 1 or not in_bytes):
+        only = sizes[0]  # an extent ('87 variables') when no size counts bytes
+    if only is not None and len(objects) <= 1:
+        return [{**(objects[0] if objects else {}), "size": only}]
+    return objects + [{"size": size} for size in in_bytes]
 
 
 @transform("formats-and-sizes")

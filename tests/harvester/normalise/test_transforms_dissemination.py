@@ -222,6 +222,7 @@ def test_datacite_lists_of_formats_and_sizes() -> None:
         {"format": "application/x-gzip"},
         {"format": "text/xml"},
     ]
+    assert format_size_objects([], ["87 variables", "472 cases"]) == [{"size": "87 variables"}]
     assert format_size_objects(["XML", "JSON"], ["12 KB"]) == [
         {"format": "XML"},
         {"format": "JSON"},
