@@ -15,17 +15,22 @@ from harvester.bench.fair.subject import Result
 SIGNPOSTS = ("cite-as", "describedby", "item", "license", "type", "author", "linkset")
 
 
+def _number(points: float) -> float | int:
+    """Points as JSON and people read them: 2 rather than 2.0, 0.5 as it is."""
+    return int(points) if float(points).is_integer() else points
+
+
 def report(evidence: Evidence, results: list[Result]) -> dict[str, Any]:
     """One page's assessment as plain data."""
     return {
         "url": evidence.url,
         "score": percentage(results),
-        "earned": sum(r.earned for r in results),
+        "earned": _number(sum(r.earned for r in results)),
         "points": sum(r.points for r in results),
         "metrics": [
             {
                 "metric": r.metric,
-                "earned": r.earned,
+                "earned": _number(r.earned),
                 "points": r.points,
                 "applicable": r.points > 0,
                 "reason": r.reason,
