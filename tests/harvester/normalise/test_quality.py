@@ -401,7 +401,7 @@ def test_an_indicator_cannot_earn_more_than_its_weight() -> None:
         outcome(3, 2)
     with pytest.raises(ValueError, match="earns its whole weight"):
         FairIndicator(id="x", principle="F", passed=True, reason="r", weight=2, earned=1)
-    with pytest.raises(ValueError, match="multiple of 0.5"):
+    with pytest.raises(ValueError, match=r"multiple of 0\.5"):
         outcome(0.25, 1)
 
 
