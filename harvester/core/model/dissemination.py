@@ -72,6 +72,12 @@ class Distribution(_Model):
         description="The format as the source names it when it is no media type "
         "(e.g. 'DWC_ARCHIVE', 'CSV').",
     )
+    media_type_from_name: bool = Field(
+        default=False,
+        description="True when the source names the file but not its type, and the media "
+        "type was read from the file name's extension (IANA types, as Python's mimetypes "
+        "knows them).",
+    )
     size_bytes: int | None = Field(default=None, ge=0, description="Size in bytes.")
     size_text: OptText = Field(
         default=None,
