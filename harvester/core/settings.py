@@ -30,6 +30,19 @@ _T = TypeVar("_T", bound=Any)
 
 
 @dataclass(frozen=True)
+class UrlPolicy:
+    """Which addresses a guarded fetch may reach beyond the globally routable ones: read
+    from the ``[portal]`` settings ``allow_private_urls`` and ``private_url_allowlist``,
+    and applied alike to the registration's live check and to the harvests of registered
+    sources."""
+
+    allow_private: bool = False
+    """Everything allowed (local testing only)."""
+    allowlist: tuple[str, ...] = ()
+    """Hosts, or ``host:port``, allowed although not globally routable."""
+
+
+@dataclass(frozen=True)
 class HarvestSettings:
     """Defaults for every harvest; a source file may override timeout and retries."""
 
@@ -48,6 +61,8 @@ class HarvestSettings:
     parallel_after: int = 2000
     """Records a harvest lists before it starts its normalising workers (small harvests
     do not pay for starting them)."""
+    url_policy: UrlPolicy = field(default_factory=UrlPolicy)
+    """What registered sources may reach (set from the ``[portal]`` settings, not here)."""
 
     @property
     def agent(self) -> str:
@@ -156,6 +171,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     database_url = env.get(ENV_DATABASE_URL) or default_database_url(home)
     index = _index_settings(env)
     portal = _portal_settings(file_values.get("portal", {}), path, env)
+    policy = UrlPolicy(portal.allow_private_urls, portal.private_url_allowlist)
+    harvest = replace(harvest, url_policy=policy)
     return Settings(
         home=home,
         config_dir=config_dir,
@@ -223,7 +240,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 def _section(defaults: _T, values: Mapping[str, Any], name: str, path: Path) -> _T:
     """``defaults`` (a dataclass) with the section's values, each checked for its type."""
-    known = {f.name: type(getattr(defaults, f.name)) for f in fields(defaults)}
+    known = {
+        f.name: type(getattr(defaults, f.name))
+        for f in fields(defaults)
+        if isinstance(getattr(defaults, f.name), str | int | float | tuple)  # not set here
+    }
     chosen: dict[str, Any] = {}
     for key, value in values.items():
         if key not in known:

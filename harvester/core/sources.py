@@ -46,6 +46,11 @@ class SourceConfig(BaseModel):
     preset: str | None = Field(default=None, description="the preset the file builds on")
     json_api: JsonApiOptions | None = None
     sitemap: SitemapOptions | None = None
+    guarded: bool = Field(
+        default=False,
+        description="fetch every URL through the URL guard (always true for a source "
+        "registered in the portal; a file may ask for it too)",
+    )
 
     @field_validator("url")
     @classmethod

@@ -27,14 +27,16 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from harvester.core.errors import CsfinderError
+from harvester.core.errors import FetchError
+from harvester.core.settings import UrlPolicy
 
 ALLOWED_SCHEMES = ("http", "https")
 MAX_REDIRECTS = 5
 
 
-class UnsafeURLError(CsfinderError):
-    """A URL that csfinder will not fetch on a user's behalf; the message says why."""
+class UnsafeURLError(FetchError):
+    """A URL that csfinder will not fetch on a user's behalf; the message says why (a
+    :class:`FetchError` never retried: a harvest that meets one fails with that reason)."""
 
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -169,6 +171,11 @@ class GuardedSession(requests.Session):
         """Refuse an unsafe URL before any connection is made."""
         check_url(str(request.url), allow_private=self.allow_private, allowlist=self.allowlist)
         return super().send(request, **kwargs)
+
+
+def guarded_session(policy: UrlPolicy) -> GuardedSession:
+    """A :class:`GuardedSession` with what ``policy`` allows."""
+    return GuardedSession(allow_private=policy.allow_private, allowlist=policy.allowlist)
 
 
 class _PeerCheck:

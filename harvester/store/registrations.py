@@ -2,8 +2,10 @@
 
 A registration waits as ``pending`` until an administrator approves it; an approved source
 is harvested like one from ``config/sources/`` (:func:`load_all_sources` merges both; a
-file wins when both use one id). The operator's contact is kept for the administrators
-only: it is never exported, listed publicly or put into a source file.
+file wins when both use one id), except that every request made for it goes through the
+URL guard: a registered source is always ``guarded``, whatever its stored configuration
+says. The operator's contact is kept for the administrators only: it is never exported,
+listed publicly or put into a source file.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ def source_from_form(values: dict[str, Any]) -> SourceConfig:
         RegistrationError: a value the configuration cannot take, named.
     """
     try:
-        return SourceConfig.model_validate(values)
+        return SourceConfig.model_validate({**values, "guarded": True})
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "source"
@@ -187,7 +189,7 @@ def _config_json(source: SourceConfig) -> str:
 
 def _registration(row: Any) -> Registration:
     return Registration(
-        source=SourceConfig.model_validate(json.loads(row["config"])),
+        source=SourceConfig.model_validate({**json.loads(row["config"]), "guarded": True}),
         status=row["status"],
         contact=row["contact"],
         metadata_license=row["metadata_license"],
