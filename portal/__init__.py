@@ -11,6 +11,7 @@ from portal import admin, api, health, metrics, records, register, search, sourc
 from portal.auth import csrf, init_auth, limiter
 from portal.i18n import init_i18n
 from portal.oai import endpoint as oai
+from portal.query_string import init_query_string
 from portal.security import init_security
 from portal.services import Services
 
@@ -29,6 +30,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep facet and field order
     app.config.update(config)
     app.extensions["csfinder"] = Services(chosen)
+    init_query_string(app)  # first: every later hook may read the parameters
     init_i18n(app)
     init_security(app)
     init_auth(app, chosen.portal)

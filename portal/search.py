@@ -10,11 +10,22 @@ from markupsafe import Markup
 
 from harvester.index.base import SearchResult
 from harvester.index.query import FACETS, MAX_WINDOW, SORTS, QueryError, build_query
+from portal.api import error_response
 from portal.params import args_with, args_without, query_from_args
+from portal.query_string import InvalidQueryString
 from portal.services import services
 
 blueprint = Blueprint("search", __name__)
 FACET_VALUES_SHOWN = 12
+
+
+@blueprint.errorhandler(InvalidQueryString)
+def _unreadable(exc: InvalidQueryString) -> ResponseReturnValue:
+    """The search page, or the suggestions' JSON, saying what is wrong (HTTP 400)."""
+    message = exc.description or "the query string cannot be read"
+    if request.endpoint == "search.suggest":
+        return error_response(400, message)
+    return render_template("search.html", error=message, result=None, **_shared()), 400
 
 
 @blueprint.get("/")
