@@ -28,7 +28,7 @@ class LenientRequest(Request):
     """Flask's request, whose ``args`` never raise on bytes that are not UTF-8."""
 
     @cached_property
-    def args(self) -> MultiDict[str, str]:  # type: ignore[override]
+    def args(self) -> MultiDict[str, str]:
         """The URL parameters, bytes that are not UTF-8 read as U+FFFD."""
         text = self.query_string.decode("utf-8", "replace")
         pairs = parse_qsl(text, keep_blank_values=True, errors="werkzeug.url_quote")
