@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from harvester.core.settings import Settings, load_settings
 from portal import admin, api, health, metrics, records, register, search, sources
-from portal.auth import csrf, init_auth, limiter
+from portal.auth import csrf, init_auth
 from portal.i18n import init_i18n
 from portal.oai import endpoint as oai
 from portal.query_string import init_query_string
@@ -39,7 +40,9 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     for name in CSRF_EXEMPT:  # protocols other machines POST to, without a session
         if name in app.blueprints:
             csrf.exempt(app.blueprints[name])
-    limiter.exempt(api.blueprint)  # no limits there: skip resolving them on every request
+    hops = chosen.portal.trusted_proxies
+    if hops:  # the client address limits count is the one the outermost proxy saw
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     return app
 
 

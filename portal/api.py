@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -35,6 +36,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from harvester.index.query import MAX_WINDOW, QueryError, SearchQuery
 from harvester.normalise.vocab.text import scrub_emails
+from portal.auth import limiter
 from portal.exports import ExportPlan, csv_lines, export_row, iter_hits, json_chunks, plan_export
 from portal.jsonld import record_jsonld
 from portal.openapi import operations
@@ -53,16 +55,27 @@ from portal.sources import source_runs, source_summaries
 
 blueprint = Blueprint("api", __name__)
 
+
+def _api_limit() -> str:
+    return services().settings.portal.api_limit
+
+
+limiter.shared_limit(_api_limit, scope="api")(blueprint)  # one budget per client address
+
 PREFIX = "/api/v1"
 EXPORT_PATHS = ("/export.csv", "/export.json")
 CODES = {
     400: "bad-parameter",
     404: "not-found",
     405: "method-not-allowed",
+    429: "too-many-requests",
     500: "internal-error",
 }
 CACHE_HEADER = "X-Search-Cache"
-EXPOSED_HEADERS = "Content-Disposition, X-Export-Limit, X-Export-Total, X-Export-Truncated"
+EXPOSED_HEADERS = (
+    "Content-Disposition, X-Export-Limit, X-Export-Total, X-Export-Truncated, Retry-After, "
+    "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset"
+)
 TOKEN_LIST = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*$")
 
 
@@ -107,7 +120,22 @@ def _http_error(exc: HTTPException) -> Response:
     headers = {}
     if status == 405:
         headers = {name: value for name, value in exc.get_headers() if name.lower() == "allow"}
+    if status == 429:
+        wait = retry_after()
+        headers["Retry-After"] = str(wait)
+        message = (
+            f"too many requests from your address (limit: {exc.description}); "
+            f"try again in {wait} seconds"
+        )
     return error_response(status, message, headers=headers)
+
+
+def retry_after() -> int:
+    """Seconds until the limit that refused this request lets the next one through."""
+    hit = limiter.current_limit
+    if hit is None:
+        return 1
+    return max(1, int(hit.reset_at - time.time()))
 
 
 @blueprint.errorhandler(QueryError)

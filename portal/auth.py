@@ -1,5 +1,6 @@
 """Administrator login: credentials from settings, hashed passwords, signed sessions,
-CSRF on every form (Flask-WTF) and rate limits on login and registration (Flask-Limiter)."""
+CSRF on every form (Flask-WTF) and rate limits on login, registration and the JSON API
+(Flask-Limiter, counted in the storage the settings name)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,10 @@ from harvester.core.settings import ENV_SECRET_KEY, PortalSettings
 
 log = logging.getLogger(__name__)
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+limiter = Limiter(key_func=get_remote_address, default_limits=[], key_prefix="csfinder")
+"""Rate limits per client address; counters in ``ratelimit_storage`` (``memory://`` per
+process, ``redis://`` shared by every process and machine). If the storage stops answering,
+each process counts in memory meanwhile rather than failing requests."""
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -40,6 +44,10 @@ def init_auth(app: Flask, portal: PortalSettings) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=3600,
     )
+    app.config.setdefault("RATELIMIT_STORAGE_URI", portal.ratelimit_storage)
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)  # X-RateLimit-*, Retry-After
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     csrf.init_app(app)
     limiter.init_app(app)
 

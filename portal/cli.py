@@ -13,6 +13,7 @@ from typing import Any
 import click
 from gunicorn.app.base import BaseApplication
 
+from harvester.cli.app import App
 from harvester.core.settings import ENV_SECRET_KEY
 
 DEFAULT_HOST = "127.0.0.1"
@@ -74,6 +75,11 @@ def serve_portal(host: str, port: int, workers: int, threads: int = DEFAULT_THRE
 @click.option("--port", default=DEFAULT_PORT, show_default=True, help="Port (0: any free one).")
 @click.option("--workers", default=DEFAULT_WORKERS, show_default=True, help="Worker processes.")
 @click.option("--threads", default=DEFAULT_THREADS, show_default=True, help="Threads per worker.")
-def serve(host: str, port: int, workers: int, threads: int) -> None:
-    """Serve the search portal (search pages, records, sources, JSON API)."""
+@click.pass_obj
+def serve(app: App, host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the search portal (search pages, records, sources, JSON API).
+
+    The store is opened first: a database at another schema revision stops it with what to
+    run, before any worker starts."""
+    app.store.close()
     serve_portal(host, port, workers, threads)

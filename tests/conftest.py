@@ -28,11 +28,26 @@ class CliEnv:
 
     config: Path
     home: Path
+    database: str | None = None
+    """The store's URL when it is not the SQLite file in ``home``."""
+
+    @property
+    def database_url(self) -> str:
+        """The store's URL."""
+        return self.database or f"sqlite:///{(self.home / 'csfinder.sqlite3').resolve()}"
 
     @property
     def environ(self) -> dict[str, str]:
-        """Environment variables pointing csfinder at these folders."""
-        return {"CSFINDER_CONFIG": str(self.config), "CSFINDER_HOME": str(self.home)}
+        """Environment variables pointing csfinder at these folders (and database)."""
+        env = {"CSFINDER_CONFIG": str(self.config), "CSFINDER_HOME": str(self.home)}
+        if self.database:
+            env["CSFINDER_DATABASE_URL"] = self.database
+        return env
+
+    def open_store(self) -> Store:
+        """The store the command line uses (its folder made first)."""
+        self.home.mkdir(parents=True, exist_ok=True)
+        return Store(self.database_url)
 
     def add_source(self, source_id: str, url: str, **fields: object) -> Path:
         """Write ``config/sources/<id>.yaml`` for an oai_dc OAI-PMH source."""
@@ -73,6 +88,22 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliEnv:
 
 
 @pytest.fixture
+def cli_env_db(cli_env: CliEnv, database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliEnv:
+    """:func:`cli_env` with its store on each database: SQLite, then PostgreSQL."""
+    cli_env.database = database_url
+    monkeypatch.setenv("CSFINDER_DATABASE_URL", database_url)
+    return cli_env
+
+
+@pytest.fixture
+def cli_env_pg(cli_env: CliEnv, postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> CliEnv:
+    """:func:`cli_env` with its store on a fresh PostgreSQL database."""
+    cli_env.database = postgres_url
+    monkeypatch.setenv("CSFINDER_DATABASE_URL", postgres_url)
+    return cli_env
+
+
+@pytest.fixture
 def fast_settings() -> HarvestSettings:
     """Harvest settings with short timeouts and backoff, for tests."""
     return HarvestSettings(
@@ -80,7 +111,7 @@ def fast_settings() -> HarvestSettings:
     )
 
 
-pytest_plugins = ["tests.support.servers"]
+pytest_plugins = ["tests.support.servers", "tests.support.engine_fixtures"]
 
 
 @pytest.fixture

@@ -33,3 +33,18 @@ def test_python_dash_m_harvester_works() -> None:
     assert result.returncode == 0
     for command in ("demo", "harvest", "runs", "sources", "bench"):
         assert command in result.stdout
+
+
+def test_every_setting_read_from_the_environment_is_documented() -> None:
+    from harvester.core import settings
+
+    names = {
+        value
+        for key, value in vars(settings).items()
+        if key.startswith("ENV_") and isinstance(value, str)
+    }
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    deploy = (ROOT / "docs" / "DEPLOY.md").read_text(encoding="utf-8")
+    assert names, "the settings module names its variables"
+    assert sorted(n for n in names if f"`{n}`" not in readme) == []
+    assert sorted(n for n in names if f"`{n}`" not in deploy) == []

@@ -243,11 +243,16 @@ def _terms() -> tuple[list[str], list[str], list[str]]:
             for a, b in itertools.pairwise(words)
             if a not in STOPWORDS and b not in STOPWORDS
         )
-    ranked = [w for w, _ in counts.most_common() if w not in STOPWORDS]
+    ranked = [w for w in _by_count(counts) if w not in STOPWORDS]
     common = ranked[:40]
     rare = ranked[len(ranked) // 2 : len(ranked) // 2 + 200] or common
-    phrases = [p for p, _ in bigrams.most_common(60)] or common
+    phrases = _by_count(bigrams)[:60] or common
     return common, rare, phrases
+
+
+def _by_count(counts: Counter[str]) -> list[str]:
+    """Most frequent first, ties alphabetical: the same mix whatever the hash seed."""
+    return [key for key, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
 
 STORE_BATCH = 5_000

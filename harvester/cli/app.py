@@ -47,12 +47,16 @@ class App:
 
     @property
     def store(self) -> Store:
-        """The store, opened on first use (its folder created if needed)."""
+        """The store, opened on first use (its folder created if needed); a database at
+        another schema revision stops the command with what to run."""
         if self._store is None:
             self.settings.home.mkdir(parents=True, exist_ok=True)
-            self._store = Store(
-                self.settings.database_url, error_samples=self.settings.harvest.error_samples
-            )
+            try:
+                self._store = Store(
+                    self.settings.database_url, error_samples=self.settings.harvest.error_samples
+                )
+            except CsfinderError as exc:  # unreachable, or a schema to upgrade: one line
+                fail(str(exc))
         return self._store
 
     @property

@@ -14,10 +14,11 @@ from harvester.bench.harvest import bench
 from harvester.bench.ingest import bench_ingest
 from harvester.bench.search import bench_search
 from harvester.cli.app import App, fail
+from harvester.cli.db import db_group
 from harvester.cli.demo import demo
 from harvester.cli.harvest import harvest
 from harvester.cli.normalise import map_file, normalise_command, quality_command
-from harvester.cli.ops import scheduler_command, status_command, up_command
+from harvester.cli.ops import check_command, scheduler_command, status_command, up_command
 from harvester.cli.runs import runs
 from harvester.cli.search import reindex_command, search_command
 from harvester.cli.sources import sources
@@ -69,7 +70,7 @@ def register_commands() -> None:
         main.add_command(command)
     for command in (search_command, reindex_command, scheduler_command, up_command):
         main.add_command(command)
-    for command in (status_command, demo, bench):
+    for command in (status_command, check_command, db_group, demo, bench):
         main.add_command(command)
     bench.add_command(bench_search)
     bench.add_command(bench_ingest)

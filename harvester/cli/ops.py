@@ -1,4 +1,5 @@
-"""Operations commands: ``csfinder scheduler``, ``csfinder up`` and ``csfinder status``."""
+"""Operations commands: ``csfinder scheduler``, ``csfinder up``, ``csfinder status`` and
+``csfinder check``."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 import click
 
 from harvester.cli.app import echo_table
+from harvester.ops.check import check_all
 from harvester.ops.scheduler import HarvestScheduler
 from harvester.ops.signals import Signals
 from harvester.ops.status import status_report
@@ -150,3 +152,16 @@ def _print_status(report: dict[str, Any], echo_table: Any) -> None:
 
 def _when(value: str | None) -> str:
     return value[:16].replace("T", " ") if value else "-"
+
+
+@click.command("check")
+@click.pass_obj
+def check_command(app: Any) -> None:
+    """Check that this deployment can run: the database reachable and migrated, the
+    search index reachable with its template, the rate-limit store reachable (one line
+    each; exit status 1 when anything is wrong)."""
+    checks = check_all(app.settings)
+    for check in checks:
+        click.echo(check.line())
+    if not all(check.ok for check in checks):
+        sys.exit(1)

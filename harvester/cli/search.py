@@ -91,6 +91,9 @@ def _plain(html: str) -> str:
 def reindex_command(app: Any) -> None:
     """Rebuild the search index from the stored records (searching goes on meanwhile)."""
     total = sum(app.store.normalised_counts().values())
-    with ProgressBar("indexing", total=total or None) as bar:
-        count = reindex(app.store, app.index, bar.update)
+    try:
+        with ProgressBar("indexing", total=total or None) as bar:
+            count = reindex(app.store, app.index, bar.update)
+    except CsfinderError as exc:  # the cluster refused or does not answer
+        fail(str(exc))
     click.echo(f"reindexed {count:,} records into the {app.index.name} index")

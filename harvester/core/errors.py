@@ -5,6 +5,8 @@
     │   └── SourceConfigError       one source file: names the file, the field and the reason
     ├── UnknownSourceError          no source with that id
     ├── RunConflictError            the source is being harvested by a live process
+    ├── StoreError                  the database cannot be used (unreachable, bad URL)
+    │   └── SchemaVersionError      its schema is older or newer than this csfinder's
     └── HarvestError                a run cannot go on (the run is recorded as failed)
         ├── FetchError              HTTP or network failure after the retries ran out
         │   └── ResponseTooLargeError
@@ -48,6 +50,15 @@ class UnknownSourceError(CsfinderError):
 
 class RunConflictError(CsfinderError):
     """Another live process is harvesting the same source."""
+
+
+class StoreError(CsfinderError):
+    """The store's database cannot be used: a bad URL, or a database that does not answer."""
+
+
+class SchemaVersionError(StoreError):
+    """The database's schema is not the one this csfinder needs; the message says what to
+    run (``csfinder db upgrade``, or a newer csfinder)."""
 
 
 class HarvestError(CsfinderError):

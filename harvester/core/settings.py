@@ -9,6 +9,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+from limits import parse_many
+
 from harvester.core.cron import cron_trigger
 from harvester.core.errors import ConfigError
 
@@ -18,6 +20,8 @@ ENV_CONFIG = "CSFINDER_CONFIG"
 ENV_INDEX = "CSFINDER_INDEX"
 ENV_ES_URL = "CSFINDER_ES_URL"
 ENV_SEARCH_CACHE_MB = "CSFINDER_SEARCH_CACHE_MB"
+ENV_ES_INDEX = "CSFINDER_ES_INDEX"
+ENV_ES_TEMPLATE = "CSFINDER_ES_TEMPLATE"
 INDEX_BACKENDS = ("sqlite", "elasticsearch")
 ENV_ADMIN_USER = "CSFINDER_ADMIN_USER"
 ENV_ADMIN_PASSWORD_HASH = "CSFINDER_ADMIN_PASSWORD_HASH"  # noqa: S105 (a variable's name)
@@ -25,6 +29,10 @@ ENV_ALLOW_PRIVATE_URLS = "CSFINDER_ALLOW_PRIVATE_URLS"
 ENV_SECURE_COOKIES = "CSFINDER_SECURE_COOKIES"
 ENV_SECRET_KEY = "CSFINDER_SECRET_KEY"  # noqa: S105 (a variable's name)
 ENV_PRIVATE_URL_ALLOWLIST = "CSFINDER_PRIVATE_URL_ALLOWLIST"
+ENV_RATELIMIT_STORAGE = "CSFINDER_RATELIMIT_STORAGE"
+ENV_API_LIMIT = "CSFINDER_API_LIMIT"
+ENV_TRUSTED_PROXIES = "CSFINDER_TRUSTED_PROXIES"
+RATELIMIT_SCHEMES = ("memory", "redis", "rediss", "redis+unix", "redis+sentinel", "redis+cluster")
 TRUE_WORDS = ("1", "true", "yes", "on")
 _T = TypeVar("_T", bound=Any)
 
@@ -99,6 +107,9 @@ class IndexSettings:
     backend: str = "sqlite"
     es_url: str | None = None
     es_index: str = "csfinder"
+    """The alias searched and written; its indexes are ``<es_index>-<timestamp>``."""
+    es_template: Path | None = None
+    """An index template file to install instead of ``mappings/elasticsearch/``'s."""
     cache_mb: int = 64
     """Per-process memory for the embedded index's caches of match sets and orders (0: none)."""
 
@@ -117,6 +128,14 @@ class PortalSettings:
     registration_limit: str = "20 per hour"
     check_timeout: float = 20.0
     check_max_bytes: int = 20 * 1024 * 1024
+    ratelimit_storage: str = "memory://"
+    """Where rate-limit counters live (Flask-Limiter storage URI): ``memory://`` counts per
+    portal process; ``redis://host:6379/0`` shares them between every process and machine."""
+    api_limit: str = "1000 per minute"
+    """Limits of the JSON API and the exports, per client address (Flask-Limiter syntax)."""
+    trusted_proxies: int = 0
+    """Proxies (load balancers) in front of the portal whose ``X-Forwarded-For`` is believed:
+    the client address that limits count is the one the outermost of them saw."""
 
 
 @dataclass(frozen=True)
@@ -199,7 +218,36 @@ def _portal_settings(
         portal = replace(portal, private_url_allowlist=entries)
     if env.get(ENV_SECURE_COOKIES):
         portal = replace(portal, secure_cookies=env[ENV_SECURE_COOKIES] in TRUE_WORDS)
+    if env.get(ENV_RATELIMIT_STORAGE):
+        portal = replace(portal, ratelimit_storage=env[ENV_RATELIMIT_STORAGE].strip())
+    if env.get(ENV_API_LIMIT):
+        portal = replace(portal, api_limit=env[ENV_API_LIMIT].strip())
+    if env.get(ENV_TRUSTED_PROXIES):
+        hops = env[ENV_TRUSTED_PROXIES].strip()
+        if not (hops.isascii() and hops.isdigit()):
+            raise ConfigError(f"{ENV_TRUSTED_PROXIES} must be a whole number, not {hops!r}")
+        portal = replace(portal, trusted_proxies=int(hops))
+    _check_limits(portal, path)
     return portal
+
+
+def _check_limits(portal: PortalSettings, path: Path) -> None:
+    """Rate-limit storage and limits must parse, or the portal would fail at its first
+    request."""
+    scheme = (
+        portal.ratelimit_storage.split("://", 1)[0] if "://" in portal.ratelimit_storage else ""
+    )
+    if scheme not in RATELIMIT_SCHEMES:
+        raise ConfigError(
+            f"{ENV_RATELIMIT_STORAGE} (or [portal] ratelimit_storage in {path}) must be "
+            f"memory:// or redis://HOST:PORT/DB, not {portal.ratelimit_storage!r}"
+        )
+    for name in ("api_limit", "login_limit", "registration_limit"):
+        try:
+            parse_many(getattr(portal, name))
+        except ValueError as exc:
+            via = f"{ENV_API_LIMIT} or " if name == "api_limit" else ""
+            raise ConfigError(f"{via}[portal] {name} in {path}: {exc}") from None
 
 
 def _check_cron(value: str, path: Path) -> None:
@@ -225,7 +273,16 @@ def _index_settings(env: Mapping[str, str]) -> IndexSettings:
     cache = env.get(ENV_SEARCH_CACHE_MB, "64").strip()
     if not (cache.isascii() and cache.isdigit()):
         raise ConfigError(f"{ENV_SEARCH_CACHE_MB} must be a whole number of MB, not {cache!r}")
-    return IndexSettings(backend=backend, es_url=es_url, cache_mb=int(cache))
+    template = env.get(ENV_ES_TEMPLATE) or None
+    if template is not None and not Path(template).is_file():
+        raise ConfigError(f"{ENV_ES_TEMPLATE}={template}: no such file")
+    return IndexSettings(
+        backend=backend,
+        es_url=es_url,
+        es_index=env.get(ENV_ES_INDEX, "").strip() or "csfinder",
+        es_template=Path(template) if template else None,
+        cache_mb=int(cache),
+    )
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

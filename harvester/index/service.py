@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import timedelta
 
+from harvester.core.errors import ConfigError
 from harvester.core.settings import Settings
 from harvester.index.base import IndexStats, Progress, SearchIndex
 from harvester.index.documents import IndexDocument, document_from_json
@@ -25,7 +27,14 @@ def open_index(settings: Settings) -> SearchIndex:
         from harvester.index.elastic import ElasticIndex
 
         assert settings.index.es_url is not None  # checked when settings are read
-        return ElasticIndex(settings.index.es_url, settings.index.es_index)
+        template = None
+        if settings.index.es_template is not None:
+            try:
+                template = json.loads(settings.index.es_template.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                message = f"{settings.index.es_template}: not an index template: {exc}"
+                raise ConfigError(message) from None
+        return ElasticIndex(settings.index.es_url, settings.index.es_index, template=template)
     return SqliteIndex(settings.index_dir, cache_bytes=settings.index.cache_mb << 20)
 
 

@@ -91,9 +91,7 @@ class HarvestScheduler:
         self.runner = runner or HarvestRunner(store, settings.scheduler)
         options = settings.scheduler
         self.scheduler = BackgroundScheduler(
-            jobstores={
-                "default": SQLAlchemyJobStore(url=settings.database_url, tablename=JOBS_TABLE)
-            },
+            jobstores={"default": SQLAlchemyJobStore(engine=store.engine, tablename=JOBS_TABLE)},
             executors={"default": ThreadPoolExecutor(options.max_workers)},
             job_defaults={
                 "coalesce": True,

@@ -16,6 +16,7 @@ from harvester.core.errors import CsfinderError, HarvestError
 from harvester.fetch.base import Harvester, HarvestRequest
 from harvester.pipeline.ingest import PageIngest, PendingRows
 from harvester.store import FAILED, SUCCEEDED, Checkpoint, Counts, PageWrite, Run, utcnow
+from harvester.store.engine import database_problem
 from harvester.store.liveness import claim, lease_holder, this_host
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,12 @@ class HarvestRun:
         try:
             return self._run(request, resumable)
         finally:
-            self.store.release_lease(self.source.id, self.holder)
+            try:
+                self.store.release_lease(self.source.id, self.holder)
+            except Exception as exc:  # the database is gone: the lease expires by itself
+                if database_problem(exc) is None:
+                    raise
+                log.warning("lease of %s not released: %s", self.source.id, database_problem(exc))
 
     def _run(self, request: HarvestRequest, resumable: Run | None) -> Run:
         resumed = resumable if request.mode == "incremental" else None
@@ -113,16 +119,29 @@ class HarvestRun:
                 self._flush_after_failure()
             else:  # interrupted: the pages not stored yet are listed again by the next run
                 self._queued.clear()
+            lost = database_problem(exc)
             if isinstance(exc, CsfinderError):
                 reason = str(exc)
             else:
-                reason = f"{type(exc).__name__}: {exc}".rstrip(": ")
-            self.store.finish_run(run.id, FAILED, reason)
+                reason = lost or f"{type(exc).__name__}: {exc}".rstrip(": ")
+            self._record_failure(run.id, reason)
+            if lost is not None:  # its checkpoint is the last page stored: the next run resumes
+                raise HarvestError(reason) from exc
             raise
         finally:
             if self.ingest is not None:
                 self.ingest.close()
         return self.store.finish_run(run.id, SUCCEEDED)
+
+    def _record_failure(self, run_id: int, reason: str) -> None:
+        """Record the run as failed; if the database cannot be reached even for that, the
+        run stays marked running until it is found stalled (and resumed all the same)."""
+        try:
+            self.store.finish_run(run_id, FAILED, reason)
+        except Exception as exc:
+            if database_problem(exc) is None:
+                raise
+            log.error("run %s failed (%s) and cannot be recorded: %s", run_id, reason, exc)
 
     def write(
         self, page: PageWrite, checkpoint: Checkpoint | None, label: str | None = None

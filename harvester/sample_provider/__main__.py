@@ -10,13 +10,10 @@ import sys
 from collections.abc import Sequence
 
 from harvester.sample_provider.hostile import hostile_repository
-from harvester.sample_provider.repository import (
-    ListRepository,
-    Repository,
-    SyntheticRepository,
-    load_demo_repositories,
-)
+from harvester.sample_provider.list_repository import ListRepository, load_demo_repositories
+from harvester.sample_provider.repository import Repository
 from harvester.sample_provider.server import serve_forever
+from harvester.sample_provider.synthetic import SyntheticRepository
 from harvester.sample_provider.wsgi import OAIProvider
 
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from harvester.sample_provider.repository import DC_ELEMENTS, ListRepository, SampleRecord
+from harvester.sample_provider.list_repository import ListRepository
+from harvester.sample_provider.repository import DC_ELEMENTS, SampleRecord
 
 TOKEN = "zqleak"  # noqa: S105 (a marker, not a password)
 """The start of every planted local part: a string no real record holds."""

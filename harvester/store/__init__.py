@@ -1,7 +1,10 @@
 """The store: raw records and harvest runs, with SQLAlchemy Core.
 
-SQLite by default (WAL, so readers never wait for a harvest); nothing here is SQLite-only,
-so a PostgreSQL URL works too. A page of records and the run's checkpoint are written in
+SQLite by default (WAL, so readers never wait for a harvest); PostgreSQL (psycopg 3) for
+several machines: nothing here is SQLite-only, and the tests run on both. The schema has
+Alembic migrations (:mod:`~harvester.store.migrations`, :mod:`~harvester.store.versions`):
+an empty database is created at the newest revision, any other revision is refused until
+``csfinder db upgrade``. A page of records and the run's checkpoint are written in
 one transaction: a harvest killed at any moment resumes with nothing lost or doubled.
 
 The tables are in :mod:`~harvester.store.schema`, the values in

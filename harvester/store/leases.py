@@ -1,13 +1,18 @@
 """Source leases: which process on which host harvests a source, until when; taken and
-renewed with one conditional statement each, so of racing processes one wins."""
+renewed with one conditional statement each, so of racing processes one wins.
+
+Taking a lease is one ``INSERT ... ON CONFLICT DO UPDATE ... WHERE`` (SQLite and
+PostgreSQL alike): a free source is inserted, an expired lease (or our own) is taken over,
+a live one is left alone, and the database's row lock decides between racing processes.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from harvester.store.engine import StoreBase
 from harvester.store.schema import source_leases
@@ -28,7 +33,7 @@ class Leases(StoreBase):
         now: datetime | None = None,
     ) -> bool:
         """Take the source's lease for ``ttl`` seconds if it is free, expired or already
-        ours; one statement each way, so of any number of racing processes one wins."""
+        ours; one statement, so of any number of racing processes one wins."""
         now = now or utcnow()
         values = {
             "holder": holder,
@@ -38,20 +43,19 @@ class Leases(StoreBase):
             "acquired_at": now,
             "expires_at": now + timedelta(seconds=ttl),
         }
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(insert(source_leases).values(source_id=source_id, **values))
-            return True
-        except IntegrityError:
-            pass
+        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
         stmt = (
-            update(source_leases)
-            .where(source_leases.c.source_id == source_id)
-            .where(or_(source_leases.c.expires_at <= now, source_leases.c.holder == holder))
-            .values(values)
+            dialect.insert(source_leases)
+            .values(source_id=source_id, **values)
+            .on_conflict_do_update(
+                index_elements=[source_leases.c.source_id],
+                set_=values,
+                where=or_(source_leases.c.expires_at <= now, source_leases.c.holder == holder),
+            )
+            .returning(source_leases.c.holder)  # a row only when inserted or taken over
         )
         with self.engine.begin() as conn:
-            return conn.execute(stmt).rowcount == 1
+            return conn.execute(stmt).first() is not None
 
     def renew_lease(
         self,

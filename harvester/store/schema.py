@@ -2,6 +2,9 @@
 
 Nothing here is SQLite-only, so the same tables serve PostgreSQL. Code elsewhere in the
 package builds its statements on these ``Table`` objects; nothing else defines a table.
+
+A change here needs a migration (``harvester/store/migrations/versions/``): see
+``docs/DEPLOY.md``, "Changing the schema". A test fails while the two differ.
 """
 
 from __future__ import annotations
@@ -10,13 +13,16 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
     Text,
+    Unicode,
 )
 
 metadata = MetaData()
@@ -130,3 +136,13 @@ registered_sources = Table(
     Column("reviewer", String(200)),
 )
 """Sources registered by operators in the portal (see :mod:`harvester.store.registrations`)."""
+
+scheduler_jobs = Table(
+    "scheduler_jobs",
+    metadata,
+    Column("id", Unicode(191), primary_key=True),
+    Column("next_run_time", Float(25), index=True),
+    Column("job_state", LargeBinary, nullable=False),
+)
+"""APScheduler's job store (``csfinder scheduler``): declared here exactly as APScheduler's
+``SQLAlchemyJobStore`` defines it, so that migrations own it and the scheduler finds it."""

@@ -24,9 +24,12 @@ def utcnow() -> datetime:
 
 
 def aware(value: datetime | None) -> datetime | None:
-    """The time as UTC when the database gave it back without a timezone (SQLite does)."""
-    if value is None or value.tzinfo is not None:
-        return value
+    """The time in UTC: SQLite gives it back without a timezone, PostgreSQL in the
+    session's timezone."""
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        return value.astimezone(UTC)
     return value.replace(tzinfo=UTC)
 
 

@@ -18,7 +18,7 @@ from werkzeug.routing import Rule
 
 from portal.openapi.answers import Error
 from portal.openapi.contract import JSON, Answer, Operation, operation_of
-from portal.openapi.operations import ERROR_ANSWERS, INFO, TAGS
+from portal.openapi.operations import ERROR_ANSWERS, INFO, RATE_LIMITED, RETRY_AFTER, TAGS
 from portal.openapi.plugin import PydanticPlugin
 from portal.openapi.record import record_schema_components
 
@@ -73,8 +73,11 @@ def build_document(app: Flask, blueprint: str = BLUEPRINT) -> dict[str, Any]:
     for name, schema in record_schema_components().items():
         spec.components.schema(name, schema)
     error = {JSON: {"schema": plugin.ref(Error)}}
-    for component, description in ERROR_ANSWERS.values():
-        spec.components.response(component, {"description": description, "content": error})
+    for status, (component, description) in ERROR_ANSWERS.items():
+        answer: dict[str, Any] = {"description": description, "content": error}
+        if status == RATE_LIMITED:
+            answer["headers"] = RETRY_AFTER
+        spec.components.response(component, answer)
     for rule in app.url_map.iter_rules():
         if rule.endpoint.partition(".")[0] == blueprint:
             operation = _operation_of(app, rule)
@@ -122,6 +125,7 @@ def _describe(plugin: PydanticPlugin, operation: Operation) -> dict[str, Any]:
     described["responses"] = {
         "200": _answer(plugin, operation.answer),
         **{str(status): ERROR_ANSWERS[status][0] for status in operation.errors},
+        str(RATE_LIMITED): ERROR_ANSWERS[RATE_LIMITED][0],
         "default": ERROR_ANSWERS["default"][0],
     }
     return described

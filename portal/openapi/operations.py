@@ -53,6 +53,11 @@ ERROR_ANSWERS: dict[int | str, tuple[str, str]] = {
         "A parameter that cannot be answered; the message says which and why.",
     ),
     404: ("NotFound", "No such record or source."),
+    429: (
+        "TooManyRequests",
+        "This client address spent its budget (the portal's `api_limit`, shared by the whole "
+        "API and the exports); try again after `Retry-After` seconds.",
+    ),
     "default": (
         "Error",
         "Any other error (unknown path 404, wrong method 405, server error 500), in the "
@@ -60,6 +65,14 @@ ERROR_ANSWERS: dict[int | str, tuple[str, str]] = {
     ),
 }
 """Status to (component name, description); every error has the ``Error`` body."""
+RATE_LIMITED = 429
+"""Every operation may answer it: the API and the exports share one limit per address."""
+RETRY_AFTER: dict[str, Any] = {
+    "Retry-After": {
+        "description": "Seconds until this client address may ask again.",
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
 
 SEARCH = Operation(
     operation_id="search",

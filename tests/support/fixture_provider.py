@@ -45,8 +45,8 @@ from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 from lxml import etree
 
-from harvester.sample_provider.repository import parse_datestamp
-from harvester.sample_provider.wsgi import OAI_NS, XSI_NS, render_error
+from harvester.fetch.oai.protocol import OAI_NS, XSI_NS, parse_datestamp
+from harvester.sample_provider.rendering import render_error
 
 StartResponse = Callable[..., Any]
 

@@ -81,7 +81,7 @@ from email.utils import formatdate
 from typing import Any
 from urllib.parse import parse_qs
 
-from harvester.sample_provider.wsgi import render_error
+from harvester.sample_provider.rendering import render_error
 
 LIST_VERBS = ("ListRecords", "ListIdentifiers")
 RECORD_VERBS = ("ListRecords", "GetRecord")

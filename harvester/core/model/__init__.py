@@ -46,8 +46,10 @@ from harvester.core.model.parts import (
     Organisation,
     Participation,
     Point,
+    Policy,
     Provenance,
     Related,
+    SdgImpact,
 )
 from harvester.core.model.public_text import (
     EMAIL_REMOVED,
@@ -98,6 +100,7 @@ __all__ = [
     "Organisation",
     "Participation",
     "Point",
+    "Policy",
     "Principle",
     "Problem",
     "Provenance",
@@ -106,6 +109,7 @@ __all__ = [
     "Record",
     "Related",
     "Sdg",
+    "SdgImpact",
     "SpdxId",
     "Text",
     "TextList",

@@ -36,7 +36,7 @@ _LINE_SEPARATORS = re.compile("[\u2028\u2029]")
 
 # Possessive quantifiers and a look-behind keep matching linear on hostile input; the top-level
 # domain is checked afterwards, in _replace, instead of by backtracking.
-_AT_SIGN = r"(?:@|＠|﹫|%(?:25)?40|&#0*64;|&#x0*40;|&commat;|\\u0040|\\uff20|\\ufe6b)"
+_AT_SIGN = r"(?:@|＠|﹫|%(?:25)?40|&#0*64;?|&#x0*40;?|&commat;?|\\u0040|\\uff20|\\ufe6b)"
 _START = r"(?<![\w.+%'-])"
 _LOCAL = r"(?:[\w.+'-]|%(?!(?:25)?40))++"  # "%" but not an encoded "@"
 _LABEL = r"(?:[\w-]|%(?!(?:25)?40|2[Ee]))++"  # "%" but not an encoded "@" or "."
@@ -52,6 +52,11 @@ _PLAIN_EMAIL = re.compile(
     rf"{_START}(?:mailto:)?{_LOCAL}\s*+{_AT_SIGN}\s*+{_LABEL}(?:{_ANY_DOT}{_LABEL})++",
     re.IGNORECASE,
 )
+# What is left of an address cut after its "@" (a transform split "jo&#64;example.org" at ";"):
+# the local part is a person's, with or without the domain.
+_CUT_EMAIL = re.compile(
+    rf"{_START}(?:mailto:)?{_LOCAL}\s*+{_AT_SIGN}(?=\s*+(?:$|[;,|\"'\\)\]}}>]))", re.IGNORECASE
+)
 _BRACKETED_EMAIL = re.compile(
     rf"{_START}{_LOCAL}{_BRACKETED_AT}{_LABEL}(?:{_ANY_DOT}{_LABEL})++", re.IGNORECASE
 )
@@ -61,7 +66,7 @@ _SPELLED_EMAIL = re.compile(
     re.IGNORECASE,
 )
 _HAS_AT_SIGN = re.compile(
-    r"[@＠﹫]|%(?:25)?40|&#0*64;|&#x0*40;|&commat;|\\u(?:0040|ff20|fe6b)", re.IGNORECASE
+    r"[@＠﹫]|%(?:25)?40|&#0*64|&#x0*40|&commat|\\u(?:0040|ff20|fe6b)", re.IGNORECASE
 )
 _SIGNS = re.compile(r"[@＠﹫%&\\\[({<]")
 """One of these is in every address form but the spelled-out one ("jo at example dot org")."""
@@ -113,7 +118,7 @@ def scrub_emails(text: str) -> str:
 
 _ENCODED = re.compile(r"%[0-9A-Fa-f]{2}|&#?\w+;|\+")
 _HIDDEN_AT = re.compile(
-    r"[@＠﹫]|%40|&#0*64;|&#x0*40;|&commat;|\\u(?:0040|ff20|fe6b)|(?<![a-z])(?:at|ät)(?![a-z])",
+    r"[@＠﹫]|%40|&#0*64|&#x0*40|&commat|\\u(?:0040|ff20|fe6b)|(?<![a-z])(?:at|ät)(?![a-z])",
     re.IGNORECASE,
 )
 """What an address needs, looked for once the text is decoded once."""
@@ -151,6 +156,7 @@ def _scrub_forms(text: str) -> str:
     if _SIGNS.search(text):
         if _HAS_AT_SIGN.search(text):
             text = _PLAIN_EMAIL.sub(_replace, text)
+            text = _CUT_EMAIL.sub(EMAIL_REMOVED, text)
         if _HAS_BRACKETED_AT.search(text):
             text = _BRACKETED_EMAIL.sub(_replace, text)
     lower = text.lower()

@@ -7,6 +7,8 @@ alias ``<name>`` pointing at the live one. Writes and searches go through the al
 only then deletes the old index, so searching never stops. Writes use the client's
 ``streaming_bulk`` helper, which retries rejected (429) documents with a growing backoff.
 Request bodies are built by the pure functions of :mod:`harvester.index.elastic.query`.
+Whatever the cluster refuses, or a cluster that does not answer, raises
+:class:`ElasticError` saying what was asked and the cluster's reason.
 """
 
 from __future__ import annotations
@@ -52,13 +54,14 @@ def load_template() -> dict[str, Any]:
     return loaded
 
 
-def template_for(name: str) -> dict[str, Any]:
-    """The template installed for alias ``name``: matches ``<name>-*`` only.
+def template_for(name: str, base: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The template installed for alias ``name`` (from ``base``, by default the stored
+    one): matches ``<name>-*`` only.
 
     Priority grows with the name's length, so a longer, more specific name (``csfinder-test``)
     never ties with a shorter one whose pattern also covers it (``csfinder-*``).
     """
-    template = json.loads(json.dumps(load_template()))
+    template = json.loads(json.dumps(base if base is not None else load_template()))
     template["index_patterns"] = [f"{name}-*"]
     template["priority"] = 100 + len(name)
     return dict(template)
@@ -94,11 +97,13 @@ class ElasticIndex:
         bulk_retries: int = BULK_RETRIES,
         bulk_backoff: float = BULK_BACKOFF,
         request_timeout: float = 30.0,
+        template: Mapping[str, Any] | None = None,
     ) -> None:
         """Open (lazily) the alias ``index_name`` on the cluster at ``url``.
 
         ``refresh``: make writes searchable when ``upsert``/``delete`` return (one refresh
         per call). ``stemming``: words also match their stem in the record's language.
+        ``template``: the index template to install instead of the stored one.
         """
         if not INDEX_NAME.match(index_name):
             raise ElasticError(f"index name {index_name!r}: use lowercase letters, digits, - _ .")
@@ -107,6 +112,7 @@ class ElasticIndex:
         self.stemming = stemming
         self.bulk_retries = bulk_retries
         self.bulk_backoff = bulk_backoff
+        self.template = template
         self.client = client or Elasticsearch(
             cluster_url(url),
             request_timeout=request_timeout,
@@ -127,26 +133,31 @@ class ElasticIndex:
             if self._ready:
                 return
             self.put_template()
-            if not self.client.indices.exists_alias(name=self.alias):
-                first = f"{self.alias}-{INITIAL_SUFFIX}"
-                try:
-                    self.client.indices.create(index=first, aliases={self.alias: {}})
-                except ApiError as exc:
-                    if _error_type(exc) != "resource_already_exists_exception":
-                        raise
-                    self.client.indices.put_alias(index=first, name=self.alias)
+            with asking(f"creating the first index behind the alias '{self.alias}'"):
+                if not self.client.indices.exists_alias(name=self.alias):
+                    self._create_first()
             self._ready = True
+
+    def _create_first(self) -> None:
+        first = f"{self.alias}-{INITIAL_SUFFIX}"
+        try:
+            self.client.indices.create(index=first, aliases={self.alias: {}})
+        except ApiError as exc:
+            if _error_type(exc) != "resource_already_exists_exception":
+                raise
+            self.client.indices.put_alias(index=first, name=self.alias)
 
     def put_template(self) -> None:
         """Install (or update) the index template for ``<alias>-*``."""
-        body = template_for(self.alias)
-        self.client.indices.put_index_template(
-            name=self.alias,
-            index_patterns=body["index_patterns"],
-            priority=body["priority"],
-            template=body["template"],
-            meta=body.get("_meta"),
-        )
+        body = template_for(self.alias, self.template)
+        with asking(f"installing the index template '{self.alias}'"):
+            self.client.indices.put_index_template(
+                name=self.alias,
+                index_patterns=body["index_patterns"],
+                priority=body["priority"],
+                template=body["template"],
+                meta=body.get("_meta"),
+            )
 
     def live_indexes(self) -> list[str]:
         """The concrete indexes behind the alias (one, except mid-failure)."""
@@ -180,6 +191,10 @@ class ElasticIndex:
         )
 
     def _write(self, actions: Iterable[dict[str, Any]], index: str) -> IndexStats:
+        with asking(f"writing to the index '{index}'"):
+            return self._write_all(actions, index)
+
+    def _write_all(self, actions: Iterable[dict[str, Any]], index: str) -> IndexStats:
         stats = IndexStats()
         for ok, item in self._bulk(actions):
             op, info = next(iter(item.items()))
@@ -215,6 +230,12 @@ class ElasticIndex:
         self.put_template()
         self.rebuild_errors = []
         new = version_name(self.alias)
+        with asking(f"rebuilding the index behind the alias '{self.alias}' as '{new}'"):
+            return self._rebuild(new, documents, progress)
+
+    def _rebuild(
+        self, new: str, documents: Iterable[IndexDocument], progress: Progress | None
+    ) -> int:
         self.client.indices.create(index=new, settings={"index": {"refresh_interval": "-1"}})
         count = 0
         try:
@@ -256,7 +277,8 @@ class ElasticIndex:
         """One page of hits, the total and every facet's counts, in one request."""
         self._ensure()
         body = search_body(query, stemming=self.stemming)
-        response = self.client.search(index=self.alias, **body)
+        with asking(f"searching the index '{self.alias}'"):
+            response = self.client.search(index=self.alias, **body)
         return result_from_response(response.body, query)
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
@@ -265,13 +287,35 @@ class ElasticIndex:
         if body is None:
             return []
         self._ensure()
-        response = self.client.search(index=self.alias, **body)
+        with asking(f"asking the index '{self.alias}' for suggestions"):
+            response = self.client.search(index=self.alias, **body)
         return suggestions_from_response(response.body, limit)
 
     def count(self) -> int:
         """Searchable documents."""
         self._ensure()
-        return int(self.client.count(index=self.alias).body["count"])
+        with asking(f"counting the index '{self.alias}'"):
+            return int(self.client.count(index=self.alias).body["count"])
+
+    def template_problem(self) -> str | None:
+        """What is wrong with the template and alias on the cluster (``csfinder check``):
+        None when the template installed is this csfinder's and the alias exists."""
+        wanted = template_for(self.alias, self.template).get("_meta", {}).get("version")
+        with asking(f"reading the index template '{self.alias}'"):
+            try:
+                found = self.client.indices.get_index_template(name=self.alias).body
+            except NotFoundError:
+                return f"no index template '{self.alias}' yet: run `csfinder reindex`"
+            if not self.client.indices.exists_alias(name=self.alias):
+                return f"no alias '{self.alias}' yet: run `csfinder reindex`"
+        templates = found.get("index_templates") or [{}]
+        meta = templates[0].get("index_template", {}).get("_meta") or {}
+        if meta.get("version") != wanted:
+            return (
+                f"the index template '{self.alias}' is version {meta.get('version')}, this "
+                f"csfinder's is {wanted}: run `csfinder reindex`"
+            )
+        return None
 
     def ping(self) -> bool:
         """True when the cluster answers."""
@@ -283,6 +327,31 @@ class ElasticIndex:
     def close(self) -> None:
         """Close the client's connections."""
         self.client.close()
+
+
+@contextlib.contextmanager
+def asking(what: str) -> Iterator[None]:
+    """Turn what the cluster refuses, or its silence, into an :class:`ElasticError` that
+    says what was asked and why it failed."""
+    try:
+        yield
+    except ApiError as exc:
+        reason = _error_reason(exc)
+        raise ElasticError(f"{what}: the cluster refused it ({reason})") from exc
+    except TransportError as exc:
+        raise ElasticError(f"{what}: the cluster does not answer ({exc})") from exc
+
+
+def _error_reason(exc: ApiError) -> str:
+    """``type: reason`` of the cluster's error (its root cause), else the status."""
+    body = exc.body if isinstance(exc.body, Mapping) else {}
+    error = body.get("error")
+    if isinstance(error, Mapping):
+        causes = error.get("root_cause")
+        cause = causes[0] if isinstance(causes, list) and causes else error
+        if isinstance(cause, Mapping):
+            return f"{cause.get('type', 'error')}: {cause.get('reason', '')}".strip(": ")
+    return f"HTTP {exc.meta.status}"
 
 
 def _index_actions(documents: Iterable[IndexDocument], index: str) -> Iterator[dict[str, Any]]:

@@ -18,6 +18,8 @@ from typing import Any
 DEFAULT_BYTES = 64 << 20
 DEFAULT_ENTRIES = 4_096
 
+Version = tuple[str, int]  # the live generation's file and its change sequence
+
 
 @dataclass(frozen=True)
 class CacheStats:
@@ -39,6 +41,7 @@ class VersionedCache:
     """Least-recently-used entries of one index version; thread-safe."""
 
     def __init__(self, max_bytes: int = DEFAULT_BYTES, max_entries: int = DEFAULT_ENTRIES) -> None:
+        """Hold at most ``max_bytes`` (estimated) in at most ``max_entries`` entries."""
         self.max_bytes = max_bytes
         self.max_entries = max_entries
         self._entries: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()

@@ -71,3 +71,30 @@ def test_the_search_cache_size_comes_from_the_environment(tmp_path: Path) -> Non
     assert isinstance(index, SqliteIndex) and index.cache.max_bytes == 0
     with pytest.raises(ConfigError, match="CSFINDER_SEARCH_CACHE_MB must be a whole number"):
         load_settings(base | {"CSFINDER_SEARCH_CACHE_MB": "lots"})
+
+
+def test_deployment_settings_come_from_the_environment_and_are_checked(tmp_path: Path) -> None:
+    template = tmp_path / "template.json"
+    template.write_text("{}", encoding="utf-8")
+    chosen = load_settings(
+        {
+            "CSFINDER_CONFIG": str(tmp_path),
+            "CSFINDER_RATELIMIT_STORAGE": "redis://cache:6379/0",
+            "CSFINDER_API_LIMIT": "50 per minute",
+            "CSFINDER_TRUSTED_PROXIES": "2",
+            "CSFINDER_ES_INDEX": "portal",
+            "CSFINDER_ES_TEMPLATE": str(template),
+        }
+    )
+    assert chosen.portal.ratelimit_storage == "redis://cache:6379/0"
+    assert (chosen.portal.api_limit, chosen.portal.trusted_proxies) == ("50 per minute", 2)
+    assert (chosen.index.es_index, chosen.index.es_template) == ("portal", template)
+    bad = {
+        "CSFINDER_TRUSTED_PROXIES": "yes",
+        "CSFINDER_API_LIMIT": "plenty",
+        "CSFINDER_RATELIMIT_STORAGE": "memcached://x",
+        "CSFINDER_ES_TEMPLATE": str(tmp_path / "missing.json"),
+    }
+    for name, value in bad.items():
+        with pytest.raises(ConfigError, match=name):
+            load_settings({"CSFINDER_CONFIG": str(tmp_path), name: value})

@@ -1,8 +1,9 @@
-"""Search backends for the contract suite: SQLite always, Elasticsearch where one answers."""
+"""Search backends for the contract suite: SQLite always; Elasticsearch on the cluster at
+``CSFINDER_ES_URL`` when it is set, otherwise on noida-db's emulator (an emulator run:
+parameter id ``elasticsearch-emulator``, tests needing what it lacks skipped)."""
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,30 +11,29 @@ from pathlib import Path
 import pytest
 
 from harvester.index.base import SearchIndex
+from harvester.index.elastic.backend import ElasticIndex
 from harvester.index.sqlite.backend import SqliteIndex
 from tests.harvester.index.corpus import corpus
+from tests.support.elastic_gaps import EsCluster
+from tests.support.engine_fixtures import ES_PARAM, skip_missing_features
 
 
-def elastic_index() -> SearchIndex:
-    """A fresh Elasticsearch index under a unique name, or a skip saying why not."""
-    url = os.environ.get("CSFINDER_ES_URL")
-    if not url:
-        pytest.skip("CSFINDER_ES_URL not set (no Elasticsearch cluster)")
-    from harvester.index.elastic.backend import ElasticIndex
-
-    index = ElasticIndex(url, f"csfinder-test-{uuid.uuid4().hex[:10]}")
-    if not index.ping():
-        pytest.skip(f"CSFINDER_ES_URL={url} does not answer")
-    return index
+def elastic_index(cluster: EsCluster) -> ElasticIndex:
+    """A fresh Elasticsearch index under a unique name, with the cluster's template."""
+    return ElasticIndex(
+        cluster.url, f"csfinder-test-{uuid.uuid4().hex[:10]}", template=cluster.template()
+    )
 
 
-@pytest.fixture(params=["sqlite", "elasticsearch"])
+@pytest.fixture(params=["sqlite", ES_PARAM])
 def index_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchIndex]:
     """An empty index of each backend."""
     if request.param == "sqlite":
         index: SearchIndex = SqliteIndex(tmp_path / "index")
     else:
-        index = elastic_index()
+        cluster: EsCluster = request.getfixturevalue("es_cluster")
+        skip_missing_features(request, cluster)
+        index = elastic_index(cluster)
     yield index
     drop = getattr(index, "drop", None)
     if callable(drop):  # leave nothing behind on a shared cluster

@@ -7,6 +7,7 @@ import pytest
 from harvester.index.base import SearchIndex, SearchResult
 from harvester.index.query import QueryError, SearchQuery, build_query
 from tests.harvester.index.corpus import corpus, doc, rid
+from tests.support.elastic_gaps import GEO_SHAPE_QUERY
 
 
 def search(
@@ -163,13 +164,17 @@ def test_every_filter_narrows_as_documented(loaded: SearchIndex) -> None:
     assert search(loaded, "", ("year", "2016")).total == 1
 
 
-def test_year_range_and_bounding_box(loaded: SearchIndex) -> None:
+def test_year_range(loaded: SearchIndex) -> None:
     ranged = search(loaded, "", ("year_from", "2018"), ("year_to", "2020"), per_page=50)
     assert set(titles(ranged)) == {
         "Müll im Fluss",
         "Calidad del aire en Évora y Sevilla",
         "Θαλάσσια απορρίμματα",
     }
+
+
+@pytest.mark.es_feature(GEO_SHAPE_QUERY)
+def test_bounding_box(loaded: SearchIndex) -> None:
     netherlands = search(loaded, "", ("bbox", "3,50,7,54"))
     assert set(titles(netherlands)) == {"Meet het water"}
     alps = search(loaded, "", ("bbox", "10,46,11,48"))  # inside the German-Austrian box

@@ -7,7 +7,7 @@ import sqlite3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from harvester.index.sqlite.backend import fts_expression
+from harvester.index.sqlite.matching import fts_expression
 from harvester.index.text import Atom, TextQuery, fold, parse_text, words_of
 
 

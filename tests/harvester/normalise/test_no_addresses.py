@@ -28,12 +28,16 @@ from rdflib.term import Node
 
 from harvester.core.model import Record
 from harvester.core.records import RawRecord
+from harvester.core.sources import load_source_file
 from harvester.normalise.crosswalk import CROSSWALK_DIR
 from harvester.normalise.engine import SourceContext, normalise
 from harvester.normalise.files import raw_records_from_file
 from harvester.normalise.service import crosswalk_named
 from tests.support.fixture_provider import SHARED_FIXTURES
 from tests.support.servers import sample_repository
+
+CONFIG = Path(__file__).resolve().parents[3] / "config" / "sources"
+OWN = Path(__file__).resolve().parents[2] / "fixtures" / "platforms"
 
 SEEDS: dict[str, tuple[str, ...]] = {
     "oai_dc": ("oai-pmh/b2find-records/seanoe-oai_dc__7d8d61e8-c2c6-5a7e-bef1-24f5a1eb23b5.xml",),
@@ -49,8 +53,20 @@ SEEDS: dict[str, tuple[str, ...]] = {
     "ppsr_core": ("ppsr-core/CSInventory_PPSR.json",),
     "dcat": ("dcat/dataset.rdf",),
     "schema_org": ("schema-org/zenodo_record_1196821.jsonld",),
+    "dcat_us": ("dcat/dataset.json",),
+    "eu_citizen_science": ("platforms/eu-citizen-science/api_projects_2021-04.json",),
+    "zooniverse": ("platforms/zooniverse/projects_page1.json",),
+    "citsci_org": ("platforms/citsci-org/project_dover-waterwatch_2026-06-30.json",),
+    "jrc_citsci": ("corpus/jrc-citsci-inventory/1-projects-citsci.csv",),
+    "cs_nl": ("corpus/citizen-science-nl/citizen-science-projects-nl.csv",),
+    "scistarter": (str(OWN / "scistarter" / "finder_page1.json"),),
 }
-"""Seed samples per crosswalk, relative to ``shared/fixtures``."""
+"""Seed samples per crosswalk, relative to ``shared/fixtures`` (or absolute: our own)."""
+CSV_SOURCES = {
+    "jrc_citsci": "jrc-citsci-inventory-1.yaml",
+    "cs_nl": "citizen-science-nl.yaml",
+}
+"""The example source file whose csv options read each CSV seed."""
 
 RECORDS_PER_SEED = 3
 
@@ -73,19 +89,24 @@ LOCAL = re.compile(r"zqleak\d+")
 
 @cache
 def seeds(name: str) -> tuple[RawRecord, ...]:
-    """The seed records of one crosswalk (empty without shared/fixtures)."""
+    """The seed records of one crosswalk (only the project's own without shared/fixtures)."""
     crosswalk = crosswalk_named(name)
-    found: list[RawRecord] = []
-    if name == "oai_dc":
-        found.extend(_own_oai_dc())
-    if SHARED_FIXTURES is not None:
-        for relative in SEEDS.get(name, ()):
-            path = SHARED_FIXTURES / relative
-            records = raw_records_from_file(path, crosswalk, "seed")
-            found.extend(
-                [r for r in records if isinstance(r, RawRecord) and r.payload][:RECORDS_PER_SEED]
-            )
+    found: list[RawRecord] = _own_oai_dc() if name == "oai_dc" else []
+    source_file = CSV_SOURCES.get(name)
+    options = load_source_file(CONFIG / source_file).csv_options if source_file else None
+    for path in map(_seed_path, SEEDS.get(name, ())):
+        if path is not None:
+            records = raw_records_from_file(path, crosswalk, "seed", options)
+            usable = [r for r in records if isinstance(r, RawRecord) and r.payload]
+            found.extend(usable[:RECORDS_PER_SEED])
     return tuple(found)
+
+
+def _seed_path(relative: str) -> Path | None:
+    """Where a seed is: our own fixtures, or shared/fixtures when it is beside us."""
+    if Path(relative).is_absolute():
+        return Path(relative)
+    return None if SHARED_FIXTURES is None else SHARED_FIXTURES / relative
 
 
 def _own_oai_dc() -> list[RawRecord]:

@@ -7,7 +7,7 @@ from typing import Any
 import requests
 from lxml import etree
 
-from harvester.sample_provider.wsgi import DC_NS, OAI_DC_NS, OAI_NS
+from harvester.fetch.oai.protocol import DC_NS, OAI_DC_NS, OAI_NS
 from tests.support.oai_schemas import oai_dc_schema as oai_dc_schema
 
 NS = {"o": OAI_NS, "oai_dc": OAI_DC_NS, "dc": DC_NS}

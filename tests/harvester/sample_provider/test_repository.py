@@ -10,6 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from harvester.fetch.oai.protocol import (
+    GRANULARITY_DAY,
+    GRANULARITY_SECONDS,
+    format_datestamp,
+    parse_datestamp,
+)
 from harvester.sample_provider import (
     DC_ELEMENTS,
     ListRepository,
@@ -18,13 +24,7 @@ from harvester.sample_provider import (
     demo_repositories,
     load_demo_repositories,
 )
-from harvester.sample_provider.repository import (
-    GRANULARITY_DAY,
-    GRANULARITY_SECONDS,
-    format_datestamp,
-    in_set,
-    parse_datestamp,
-)
+from harvester.sample_provider.repository import in_set
 from tests.support.servers import SAMPLE_YAML, sample_repository
 
 ID = "oai:test.csfinder.example:cs-{:04d}"

@@ -9,6 +9,7 @@ import pytest
 import requests
 from lxml import etree
 
+from harvester.fetch.oai.protocol import GRANULARITY_DAY
 from harvester.sample_provider import (
     ListRepository,
     OAIProvider,
@@ -16,8 +17,8 @@ from harvester.sample_provider import (
     SyntheticRepository,
     demo_repositories,
 )
-from harvester.sample_provider.repository import GRANULARITY_DAY
-from harvester.sample_provider.wsgi import decode_token, encode_token, render_error, xml_escape
+from harvester.sample_provider.rendering import render_error, xml_escape
+from harvester.sample_provider.tokens import decode_token, encode_token
 from tests.harvester.sample_provider.oai import (
     NS,
     XML_LANG,

@@ -12,7 +12,6 @@ import sys
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -59,9 +58,8 @@ def test_an_expired_lease_is_taken_over_and_the_old_holder_cannot_renew(store: S
     assert store.leases() == []
 
 
-def test_racing_processes_on_one_database_one_wins(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path}/race.sqlite3"
-    Store(url).close()
+def test_racing_processes_on_one_database_one_wins(database_url: str) -> None:
+    url = database_url
     barrier = threading.Barrier(8)
     results: list[bool] = []
 
@@ -120,14 +118,14 @@ def test_the_lease_of_a_dead_process_on_this_host_is_released_at_once(store: Sto
 
 @pytest.mark.slow
 def test_two_harvest_processes_racing_for_one_source_exactly_one_runs(
-    cli_env: CliEnv, server_factory: Callable[..., RunningServer]
+    cli_env_db: CliEnv, server_factory: Callable[..., RunningServer]
 ) -> None:
+    cli_env = cli_env_db
     slow = Misbehaving(
         OAIProvider(SyntheticRepository(40, sets=1), page_size=10), "slow_pages", delay=0.4
     )
     cli_env.add_source("synthetic", server_factory(slow).url)
-    cli_env.home.mkdir(parents=True, exist_ok=True)
-    store = Store(f"sqlite:///{(cli_env.home / 'csfinder.sqlite3').resolve()}")
+    store = cli_env.open_store()
 
     racers = [harvest_process(cli_env) for _ in range(2)]
     outcomes = sorted((racer.wait(timeout=60), racer.communicate()[1]) for racer in racers)

@@ -1,5 +1,6 @@
 import os
-from pathlib import Path
+from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 
@@ -8,8 +9,10 @@ from harvester.store import FAILED, RUNNING, SUCCEEDED, Checkpoint, PageWrite, S
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(f"sqlite:///{tmp_path / 'store.sqlite3'}", error_samples=3)
+def store(database_url: str) -> Iterator[Store]:
+    opened = Store(database_url, error_samples=3)
+    yield opened
+    opened.close()
 
 
 def record(identifier: str, payload: str | None = "<dc>a</dc>", **kw: object) -> RawRecord:
@@ -143,3 +146,17 @@ def test_page_larger_than_one_lookup_chunk(store: Store) -> None:
     page = [record(f"r{i:05}") for i in range(1_234)]
     assert store.write_page(run, PageWrite(page), None).added == 1_234
     assert store.write_page(run, PageWrite(page), None).unchanged == 1_234
+
+
+def test_times_come_back_in_utc_whatever_the_sessions_timezone(database_url: str) -> None:
+    if database_url.startswith("postgresql"):
+        database_url += "?options=-ctimezone%3DEurope/Berlin"
+    opened = Store(database_url)
+    try:
+        run = opened.start_run("src", mode="full", from_date=None, pid=1, host="here")
+        stored = opened.get_run(run.id)
+        assert stored is not None
+        assert stored.started_at.utcoffset() == timedelta(0)
+        assert stored.as_dict()["started_at"].endswith("+00:00")
+    finally:
+        opened.close()

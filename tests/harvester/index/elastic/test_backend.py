@@ -3,7 +3,6 @@ mapped without one, and a live round trip where ``CSFINDER_ES_URL`` answers."""
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from harvester.index.elastic.query import document_body, search_body
 from harvester.index.highlight import END, START
 from harvester.index.query import build_query
 from tests.harvester.index.corpus import corpus, doc, rid
+from tests.support.elastic_gaps import STEMMERS, EsCluster
 from tests.support.es_recorder import EsRecorder
 
 VERSIONED = re.compile(r"^/t-\d{20}$")
@@ -284,14 +284,12 @@ def test_suggestions_are_distinct_titles() -> None:
 
 
 @pytest.fixture
-def live() -> Iterator[ElasticIndex]:
-    """A fresh index on the cluster at ``CSFINDER_ES_URL``, dropped afterwards."""
-    url = os.environ.get("CSFINDER_ES_URL")
-    if not url:
-        pytest.skip("CSFINDER_ES_URL not set (no Elasticsearch cluster)")
-    opened = ElasticIndex(url, f"csfinder-test-{uuid.uuid4().hex[:10]}")
-    if not opened.ping():
-        pytest.skip(f"CSFINDER_ES_URL={url} does not answer")
+def live(es_cluster: EsCluster) -> Iterator[ElasticIndex]:
+    """A fresh index on the cluster at ``CSFINDER_ES_URL`` (or the emulator), dropped
+    afterwards."""
+    opened = ElasticIndex(
+        es_cluster.url, f"csfinder-test-{uuid.uuid4().hex[:10]}", template=es_cluster.template()
+    )
     yield opened
     opened.drop()
     opened.close()
@@ -312,3 +310,60 @@ def test_live_deletes_and_filters(live: ElasticIndex) -> None:
     live.upsert(corpus())
     assert live.delete([rid("hedgehogs"), "contract:unknown"]).deleted == 1
     assert live.search(build_query("", [("country", "DE")])).total == 2
+
+
+@pytest.mark.es_feature(STEMMERS)
+def test_the_stored_template_installs_unchanged(es_cluster: EsCluster) -> None:
+    index = ElasticIndex(es_cluster.url, f"csfinder-test-{uuid.uuid4().hex[:10]}")
+    try:
+        index.upsert(corpus())
+        assert index.template_problem() is None
+        assert index.count() == len(corpus())
+    finally:
+        index.drop()
+        index.close()
+
+
+def test_what_the_cluster_refuses_is_a_clear_error(es_cluster: EsCluster) -> None:
+    template = es_cluster.template()
+    template["template"]["settings"]["analysis"]["filter"]["csf_stem_en"]["language"] = "klingon"
+    index = ElasticIndex(
+        es_cluster.url, f"csfinder-test-{uuid.uuid4().hex[:10]}", template=template
+    )
+    try:
+        with pytest.raises(ElasticError, match=r"refused it \(.*[Kk]lingon"):
+            index.upsert(corpus()[:1])
+    finally:
+        index.drop()
+        index.close()
+
+
+def test_a_cluster_that_does_not_answer_is_a_clear_error() -> None:
+    index = ElasticIndex("http://127.0.0.1:9", "t", request_timeout=2)
+    with pytest.raises(ElasticError, match=r"index template 't': the cluster does not answer"):
+        index.search(build_query("x"))
+    assert not index.ping()
+
+
+def test_the_client_asks_for_the_8_api_that_8_and_9_clusters_both_speak(
+    es: EsRecorder, index: ElasticIndex
+) -> None:
+    index.count()
+    accept = es.requests[-1].headers["accept"]
+    assert "compatible-with=8" in accept, accept
+
+
+def test_a_template_version_other_than_this_csfinders_is_reported(es_cluster: EsCluster) -> None:
+    name = f"csfinder-test-{uuid.uuid4().hex[:10]}"
+    older = es_cluster.template()
+    older["_meta"]["version"] = 0
+    index = ElasticIndex(es_cluster.url, name, template=older)
+    current = ElasticIndex(es_cluster.url, name, template=es_cluster.template())
+    try:
+        assert "no index template" in (current.template_problem() or "")
+        index.upsert(corpus()[:1])
+        assert "is version 0" in (current.template_problem() or "")
+    finally:
+        index.drop()
+        index.close()
+        current.close()

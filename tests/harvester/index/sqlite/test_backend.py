@@ -11,7 +11,7 @@ import pytest
 from pyroaring import BitMap
 
 from harvester.index.query import build_query
-from harvester.index.sqlite import backend as embedded
+from harvester.index.sqlite import ordering, ranking
 from harvester.index.sqlite.backend import SqliteIndex
 from tests.harvester.index.corpus import corpus, doc, rid
 
@@ -72,7 +72,7 @@ def test_writes_after_a_rebuild_are_searchable(tmp_path: Path) -> None:
 def test_huge_match_sets_rank_title_matches_first_then_richer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(embedded, "RANK_ALL", 1)  # as if every match set were huge
+    monkeypatch.setattr(ranking, "RANK_ALL", 1)  # as if every match set were huge
     index = SqliteIndex(tmp_path)
     index.upsert(corpus())
     ranked = [h.id for h in index.search(build_query("water")).hits]
@@ -83,18 +83,21 @@ def test_huge_match_sets_rank_title_matches_first_then_richer(
         h.id for n in (1, 2) for h in index.search(build_query("water", per_page=2, page=n)).hits
     ]
     assert paged == ranked
+    # keyword matches only, equally rich: newest first (BM25 would rank "air-es" last)
+    by_keywords = [h.id for h in index.search(build_query("quality")).hits]
+    assert by_keywords == [rid("air-es"), rid("water-nl"), rid("water-de", "second")]
 
 
 def test_title_sort_with_many_shared_prefixes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(embedded, "TITLE_SORT_REFINE", 1)
+    monkeypatch.setattr(ordering, "TITLE_SORT_REFINE", 1)
     index = SqliteIndex(tmp_path)
     names = ["Observations zeta", "Observations alpha", "Observations beta", "Another"]
     index.upsert(doc(f"t{n}", name) for n, name in enumerate(names))
     ordered = [h.summary["title"] for h in index.search(build_query("", sort="title")).hits]
     assert ordered[0] == "Another"
-    assert set(ordered[1:]) == set(names[:3])  # first eight bytes equal: order by row id
+    assert ordered[1:] == names[:3]  # first eight bytes equal: order by row id
 
 
 def test_exact_title_order_when_ties_are_few(tmp_path: Path) -> None:
@@ -120,13 +123,13 @@ def test_a_change_patches_a_copy_of_the_facet_state_never_the_one_being_read(
     reader.upsert(corpus())
     browse = build_query("")
     total = reader.search(browse).total
-    held = reader._state
+    held = reader._live.state
     assert held is not None
     live, countries = BitMap(held.live), {v: BitMap(b) for v, b in held.values["country"].items()}
     writer = SqliteIndex(tmp_path)  # another process, as a harvest
     writer.upsert([doc("new-water", "Fresh water survey", countries=["SE", "IS"])])
     assert reader.search(browse).total == total + 1
-    assert reader._state is not held
+    assert reader._live.state is not held
     assert held.live == live
     assert held.values["country"] == countries
 

@@ -10,7 +10,7 @@ import pytest
 
 from harvester.index.documents import IndexDocument
 from harvester.index.query import build_query
-from harvester.index.sqlite import backend as embedded
+from harvester.index.sqlite import ordering, ranking
 from harvester.index.sqlite.backend import SqliteIndex
 from harvester.index.sqlite.cache import VersionedCache
 from tests.harvester.index.corpus import corpus, doc, rid
@@ -44,16 +44,16 @@ def pair(tmp_path: Path) -> tuple[SqliteIndex, SqliteIndex]:
     return fast, SqliteIndex(tmp_path / "index", cache_bytes=0)
 
 
-@pytest.mark.parametrize(("rank_all", "order_from"), [(embedded.RANK_ALL, 10**9), (2, 0)])
+@pytest.mark.parametrize(("rank_all", "order_from"), [(ranking.RANK_ALL, 10**9), (2, 0)])
 def test_the_fast_path_answers_as_the_general_one(
     pair: tuple[SqliteIndex, SqliteIndex],
     monkeypatch: pytest.MonkeyPatch,
     rank_all: int,
     order_from: int,
 ) -> None:
-    monkeypatch.setattr(embedded, "RANK_ALL", rank_all)  # 2: large match sets' ranking too
-    monkeypatch.setattr(embedded, "ORDER_FROM", order_from)  # 0: cached orders for every set
-    monkeypatch.setattr(embedded, "ORDER_CHUNK", 3)
+    monkeypatch.setattr(ranking, "RANK_ALL", rank_all)  # 2: large match sets' ranking too
+    monkeypatch.setattr(ordering, "ORDER_FROM", order_from)  # 0: cached orders for every set
+    monkeypatch.setattr(ordering, "ORDER_CHUNK", 3)
     fast, general = pair
     for text, filters, sort in itertools.product(texts(corpus()), FILTERS, [None, "newest"]):
         for per_page, page in [(20, 1), (2, 2), (3, 1)]:

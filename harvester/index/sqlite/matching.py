@@ -1,0 +1,118 @@
+"""Match sets: which rows a parsed text query matches, as a bitmap.
+
+The text becomes an FTS5 expression of quoted atoms only, so no user syntax reaches FTS5.
+Without a cache, FTS5 evaluates the whole expression and its row ids are read in one
+aggregate; with one, each atom's match set is read once and kept, and a query combines
+them with set operations as FTS5 would.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+import numpy as np
+from pyroaring import BitMap
+
+from harvester.index.sqlite.cache import Version, VersionedCache
+from harvester.index.sqlite.facets import FacetState, bitmap_of
+from harvester.index.text import Atom, TextQuery
+
+
+def fts_atom(atom: Atom) -> str:
+    """An atom as FTS5 syntax: always a quoted string, so no user syntax reaches FTS5."""
+    return '"' + " ".join(atom.words) + '"' + ("*" if atom.prefix else "")
+
+
+def fts_expression(clauses: Sequence[Sequence[Atom]]) -> str:
+    """AND of clauses, each an OR of atoms."""
+    return " AND ".join("(" + " OR ".join(fts_atom(a) for a in clause) + ")" for clause in clauses)
+
+
+def match_set(conn: sqlite3.Connection, expression: str) -> BitMap:
+    """Row ids matching an FTS5 expression, read in one aggregate."""
+    try:
+        joined = conn.execute(
+            "SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?", (expression,)
+        ).fetchone()[0]
+    except sqlite3.OperationalError:
+        return BitMap()
+    if not joined:
+        return BitMap()
+    return bitmap_of(np.fromstring(joined, dtype=np.uint32, sep=","))
+
+
+class Matcher:
+    """Match sets of text queries, from this process's cache where it holds them."""
+
+    def __init__(self, cache: VersionedCache) -> None:
+        """Keep match sets in ``cache`` (when it is enabled)."""
+        self.cache = cache
+
+    def match(
+        self, conn: sqlite3.Connection, text: TextQuery, state: FacetState, version: Version
+    ) -> tuple[str | None, BitMap]:
+        """The FTS5 expression of the text (None without positive words) and its live
+        matches (every live row when the text has no words)."""
+        expression = fts_expression(text.clauses) if text.clauses else None
+        if expression is not None and text.excluded:
+            expression = f"({expression}) NOT ({fts_expression([text.excluded])})"
+        if not self.cache.enabled:  # the general path: FTS5 evaluates the whole expression
+            if expression is None:
+                if not text.excluded:
+                    return None, state.live
+                return None, state.live - match_set(conn, fts_expression([text.excluded]))
+            return expression, match_set(conn, expression) & state.live
+        matched = state.live
+        if text.clauses:
+            matched = self._clauses_rows(conn, text.clauses, None, version) & matched
+        if text.excluded:
+            matched = matched - self._clauses_rows(conn, [text.excluded], None, version)
+        return expression, matched
+
+    def in_columns(
+        self,
+        conn: sqlite3.Connection,
+        columns: str,
+        text: TextQuery,
+        version: Version,
+    ) -> BitMap:
+        """Rows matching the positive clauses within ``columns``."""
+        if self.cache.enabled:
+            return self._clauses_rows(conn, text.clauses, columns, version)
+        return match_set(conn, f"{{{columns}}} : ({fts_expression(text.clauses)})")
+
+    def _clauses_rows(
+        self,
+        conn: sqlite3.Connection,
+        clauses: Sequence[Sequence[Atom]],
+        columns: str | None,
+        version: Version,
+    ) -> BitMap:
+        """Rows matching an AND of clauses, each an OR of atoms, within ``columns`` (all
+        when None): set operations on each atom's cached match set, as FTS5 would combine
+        them."""
+        per_clause = [
+            BitMap.union(*(self._atom_rows(conn, atom, columns, version) for atom in clause))
+            for clause in clauses
+        ]
+        return BitMap.intersection(*per_clause)
+
+    def _atom_rows(
+        self, conn: sqlite3.Connection, atom: Atom, columns: str | None, version: Version
+    ) -> BitMap:
+        """Rows matching one word, phrase or prefix (within ``columns``), cached."""
+        key = ("atom", columns, atom)
+        found: BitMap | None = self.cache.get(version, key)
+        if found is None:
+            expression = fts_atom(atom) if columns is None else f"{{{columns}}} : {fts_atom(atom)}"
+            found = match_set(conn, expression)
+            self.cache.put(version, key, found, _bitmap_bytes(found))
+        return found
+
+
+def _bitmap_bytes(bitmap: BitMap) -> int:
+    """About the memory a bitmap holds."""
+    stats = bitmap.get_statistics()
+    held = stats["n_bytes_array_containers"] + stats["n_bytes_bitset_containers"]
+    return int(held) + int(stats["n_bytes_run_containers"]) + 64
