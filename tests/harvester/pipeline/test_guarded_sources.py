@@ -224,3 +224,20 @@ def test_sources_from_config_files_stay_trusted(server_factory, inside, store, t
     run = harvest_run(source, store, allowing(provider))
     assert run.status == SUCCEEDED, run.error
     assert run.counts.added == 3 and "/page2?" in service.hits
+
+
+def test_a_csv_file_that_redirects_inside_is_refused(server_factory, inside, store, tmp_path):
+    service, target = inside
+    provider = server_factory(redirecting(f"{target.url}list.csv"), "/list.csv")
+    values = {
+        "id": "tabular",
+        "name": "Provider",
+        "platform": "test",
+        "protocol": "csv",
+        "url": provider.url,
+        "crosswalk": "jrc_citsci",
+    }
+    source = registered(store, tmp_path, values)
+    run = harvest_run(source, store, allowing(provider))
+    assert run.status == FAILED and "loopback" in (run.error or "")
+    assert service.hits == []
