@@ -136,6 +136,10 @@ class PortalSettings:
     trusted_proxies: int = 0
     """Proxies (load balancers) in front of the portal whose ``X-Forwarded-For`` is believed:
     the client address that limits count is the one the outermost of them saw."""
+    session_idle: float = 1800.0
+    """Seconds an administrator's session may go unused before it ends."""
+    session_max_age: float = 8 * 3600.0
+    """Seconds after login an administrator's session ends, however much it is used."""
 
 
 @dataclass(frozen=True)
