@@ -12,6 +12,7 @@ from portal import admin, api, health, metrics, records, register, search, sourc
 from portal.auth import csrf, init_auth
 from portal.i18n import init_i18n
 from portal.oai import endpoint as oai
+from portal.public_url import init_public_url
 from portal.query_string import init_query_string
 from portal.security import init_security
 from portal.services import Services
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     app.config.update(config)
     app.extensions["csfinder"] = Services(chosen)
     init_query_string(app)  # first: every later hook may read the parameters
+    init_public_url(app, chosen.portal)
     init_i18n(app)
     init_security(app)
     init_auth(app, chosen.portal)

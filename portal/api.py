@@ -49,6 +49,7 @@ from portal.openapi.parameters import (
     MAX_SUGGESTIONS,
 )
 from portal.params import KNOWN_PARAMS, query_from_args
+from portal.public_url import public_url_for
 from portal.records import load_record
 from portal.services import services
 from portal.sources import source_runs, source_summaries
@@ -354,7 +355,7 @@ def _export() -> tuple[ExportPlan, Iterator[dict[str, Any]]]:
     plan = plan_export(index, query, current_app.config.get("EXPORT_LIMIT", MAX_WINDOW))
 
     def record_url(record_id: str) -> str:
-        return url_for("records.show", record_id=record_id, _external=True)
+        return public_url_for("records.show", record_id=record_id)
 
     rows = (export_row(hit, record_url) for hit in iter_hits(index, plan))
     return plan, rows

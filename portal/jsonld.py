@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from portal.public_url import public_url_for
 
 KIND_TYPES = {
     "project": "ResearchProject",
@@ -16,7 +16,7 @@ KIND_TYPES = {
 
 def record_jsonld(record: dict[str, Any]) -> dict[str, Any]:
     """schema.org description of a record; nothing a person's e-mail could hide in."""
-    page = url_for("records.show", record_id=record["id"], _external=True)
+    page = public_url_for("records.show", record_id=record["id"])
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": KIND_TYPES.get(str(record.get("kind")), "CreativeWork"),

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, request
 
 from portal.oai.config import oai_config
 from portal.oai.provider import Provider, Request, utc_now
+from portal.public_url import public_host, public_root, public_url_for
 from portal.query_string import InvalidQueryString
 from portal.services import services
 
@@ -18,9 +17,9 @@ CONTENT_TYPE = "text/xml; charset=utf-8"
 
 def _record_url(record_id: str) -> str:
     try:
-        return url_for("records.show", record_id=record_id, _external=True)
+        return public_url_for("records.show", record_id=record_id)
     except Exception:  # the records blueprint may not be registered
-        return f"{request.host_url}records/{record_id}"
+        return f"{public_root()}/records/{record_id}"
 
 
 @blueprint.route("/oai", methods=["GET", "POST"])
@@ -42,8 +41,8 @@ def _unreadable(exc: InvalidQueryString) -> Response:
 def _request(params: dict[str, list[str]]) -> Request:
     return Request(
         params=params,
-        base_url=request.base_url,
-        host=urlsplit(request.host_url).hostname or "localhost",
+        base_url=public_url_for("oai.endpoint"),
+        host=public_host(),
         now=utc_now(),
         record_url=_record_url,
     )
