@@ -13,7 +13,7 @@ from portal.auth import csrf, init_auth
 from portal.i18n import init_i18n
 from portal.oai import endpoint as oai
 from portal.public_url import init_public_url
-from portal.query_string import init_query_string
+from portal.request_checks import init_request_checks
 from portal.security import init_security
 from portal.services import Services
 
@@ -32,7 +32,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep facet and field order
     app.config.update(config)
     app.extensions["csfinder"] = Services(chosen)
-    init_query_string(app)  # first: every later hook may read the parameters
+    init_request_checks(app)  # first: every later hook may read the parameters
     init_public_url(app, chosen.portal)
     init_i18n(app)
     init_security(app)

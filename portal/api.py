@@ -40,6 +40,7 @@ from portal.auth import limiter
 from portal.exports import ExportPlan, csv_lines, export_row, iter_hits, json_chunks, plan_export
 from portal.jsonld import record_jsonld
 from portal.openapi import operations
+from portal.openapi.checking import check_request
 from portal.openapi.contract import documented
 from portal.openapi.document import openapi_document
 from portal.openapi.parameters import (
@@ -48,7 +49,7 @@ from portal.openapi.parameters import (
     MAX_RUNS,
     MAX_SUGGESTIONS,
 )
-from portal.params import KNOWN_PARAMS, query_from_args
+from portal.params import query_from_args
 from portal.public_url import public_url_for
 from portal.records import load_record
 from portal.services import services
@@ -139,6 +140,12 @@ def retry_after() -> int:
     return max(1, int(hit.reset_at - time.time()))
 
 
+@blueprint.before_request
+def _as_documented() -> None:
+    """Every parameter checked against the OpenAPI document before the view runs."""
+    check_request()
+
+
 @blueprint.errorhandler(QueryError)
 def _bad_parameter(exc: QueryError) -> ResponseReturnValue:
     return error_response(400, str(exc))
@@ -184,12 +191,7 @@ def _cors(response: Response) -> Response:
 @documented(operations.SEARCH)
 def search() -> ResponseReturnValue:
     """Search: the search page's parameters; one page of hits, the total and facet counts."""
-    unknown = sorted(set(request.args) - KNOWN_PARAMS)
-    if unknown:
-        raise QueryError(
-            f"unknown parameter {unknown[0]!r}; known: {', '.join(sorted(KNOWN_PARAMS))}"
-        )
-    query = query_from_args(request.args)
+    query = query_from_args(request.args)  # checked against the document already
     result = services().search(query)
     data = result.as_dict()
     data["links"] = _links(query, result.total)

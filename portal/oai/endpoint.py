@@ -7,7 +7,7 @@ from flask import Blueprint, Response, request
 from portal.oai.config import oai_config
 from portal.oai.provider import Provider, Request, utc_now
 from portal.public_url import public_host, public_root, public_url_for
-from portal.query_string import InvalidQueryString
+from portal.request_checks import InvalidQueryString
 from portal.services import services
 
 blueprint = Blueprint("oai", __name__)
