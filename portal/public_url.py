@@ -49,3 +49,9 @@ def public_url_for(endpoint: str, **values: Any) -> str:
     """The absolute public URL of a view (``url_for`` below :func:`public_root`)."""
     path = url_for(endpoint, **values)
     return public_root() + path.removeprefix(request.script_root)
+
+
+def public_request_url() -> str:
+    """This request's own URL, below :func:`public_root` (its path and query string)."""
+    path = request.full_path.removeprefix(request.script_root)
+    return public_root() + (path[:-1] if path.endswith("?") else path)

@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import (
 
 from harvester.core.settings import Settings
 from harvester.index.query import MAX_VALUES_PER_FACET
-from portal import create_app
+from portal.app import create_app
 from tests.portal.test_openapi import OPERATIONS
 
 FORGIVEN = [

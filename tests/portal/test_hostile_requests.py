@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from lxml import etree
 
 from harvester.core.settings import Settings
-from portal import create_app
+from portal.app import create_app
 from portal.oai.config import signing_key
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"

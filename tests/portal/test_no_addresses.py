@@ -24,7 +24,7 @@ from harvester.pipeline.harvest import harvest_source
 from harvester.sample_provider import OAIProvider
 from harvester.sample_provider.hostile import TOKEN, hostile_repository
 from harvester.store import SUCCEEDED, Store
-from portal import create_app
+from portal.app import create_app
 from tests.support.servers import start
 
 RECORDS = 10

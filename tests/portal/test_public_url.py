@@ -3,7 +3,9 @@ the request's Host header, and a request for a host the portal does not serve is
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -13,7 +15,7 @@ from werkzeug.test import TestResponse
 
 from harvester.core.errors import ConfigError
 from harvester.core.settings import Settings, load_settings
-from portal import create_app
+from portal.app import create_app
 
 PUBLIC = "https://csfinder.example.eu"
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
@@ -81,6 +83,10 @@ def test_json_ld_and_exports_link_the_public_record_pages(internal: Internal) ->
         f"/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:csfinder.example.eu:{record_id}"
     ).get_data(as_text=True)
     assert page in oai_dc and "portal.internal" not in oai_dc
+    signposted = internal.get(f"/records/{record_id}").headers.get("Link", "")
+    assert f"<{PUBLIC}/records/" in signposted and "portal.internal" not in signposted
+    catalogue = internal.get("/catalog", headers={"Accept": "text/turtle"}).get_data(as_text=True)
+    assert f"<{PUBLIC}/catalog" in catalogue and "portal.internal" not in catalogue
 
 
 def test_the_public_url_must_be_a_web_origin(portal_settings: Settings) -> None:
@@ -95,3 +101,20 @@ def test_the_public_url_must_be_a_web_origin(portal_settings: Settings) -> None:
         {**environ, "CSFINDER_PUBLIC_URL": PUBLIC, "CSFINDER_TRUSTED_HOSTS": "a.example, b"}
     )
     assert hosts.portal.allowed_hosts == ("a.example", "b")
+
+
+REQUEST_URLS = re.compile(
+    r"_external\s*=\s*True|request\.(?:host_url|url_root|host\b|base_url|root_url|url\b)"
+)
+
+
+def test_no_module_builds_absolute_urls_from_the_request() -> None:
+    """Absolute URLs come from portal.public_url alone (flask's request; the OAI provider's
+    own Request already holds the public values)."""
+    root = Path(__file__).resolve().parents[2] / "portal"
+    found = {
+        str(path.relative_to(root)): REQUEST_URLS.findall(path.read_text(encoding="utf-8"))
+        for path in root.rglob("*.py")
+        if path.name != "public_url.py" and path.parent.name != "oai" and path.name != "bench.py"
+    }
+    assert {name: hits for name, hits in found.items() if hits} == {}

@@ -19,7 +19,7 @@ from harvester.core.settings import Settings, load_settings
 from harvester.store import Store
 from harvester.store.schema import admin_sessions
 from harvester.store.values import utcnow
-from portal import create_app
+from portal.app import create_app
 
 PASSWORD = "correct horse battery staple"
 SECRET = "sessions-test-secret"
