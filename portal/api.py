@@ -34,8 +34,8 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from harvester.core.model import public_text
 from harvester.index.query import MAX_WINDOW, QueryError, SearchQuery
-from harvester.normalise.vocab.text import scrub_emails
 from portal.auth import limiter
 from portal.exports import ExportPlan, csv_lines, export_row, iter_hits, json_chunks, plan_export
 from portal.jsonld import record_jsonld
@@ -310,9 +310,10 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
 
 
 def _scrubbed(value: Any) -> Any:
-    """The value with any e-mail address in any string replaced (operators' text, errors)."""
+    """The value with every string made public (operators' text, errors: no e-mail
+    address, no control character)."""
     if isinstance(value, str):
-        return scrub_emails(value)
+        return public_text(value)
     if isinstance(value, list):
         return [_scrubbed(item) for item in value]
     if isinstance(value, dict):

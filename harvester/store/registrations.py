@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from sqlalchemy import insert, select, update
 
 from harvester.core.errors import CsfinderError, SourceConfigError
+from harvester.core.model import public_text
 from harvester.core.sources import LoadedSources, SourceConfig, load_sources
 from harvester.store.database import Store
 from harvester.store.schema import registered_sources
@@ -67,6 +68,12 @@ def source_from_form(values: dict[str, Any]) -> SourceConfig:
         raise RegistrationError(f"{field}: {first['msg']}") from None
     if source.is_file:  # a file on this machine is for sources from config files only
         raise RegistrationError("url: must be an http:// or https:// URL with a host")
+    for field in ("name", "platform"):  # shown publicly once approved
+        if public_text(getattr(source, field)) != getattr(source, field):
+            raise RegistrationError(
+                f"{field}: holds an e-mail address or a control character, which the portal "
+                "never shows (the contact field is the place for an address)"
+            )
     return source
 
 
