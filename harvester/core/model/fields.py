@@ -11,7 +11,9 @@ value and records the cut as a quality issue.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Annotated, ClassVar, Self
 
 from pydantic import (
     AfterValidator,
@@ -20,9 +22,8 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
-    ValidationInfo,
     WithJsonSchema,
-    field_validator,
+    model_validator,
 )
 
 from harvester.core.model.checks import (
@@ -103,7 +104,7 @@ OptUrl = Annotated[WebUrl | None, BeforeValidator(_blank_to_none)]
 
 class _Model(BaseModel):
     """Base of every model part: frozen, strict about unknown fields, whitespace trimmed, and
-    every string made public (:func:`_public`)."""
+    every string made public (:meth:`_public`)."""
 
     model_config = ConfigDict(
         frozen=True,
@@ -115,42 +116,44 @@ class _Model(BaseModel):
     _keeps_removed: ClassVar[bool] = False
     """Keep "[e-mail removed]" for a required text that was nothing but an address, rather
     than refusing the value (a part that cannot go without, such as the provenance)."""
+    _placeholders: ClassVar[Mapping[str, str]] = MappingProxyType({})
+    """What a required text that was nothing but an address becomes instead (the record's
+    title: ``[untitled]``), rather than refusing the part."""
 
-    @field_validator("*", mode="after")
-    @classmethod
-    def _public(cls, value: Any, info: ValidationInfo) -> Any:
+    @model_validator(mode="after")
+    def _public(self) -> Self:
         """Every string of every field, and every string of a list, made public.
 
-        A value that was nothing but an e-mail address (or control characters) is refused
-        where the field is required, ``None`` where it is optional, and dropped from a list:
+        One pass over the part's fields once they are validated (one call per part, not per
+        field: most texts pass :func:`looks_public` and are left as they are). A value that
+        was nothing but an e-mail address (or control characters) is refused where the
+        field is required, ``None`` where it is optional, and dropped from a list:
         "[e-mail removed]" is no keyword, name or identifier.
         """
-        if type(value) is str:
-            if looks_public(value):
-                return value
-            public = public_text(value)
-            if public == value:
-                return value
-            required = cls.model_fields[str(info.field_name)].is_required()
-            if cls._keeps_removed and required and public.strip():
-                return public.strip()
-            return _kept(public.strip(), required)
-        if type(value) is list and value and type(value[0]) is str:
-            if all(looks_public(item) for item in value):
-                return value
-            public_items = [public_text(item) for item in value]
-            if public_items == value:
-                return value
-            kept = [item.strip() for item in public_items]
-            return _unique([item for item in kept if item and item != EMAIL_REMOVED])
-        return value
+        values = self.__dict__
+        for name, value in values.items():
+            if type(value) is str:
+                if not looks_public(value):
+                    values[name] = self._public_text(name, value)
+            elif _text_list(value) and not all(looks_public(item) for item in value):
+                kept = (public_text(item).strip() for item in value)
+                values[name] = _unique([i for i in kept if i and i != EMAIL_REMOVED])
+        return self
 
-
-def _kept(public: str, required: bool) -> str | None:
-    """A scrubbed value, unless nothing of it is left to publish."""
-    if public and public != EMAIL_REMOVED:
-        return public
-    if required:
+    def _public_text(self, name: str, value: str) -> str | None:
+        public = public_text(value).strip()
+        if public and public != EMAIL_REMOVED:
+            return public
+        if not type(self).model_fields[name].is_required():
+            return None
+        if name in self._placeholders:
+            return self._placeholders[name]
+        if self._keeps_removed and public:
+            return public
         what = "an e-mail address" if public else "control characters"
-        raise ValueError(f"holds nothing but {what}, which is never published")
-    return None
+        raise ValueError(f"{name}: holds nothing but {what}, which is never published")
+
+
+def _text_list(value: object) -> bool:
+    """A non-empty list of strings."""
+    return type(value) is list and bool(value) and type(value[0]) is str

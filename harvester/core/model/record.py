@@ -4,6 +4,7 @@ provenance)."""
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -65,6 +66,8 @@ AccessRights = Literal["open", "embargoed", "restricted", "closed", "metadata-on
 
 class Record(_Model):
     """A project, dataset, publication or other resource from one source, normalised."""
+
+    _placeholders = MappingProxyType({"title": UNTITLED})  # a title only an address: none
 
     id: str = Field(
         pattern=RECORD_ID_PATTERN,
