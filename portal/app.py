@@ -12,6 +12,8 @@ from portal import admin, api, catalog, health, metrics, records, register, sear
 from portal.auth import csrf, init_auth
 from portal.i18n import init_i18n
 from portal.oai import endpoint as oai
+from portal.public_url import init_public_url
+from portal.request_checks import init_request_checks
 from portal.security import init_security
 from portal.services import Services
 
@@ -30,6 +32,8 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep facet and field order
     app.config.update(config)
     app.extensions["csfinder"] = Services(chosen)
+    init_request_checks(app)  # first: every later hook may read the parameters
+    init_public_url(app, chosen.portal)
     init_i18n(app)
     init_security(app)
     init_auth(app, chosen.portal)

@@ -146,3 +146,17 @@ scheduler_jobs = Table(
 )
 """APScheduler's job store (``csfinder scheduler``): declared here exactly as APScheduler's
 ``SQLAlchemyJobStore`` defines it, so that migrations own it and the scheduler finds it."""
+
+admin_sessions = Table(
+    "admin_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user", String(200), nullable=False),
+    Column("credential", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+)
+"""Administrators' sessions (see :mod:`harvester.store.sessions`): the SHA-256 of each
+session's token (the token itself is only in the administrator's cookie), who logged in,
+a fingerprint of the credentials at login (a new password ends the session), and when it
+began and was last used (idle and absolute timeouts)."""

@@ -90,16 +90,17 @@ def test_search_totals_match_the_search_page(client: FlaskClient) -> None:
 @pytest.mark.parametrize(
     ("query", "says"),
     [
-        ("sort=sideways", "sort must be one of"),
-        ("country=Spain", "country must be a two-letter code"),
-        ("page=0", "page must be 1 or more"),
-        ("page=x", "page must be a whole number"),
-        ("per_page=101", "per_page must be between 1 and 100"),
+        # checked against the OpenAPI document: the message names the parameter and value
+        ("sort=sideways", "sort: Input should be 'relevance', 'newest' or 'title', not 'sid"),
+        ("country=Spain", "country[0]: String should match pattern '^[A-Za-z]{2}$', not 'Sp"),
+        ("page=0", "page: Input should be greater than or equal to 1, not '0'"),
+        ("page=x", "page: a whole number written in digits, not 'x'"),
+        ("per_page=101", "per_page: Input should be less than or equal to 100, not '101'"),
         ("page=200&per_page=100", "only the first 10,000 results"),
         ("year_from=2020&year_to=2010", "is after year_to"),
-        ("bbox=1,2,3", "bbox must be west,south,east,north"),
-        ("sdg=18", "sdg must be a number from 1 to 17"),
-        ("access=secret", "access must be one of"),
+        ("bbox=1,2,3", "bbox[3]: Field required"),
+        ("sdg=18", "sdg[0]: Input should be less than or equal to 17, not '18'"),
+        ("access=secret", "access[0]: Input should be 'closed', 'embargoed', 'metadata-only'"),
         ("contry=NL", "unknown parameter 'contry'"),
     ],
 )

@@ -11,8 +11,9 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
-from harvester.core.model.checks import _blank_to_none, contains_email
+from harvester.core.model.checks import _blank_to_none
 from harvester.core.model.fields import OptText, OptUrl, Text, _Model
+from harvester.core.model.public_text import contains_email
 
 AgentKind = Literal["person", "organisation"]
 

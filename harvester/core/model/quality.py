@@ -9,7 +9,7 @@ from pydantic import AfterValidator, Field, PlainSerializer, WithJsonSchema, mod
 from harvester.core.model.checks import _unique
 from harvester.core.model.fields import Text, _Model
 
-Problem = Literal["missing", "invalid", "transform-failed"]
+Problem = Literal["missing", "invalid", "transform-failed", "truncated"]
 Principle = Literal["F", "A", "I", "R"]
 
 
@@ -35,7 +35,10 @@ class QualityIssue(_Model):
         description="The model field concerned ('date' for the dates together, '-' for the "
         "whole payload)."
     )
-    problem: Problem = Field(description="missing, invalid or transform-failed.")
+    problem: Problem = Field(
+        description="missing, invalid, transform-failed, or truncated (cut to the field's "
+        "length cap)."
+    )
     detail: Text = Field(description="What is wrong, for the operator.")
 
 
