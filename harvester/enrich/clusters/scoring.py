@@ -1,0 +1,196 @@
+"""How alike two records are: a score summed from named signals, each with its weight, so
+that a curator sees why two listings were joined.
+
+Weights are log-odds-like points, set by reading the labelled pairs (see
+``tests/fixtures/clusters/README.md``): a shared persistent identifier or landing page is
+strong evidence, a similar title is evidence when something else agrees, and what marks a
+*part* of a project (a national chapter, a yearly edition, a spin-off: a title that adds a
+country, a year or a subtitle) counts against. A pair is joined at :data:`JOIN` points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from harvester.enrich.clusters.features import (
+    GENERIC_WORDS,
+    STOPWORDS,
+    YEAR,
+    Features,
+    initials_of,
+)
+from harvester.normalise.vocab import country_code
+
+JOIN = 8.0
+"""Points at which two records are the same project."""
+NEVER = -100.0
+"""The score of a pair that can never be joined (different kinds of thing)."""
+
+Common = Callable[[str], bool]
+"""Says whether a blocking value (an address, a host, a site name) is shared by so many
+records that it identifies none of them (a platform's home page, a portal host)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """One piece of evidence: what it is, and the points it adds (or takes)."""
+
+    name: str
+    points: float
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """The evidence about a pair, and its sum."""
+
+    signals: tuple[Signal, ...]
+
+    @property
+    def total(self) -> float:
+        """The sum of the signals' points."""
+        return round(sum(s.points for s in self.signals), 2)
+
+    @property
+    def joins(self) -> bool:
+        """True when the pair is the same project."""
+        return self.total >= JOIN
+
+
+def score(a: Features, b: Features, common: Common) -> Score:
+    """The evidence that ``a`` and ``b`` describe the same thing."""
+    if a.kind != b.kind:
+        return Score((Signal("different kinds", NEVER),))
+    signals: list[Signal] = []
+    signals += _identifiers(a, b)
+    signals += _addresses(a, b, common)
+    signals += _titles(a, b)
+    signals += _organisations(a, b)
+    signals += _places_and_dates(a, b)
+    if a.description and a.description == b.description and len(a.description) > 30:
+        signals.append(Signal("same description", 2.5))
+    elif _named_in(a, b) or _named_in(b, a):
+        signals.append(Signal("one title named in the other's description", 1.5))
+    if a.source_id == b.source_id:
+        signals.append(Signal("same source", -3.0))
+    return Score(tuple(signals))
+
+
+def _identifiers(a: Features, b: Features) -> list[Signal]:
+    shared = a.pids & b.pids
+    if shared:
+        return [Signal(f"same identifier {min(shared)}", 10.0)]
+    if a.pids and b.pids:
+        return [Signal("different persistent identifiers", -4.0)]
+    return []
+
+
+def _addresses(a: Features, b: Features, common: Common) -> list[Signal]:
+    keys = {x.key for x in a.addresses} & {x.key for x in b.addresses}
+    keys = {k for k in keys if not common(k)}
+    if keys:
+        return [Signal(f"same landing page {min(keys)}", 6.0)]
+    hosts = {x.host for x in a.addresses} & {x.host for x in b.addresses}
+    hosts = {h for h in hosts if not common(h)}
+    if hosts:
+        return [Signal(f"same site {min(hosts)}", 4.0)]
+    names = {n for n in a.names & b.names if not common("name:" + n)}
+    if names:
+        return [Signal(f"site named {min(names)} on both", 2.5)]
+    named = {n for n in a.names if n == b.compact or n in b.words}
+    named |= {n for n in b.names if n == a.compact or n in a.words}
+    if named and len(min(named)) >= 5:
+        return [Signal(f"title names the site {min(named)}", 2.5)]
+    if a.addresses and b.addresses and not (a.names & b.names):
+        return [Signal("different sites", -1.0)]
+    return []
+
+
+def _named_in(a: Features, b: Features) -> bool:
+    """True when ``a``'s title (two words or more) is written in ``b``'s description."""
+    return len(a.words) >= 2 and f" {a.title} " in f" {b.description} "
+
+
+def _titles(a: Features, b: Features) -> list[Signal]:
+    if not a.title or not b.title:
+        return []
+    if a.title == b.title or (a.compact == b.compact and len(a.compact) >= 6):
+        return [Signal("same title", 5.0)]
+    names_a, names_b = {a.title, *a.alternatives}, {b.title, *b.alternatives}
+    if names_a & names_b:
+        return [Signal(f"same name {min(names_a & names_b)}", 4.0)]
+    signals: list[Signal] = []
+    shared_acronyms = (a.acronyms | {a.compact}) & (b.acronyms | {b.compact})
+    shared_acronyms = {x for x in shared_acronyms if 2 < len(x) <= 10}
+    if shared_acronyms and (a.acronyms or b.acronyms):
+        signals.append(Signal(f"same acronym {min(shared_acronyms)}", 3.0))
+    similar = fuzz.token_sort_ratio(a.title, b.title)
+    contained = fuzz.token_set_ratio(a.title, b.title)
+    if similar >= 90:
+        signals.append(Signal(f"similar titles ({similar:.0f})", 4.0))
+    elif contained >= 95 and a.words and b.words:
+        signals.append(Signal("one title within the other", 3.0))
+        signals += _part_of(a, b)
+    elif similar >= 70:
+        signals.append(Signal(f"related titles ({similar:.0f})", 1.0))
+    elif not shared_acronyms and not (a.words & b.words) and contained < 50:
+        signals.append(Signal("different titles", -3.0))
+    return signals
+
+
+def _part_of(a: Features, b: Features) -> list[Signal]:
+    """What the longer title adds, when it names a part of the other's project: a year
+    (an edition), a country or any other distinctive word (a chapter, a spin-off)."""
+    extra = (a.words ^ b.words) - GENERIC_WORDS - STOPWORDS
+    extra = {w for w in extra if f" {w} " not in f" {a.description} {b.description} "}
+    if not extra:
+        return []
+    if any(YEAR.match(w) for w in extra):
+        return [Signal("an edition (a year in one title)", -5.0)]
+    countries = sorted(w for w in extra if _is_country(w))
+    if countries:
+        return [Signal(f"a national chapter ({countries[0]} in one title)", -5.0)]
+    listed = ", ".join(sorted(extra)[:3])
+    return [Signal(f"a part? one title adds {listed}", -1.5 * min(2, len(extra)))]
+
+
+def _organisations(a: Features, b: Features) -> list[Signal]:
+    if not a.orgs or not b.orgs:
+        return []
+    best = max(fuzz.token_set_ratio(x, y) for x in a.orgs for y in b.orgs)
+    if best >= 90:
+        return [Signal("same organisation", 2.0)]
+    initials = {initials_of(o.split()) for o in a.orgs + b.orgs}
+    named = {w for o in a.orgs + b.orgs for w in o.split() if len(w) >= 3}
+    if initials & named and best >= 40:
+        return [Signal("organisation and its acronym", 1.5)]
+    if best >= 70:
+        return [Signal("related organisations", 1.0)]
+    return []
+
+
+def _places_and_dates(a: Features, b: Features) -> list[Signal]:
+    signals: list[Signal] = []
+    if a.countries and b.countries:
+        if a.countries & b.countries:
+            signals.append(Signal("same country", 0.5))
+        else:
+            signals.append(Signal("different countries", -1.5))
+    if a.start_year and b.start_year:
+        gap = abs(a.start_year - b.start_year)
+        if gap == 0:
+            signals.append(Signal("same start year", 0.5))
+        elif gap > 3:
+            signals.append(Signal("start years far apart", -1.0))
+    return signals
+
+
+@lru_cache(maxsize=65_536)
+def _is_country(word: str) -> bool:
+    """True when a folded title word names a country (in any language the vocabulary
+    knows); codes such as 'de' are too short to count."""
+    return len(word) >= 4 and country_code(word) is not None
