@@ -1,11 +1,12 @@
 """Blocking: the few values a record shares with the records that may describe the same
 thing, so that only those pairs are scored.
 
-A record's keys: its persistent identifiers, its folded landing pages, their hosts and
-site names, its folded title written without spaces, the distinctive words of its title
-(a word also matches a site named by it: ``invasoras`` and ``invasoras.pt``) and its
-acronyms. A key shared by more than :data:`MAX_BLOCK` records identifies nothing (a
-platform's host, a common word) and yields no pairs.
+A record's keys: its persistent identifiers (``pid:``), its folded landing pages
+(``url:``) and their hosts (``host:``), and names (``word:``): the distinctive words of its
+title, the title written without spaces, its acronyms and the names of its sites (so the
+word ``invasoras`` meets the site ``invasoras.pt``). A key shared by more than
+:data:`MAX_BLOCK` records identifies nothing (a platform's host, a common word) and yields
+no pairs.
 
 Keys are kept as 63-bit hashes (BLAKE2b), so that a million records' keys fit in arrays
 and in an indexed table.
@@ -14,7 +15,9 @@ and in an indexed table.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+
+import numpy as np
+import numpy.typing as npt
 
 from harvester.enrich.clusters.features import GENERIC_WORDS, STOPWORDS, YEAR, Features
 
@@ -31,14 +34,12 @@ def keys_of(features: Features) -> set[str]:
         keys.add(f"url:{address.key}")
         keys.add(f"host:{address.host}")
         if address.name:
-            keys.add(f"name:{address.name}")
+            keys.add(f"word:{address.name}")
     if len(features.compact) >= MIN_WORD:
-        keys.add(f"title:{features.compact}")
-        keys.add(f"name:{features.compact}")
+        keys.add(f"word:{features.compact}")
     for word in features.words:
         if len(word) >= MIN_WORD and word not in GENERIC_WORDS and not YEAR.match(word):
             keys.add(f"word:{word}")
-            keys.add(f"name:{word}")
     for acronym in features.acronyms:
         keys.add(f"word:{acronym}")
     return keys - {f"word:{w}" for w in STOPWORDS}
@@ -54,13 +55,31 @@ def hashed_keys(features: Features) -> list[int]:
     return sorted({key_hash(k) for k in keys_of(features)})
 
 
-def pairs_in_blocks(blocks: Iterable[list[int]]) -> Iterator[tuple[int, int]]:
-    """Every pair of members of each block small enough (members given as numbers), lower
-    number first; a pair in several blocks comes once per block."""
-    for members in blocks:
-        if len(members) < 2 or len(members) > MAX_BLOCK:
+def candidate_pairs(
+    keys: npt.NDArray[np.int64], members: npt.NDArray[np.int64], too_common: set[int] | None = None
+) -> npt.NDArray[np.int64]:
+    """The pairs of members sharing a key held by 2 to :data:`MAX_BLOCK` members (one row
+    per key and member), as an array of (lower, higher) member numbers without repeats.
+    ``too_common`` names keys to skip whatever their count here (known to be common
+    elsewhere)."""
+    if len(keys) == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    order = np.lexsort((members, keys))
+    keys, members = keys[order], members[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    sizes = np.diff(np.r_[starts, len(keys)])
+    found: list[npt.NDArray[np.int64]] = []
+    for size in np.unique(sizes[(sizes >= 2) & (sizes <= MAX_BLOCK)]):
+        block_starts = starts[sizes == size]
+        if too_common:
+            block_starts = block_starts[[int(keys[s]) not in too_common for s in block_starts]]
+        if len(block_starts) == 0:
             continue
-        ordered = sorted(set(members))
-        for i, first in enumerate(ordered):
-            for second in ordered[i + 1 :]:
-                yield first, second
+        rows = members[block_starts[:, None] + np.arange(size)]
+        first, second = np.triu_indices(int(size), 1)
+        found.append(np.stack([rows[:, first].ravel(), rows[:, second].ravel()], axis=1))
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    pairs = np.concatenate(found)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    return np.unique(np.sort(pairs, axis=1), axis=0)

@@ -24,15 +24,22 @@ ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,9}\b")
 BRACKETED = re.compile(r"[(\[]([^()\[\]]{2,40})[)\]]")
 YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 STOPWORDS = frozenset(
-    "a an and at by de del der des di die do du een en et for from het i il in la las le les "
-    "lo los of on op or the to und van von voor y za zu".split()
+    (
+        *("a", "an", "and", "at", "by", "de", "del", "der", "des", "di", "die", "do", "du"),
+        *("een", "en", "et", "for", "from", "het", "i", "il", "in", "la", "las", "le", "les"),
+        *("lo", "los", "of", "on", "op", "or", "the", "to", "und", "van", "von", "voor", "y"),
+        *("za", "zu"),
+    )
 )
 """Words too common in titles (articles, prepositions; several languages) to tell anything."""
 GENERIC_WORDS = frozenset(
-    "project projects projekt projet proyecto progetto projecto program programme programa "
-    "initiative app application platform portal website site online network netwerk "
-    "citizen science sciences scientific wetenschap ciencia ciudadana burgerwetenschap "
-    "campaign survey monitoring org com eu net www not current".split()
+    (
+        *("project", "projects", "projekt", "projet", "proyecto", "progetto", "projecto"),
+        *("program", "programme", "programa", "initiative", "app", "application", "platform"),
+        *("portal", "website", "site", "online", "network", "netwerk", "citizen", "science"),
+        *("sciences", "scientific", "wetenschap", "ciencia", "ciudadana", "burgerwetenschap"),
+        *("campaign", "survey", "monitoring", "org", "com", "eu", "net", "www", "not", "current"),
+    )
 )
 """Words that a platform adds to or drops from a title without naming another project."""
 
@@ -56,6 +63,7 @@ class Features:
     start_year: int | None
     description: str  # folded start of the description
     quality: int
+    richness: int  # top-level fields filled
 
     @property
     def names(self) -> frozenset[str]:
@@ -136,6 +144,9 @@ def features_of(record: Mapping[str, Any]) -> Features:
         start_year=_year(record.get("start_date")),
         description=description[:400],
         quality=int((record.get("quality") or {}).get("score") or 0),
+        richness=sum(
+            1 for k, v in record.items() if v not in (None, "", [], {}) and k != "quality"
+        ),
     )
 
 

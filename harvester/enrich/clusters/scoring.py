@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -31,9 +30,9 @@ JOIN = 8.0
 NEVER = -100.0
 """The score of a pair that can never be joined (different kinds of thing)."""
 
-Common = Callable[[str], bool]
-"""Says whether a blocking value (an address, a host, a site name) is shared by so many
-records that it identifies none of them (a platform's home page, a portal host)."""
+Common = Callable[[str, str], bool]
+"""Says whether a value of a kind of blocking key (``url``, ``host``, ``word``) is shared by
+so many records that it identifies none of them (a platform's home page, a portal host)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,14 +90,14 @@ def _identifiers(a: Features, b: Features) -> list[Signal]:
 
 def _addresses(a: Features, b: Features, common: Common) -> list[Signal]:
     keys = {x.key for x in a.addresses} & {x.key for x in b.addresses}
-    keys = {k for k in keys if not common(k)}
+    keys = {k for k in keys if not common("url", k)}
     if keys:
         return [Signal(f"same landing page {min(keys)}", 6.0)]
     hosts = {x.host for x in a.addresses} & {x.host for x in b.addresses}
-    hosts = {h for h in hosts if not common(h)}
+    hosts = {h for h in hosts if not common("host", h)}
     if hosts:
         return [Signal(f"same site {min(hosts)}", 4.0)]
-    names = {n for n in a.names & b.names if not common("name:" + n)}
+    names = {n for n in a.names & b.names if not common("word", n)}
     if names:
         return [Signal(f"site named {min(names)} on both", 2.5)]
     named = {n for n in a.names if n == b.compact or n in b.words}
@@ -124,8 +123,8 @@ def _titles(a: Features, b: Features) -> list[Signal]:
     if names_a & names_b:
         return [Signal(f"same name {min(names_a & names_b)}", 4.0)]
     signals: list[Signal] = []
-    shared_acronyms = (a.acronyms | {a.compact}) & (b.acronyms | {b.compact})
-    shared_acronyms = {x for x in shared_acronyms if 2 < len(x) <= 10}
+    both = (a.acronyms | {a.compact}) & (b.acronyms | {b.compact})
+    shared_acronyms = {x for x in both if 2 < len(x) <= 10}
     if shared_acronyms and (a.acronyms or b.acronyms):
         signals.append(Signal(f"same acronym {min(shared_acronyms)}", 3.0))
     similar = fuzz.token_sort_ratio(a.title, b.title)
@@ -145,8 +144,8 @@ def _titles(a: Features, b: Features) -> list[Signal]:
 def _part_of(a: Features, b: Features) -> list[Signal]:
     """What the longer title adds, when it names a part of the other's project: a year
     (an edition), a country or any other distinctive word (a chapter, a spin-off)."""
-    extra = (a.words ^ b.words) - GENERIC_WORDS - STOPWORDS
-    extra = {w for w in extra if f" {w} " not in f" {a.description} {b.description} "}
+    differing = (a.words ^ b.words) - GENERIC_WORDS - STOPWORDS
+    extra = {w for w in differing if f" {w} " not in f" {a.description} {b.description} "}
     if not extra:
         return []
     if any(YEAR.match(w) for w in extra):

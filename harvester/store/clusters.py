@@ -1,0 +1,392 @@
+"""Clusters of records in the store: who belongs with whom, the blocking keys that find
+candidates, the evidence behind each cluster, curators' decisions, and clustering runs.
+
+The enrich stage (:mod:`harvester.enrich.clusters`) decides; this module only keeps and
+reads. A batch of changes is written in one transaction, so readers see a cluster before
+or after a run, never half of one.
+"""
+
+from __future__ import annotations
+
+import json
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy.engine import Connection
+
+from harvester.store.engine import LOOKUP_CHUNK, StoreBase
+from harvester.store.schema import (
+    cluster_decisions,
+    cluster_keys,
+    cluster_links,
+    cluster_members,
+    cluster_runs,
+    records,
+)
+from harvester.store.values import aware, utcnow
+
+WRITE_CHUNK = 5_000
+
+
+@dataclass(frozen=True)
+class Member:
+    """A record's place in its cluster."""
+
+    record_id: str
+    cluster_id: str
+    source_id: str
+    representative: bool
+    keys: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class StoredLink:
+    """A scored pair behind a cluster: ``signals`` as (name, points); ``refused`` says why
+    the pair was not joined, when it was not."""
+
+    record_a: str
+    record_b: str
+    cluster_id: str
+    score: float
+    signals: tuple[tuple[str, float], ...]
+    refused: str | None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A curator's word on a pair of records."""
+
+    id: int
+    record_a: str
+    record_b: str
+    same: bool
+    curator: str
+    note: str | None
+    decided_at: datetime
+
+
+@dataclass
+class ClusterWrite:
+    """What a clustering run changes: members (new or moved), records gone, the keys of
+    the records it saw, and the links of the clusters it touched."""
+
+    members: list[Member] = field(default_factory=list)
+    gone: list[str] = field(default_factory=list)
+    new_keys: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    old_keys: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    links: list[StoredLink] = field(default_factory=list)
+    touched_clusters: set[str] = field(default_factory=set)
+    replace_links: bool = False  # every link is given: drop all stored ones first
+
+
+def pack_keys(keys: Iterable[int]) -> bytes:
+    """Blocking keys as the bytes ``cluster_members.keys`` holds."""
+    return array("q", sorted(keys)).tobytes()
+
+
+def unpack_keys(blob: bytes | None) -> tuple[int, ...]:
+    """The blocking keys packed by :func:`pack_keys`."""
+    keys = array("q")
+    keys.frombytes(blob or b"")
+    return tuple(keys)
+
+
+class Clusters(StoreBase):
+    """The cluster tables."""
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def members_of(self, record_ids: Iterable[str]) -> dict[str, Member]:
+        """The stored cluster membership of those records that have one."""
+        wanted = sorted(set(record_ids))
+        found: dict[str, Member] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), LOOKUP_CHUNK):
+                chunk = wanted[start : start + LOOKUP_CHUNK]
+                stmt = select(cluster_members).where(cluster_members.c.record_id.in_(chunk))
+                found.update((r.record_id, _member(r)) for r in conn.execute(stmt))
+        return found
+
+    def cluster_members(self, cluster_ids: Iterable[str]) -> dict[str, list[Member]]:
+        """Every member of each cluster, representative first."""
+        wanted = sorted(set(cluster_ids))
+        found: dict[str, list[Member]] = {c: [] for c in wanted}
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), LOOKUP_CHUNK):
+                chunk = wanted[start : start + LOOKUP_CHUNK]
+                stmt = (
+                    select(cluster_members)
+                    .where(cluster_members.c.cluster_id.in_(chunk))
+                    .order_by(cluster_members.c.representative.desc(), cluster_members.c.record_id)
+                )
+                for row in conn.execute(stmt):
+                    found[row.cluster_id].append(_member(row))
+        return found
+
+    def iter_members(self, batch: int = 10_000) -> Iterator[Member]:
+        """Every stored membership with its keys, by record id."""
+        last = ""
+        while True:
+            stmt = (
+                select(cluster_members)
+                .where(cluster_members.c.record_id > last)
+                .order_by(cluster_members.c.record_id)
+                .limit(batch)
+            )
+            with self.engine.connect() as conn:
+                rows = conn.execute(stmt).all()
+            if not rows:
+                return
+            for row in rows:
+                yield _member(row)
+            last = rows[-1].record_id
+
+    def cluster_ids_in_use(self, cluster_ids: Iterable[str], besides: set[str]) -> set[str]:
+        """Those of ``cluster_ids`` held by some record not in ``besides``."""
+        wanted = sorted(set(cluster_ids))
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), LOOKUP_CHUNK):
+                stmt = select(cluster_members.c.cluster_id, cluster_members.c.record_id).where(
+                    cluster_members.c.cluster_id.in_(wanted[start : start + LOOKUP_CHUNK])
+                )
+                found.update(r.cluster_id for r in conn.execute(stmt) if r.record_id not in besides)
+        return found
+
+    def records_by_keys(self, keys: Iterable[int], cap: int) -> dict[int, list[str]]:
+        """The records holding each key; a key held by more than ``cap`` records comes
+        back with ``cap + 1`` of them (enough to know it is too common)."""
+        found: dict[int, list[str]] = {}
+        with self.engine.connect() as conn:
+            for key in sorted(set(keys)):
+                stmt = (
+                    select(cluster_keys.c.record_id).where(cluster_keys.c.key == key).limit(cap + 1)
+                )
+                found[key] = [r[0] for r in conn.execute(stmt)]
+        return found
+
+    def cluster_links_of(self, cluster_id: str) -> list[StoredLink]:
+        """The evidence behind a cluster, strongest pair first."""
+        stmt = (
+            select(cluster_links)
+            .where(cluster_links.c.cluster_id == cluster_id)
+            .order_by(cluster_links.c.score.desc())
+        )
+        with self.engine.connect() as conn:
+            return [_link(r) for r in conn.execute(stmt)]
+
+    def clusters_page(self, offset: int, limit: int) -> tuple[int, list[tuple[str, int]]]:
+        """Clusters of several listings, largest first: how many there are, and one page
+        of (cluster id, size)."""
+        size = func.count().label("size")
+        grouped = (
+            select(cluster_members.c.cluster_id, size)
+            .group_by(cluster_members.c.cluster_id)
+            .having(func.count() > 1)
+        )
+        with self.engine.connect() as conn:
+            total = conn.execute(select(func.count()).select_from(grouped.subquery())).scalar()
+            rows = conn.execute(
+                grouped.order_by(size.desc(), cluster_members.c.cluster_id)
+                .offset(offset)
+                .limit(limit)
+            ).all()
+        return int(total or 0), [(r.cluster_id, int(r.size)) for r in rows]
+
+    def documents(self, record_ids: Iterable[str]) -> dict[str, str]:
+        """The stored documents (JSON) of those live records that exist, by record id."""
+        wanted = sorted(set(record_ids))
+        found: dict[str, str] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), LOOKUP_CHUNK):
+                stmt = (
+                    select(records.c.id, records.c.document)
+                    .where(records.c.id.in_(wanted[start : start + LOOKUP_CHUNK]))
+                    .where(records.c.deleted.is_(False))
+                )
+                found.update((r.id, r.document) for r in conn.execute(stmt))
+        return found
+
+    # -- decisions -------------------------------------------------------------------------
+
+    def add_decision(
+        self, record_a: str, record_b: str, same: bool, curator: str, note: str | None = None
+    ) -> Decision:
+        """Record a curator's decision about a pair (it overrides earlier ones)."""
+        a, b = sorted((record_a, record_b))
+        now = utcnow()
+        values = {"record_a": a, "record_b": b, "same": same, "curator": curator}
+        with self.engine.begin() as conn:
+            new_id = conn.execute(
+                insert(cluster_decisions).values(**values, note=note, decided_at=now)
+            ).inserted_primary_key
+        return Decision(int(new_id[0]) if new_id else 0, a, b, same, curator, note, now)
+
+    def decisions(self, record_ids: Iterable[str] | None = None) -> dict[tuple[str, str], bool]:
+        """The standing decision about each pair (the latest one), about any of
+        ``record_ids`` when given."""
+        return {
+            (d.record_a, d.record_b): d.same for d in self.decision_log(record_ids, latest=True)
+        }
+
+    def decision_log(
+        self, record_ids: Iterable[str] | None = None, *, latest: bool = False
+    ) -> list[Decision]:
+        """Decisions (about any of ``record_ids`` when given), oldest first; with
+        ``latest``, only the standing one of each pair."""
+        stmt = select(cluster_decisions).order_by(cluster_decisions.c.id)
+        with self.engine.connect() as conn:
+            if record_ids is None:
+                rows = list(conn.execute(stmt))
+            else:
+                wanted = sorted(set(record_ids))
+                seen: dict[int, Any] = {}
+                for start in range(0, len(wanted), LOOKUP_CHUNK):
+                    chunk = wanted[start : start + LOOKUP_CHUNK]
+                    where = cluster_decisions.c.record_a.in_(chunk) | (
+                        cluster_decisions.c.record_b.in_(chunk)
+                    )
+                    seen.update((r.id, r) for r in conn.execute(stmt.where(where)))
+                rows = [seen[k] for k in sorted(seen)]
+        log = [_decision(r) for r in rows]
+        if latest:
+            standing = {(d.record_a, d.record_b): d for d in log}
+            log = sorted(standing.values(), key=lambda d: d.id)
+        return log
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def write_clusters(self, change: ClusterWrite) -> None:
+        """Apply a clustering run's changes in one transaction."""
+        now = utcnow()
+        with self.engine.begin() as conn:
+            _write_keys(conn, change.old_keys, change.new_keys)
+            for start in range(0, len(change.gone), LOOKUP_CHUNK):
+                chunk = change.gone[start : start + LOOKUP_CHUNK]
+                conn.execute(delete(cluster_members).where(cluster_members.c.record_id.in_(chunk)))
+            _write_members(conn, change.members, change.new_keys, now)
+            touched = sorted(change.touched_clusters)
+            if change.replace_links:
+                conn.execute(delete(cluster_links))
+                touched = []
+            for start in range(0, len(touched), LOOKUP_CHUNK):
+                chunk = touched[start : start + LOOKUP_CHUNK]
+                conn.execute(delete(cluster_links).where(cluster_links.c.cluster_id.in_(chunk)))
+            rows = {(x.record_a, x.record_b): x for x in change.links}
+            _insert_chunked(conn, cluster_links, [_link_row(x) for x in rows.values()])
+
+    def start_cluster_run(self, mode: str) -> int:
+        """Record the start of a clustering run; return its id."""
+        with self.engine.begin() as conn:
+            key = conn.execute(
+                insert(cluster_runs).values(mode=mode, started_at=utcnow())
+            ).inserted_primary_key
+        return int(key[0]) if key else 0
+
+    def finish_cluster_run(self, run_id: int, high_water: datetime, summary: Any) -> None:
+        """Record that a run clustered every record changed before ``high_water``."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(cluster_runs)
+                .where(cluster_runs.c.id == run_id)
+                .values(finished_at=utcnow(), high_water=high_water, summary=json.dumps(summary))
+            )
+
+    def cluster_high_water(self) -> datetime | None:
+        """Records changed before this were clustered by a finished run (None: never)."""
+        stmt = select(func.max(cluster_runs.c.high_water)).where(
+            cluster_runs.c.finished_at.is_not(None)
+        )
+        with self.engine.connect() as conn:
+            return aware(conn.execute(stmt).scalar())
+
+
+def _write_keys(
+    conn: Connection, old: dict[str, tuple[int, ...]], new: dict[str, tuple[int, ...]]
+) -> None:
+    """Replace the keys of records whose keys changed."""
+    removed: list[dict[str, Any]] = []
+    added: list[dict[str, Any]] = []
+    for record_id in set(old) | set(new):
+        before, after = set(old.get(record_id, ())), set(new.get(record_id, ()))
+        removed += [{"k": k, "r": record_id} for k in before - after]
+        added += [{"key": k, "record_id": record_id} for k in after - before]
+    if removed:
+        conn.execute(
+            delete(cluster_keys)
+            .where(cluster_keys.c.key == bindparam("k"))
+            .where(cluster_keys.c.record_id == bindparam("r")),
+            removed,
+        )
+    _insert_chunked(conn, cluster_keys, added)
+
+
+def _write_members(
+    conn: Connection, members: Sequence[Member], keys: dict[str, tuple[int, ...]], now: datetime
+) -> None:
+    """Insert or replace the given memberships."""
+    ids = [m.record_id for m in members]
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        chunk = ids[start : start + LOOKUP_CHUNK]
+        conn.execute(delete(cluster_members).where(cluster_members.c.record_id.in_(chunk)))
+    rows = [
+        {
+            "record_id": m.record_id,
+            "cluster_id": m.cluster_id,
+            "source_id": m.source_id,
+            "representative": m.representative,
+            "keys": pack_keys(keys.get(m.record_id, m.keys)),
+            "clustered_at": now,
+        }
+        for m in members
+    ]
+    _insert_chunked(conn, cluster_members, rows)
+
+
+def _insert_chunked(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), WRITE_CHUNK):
+        conn.execute(insert(table), rows[start : start + WRITE_CHUNK])
+
+
+def _member(row: Any) -> Member:
+    return Member(
+        row.record_id,
+        row.cluster_id,
+        row.source_id,
+        bool(row.representative),
+        unpack_keys(row.keys),
+    )
+
+
+def _link(row: Any) -> StoredLink:
+    signals = tuple((str(n), float(p)) for n, p in json.loads(row.signals))
+    return StoredLink(
+        row.record_a, row.record_b, row.cluster_id, float(row.score), signals, row.refused
+    )
+
+
+def _link_row(link: StoredLink) -> dict[str, Any]:
+    return {
+        "record_a": link.record_a,
+        "record_b": link.record_b,
+        "cluster_id": link.cluster_id,
+        "score": link.score,
+        "signals": json.dumps([list(s) for s in link.signals], ensure_ascii=False),
+        "refused": link.refused,
+    }
+
+
+def _decision(row: Any) -> Decision:
+    return Decision(
+        id=int(row.id),
+        record_a=row.record_a,
+        record_b=row.record_b,
+        same=bool(row.same),
+        curator=row.curator,
+        note=row.note,
+        decided_at=aware(row.decided_at) or utcnow(),
+    )
