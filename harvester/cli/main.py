@@ -10,6 +10,7 @@ from importlib.metadata import entry_points
 
 import click
 
+from harvester.bench.clusters import bench_clusters
 from harvester.bench.harvest import bench
 from harvester.bench.ingest import bench_ingest
 from harvester.bench.search import bench_search
@@ -74,6 +75,7 @@ def register_commands() -> None:
         main.add_command(command)
     bench.add_command(bench_search)
     bench.add_command(bench_ingest)
+    bench.add_command(bench_clusters)
     for group, parent in ((PLUGIN_GROUP, main), (BENCH_PLUGIN_GROUP, bench)):
         for entry in entry_points(group=group):
             try:

@@ -145,6 +145,19 @@ class Clusters(StoreBase):
                 yield _member(row)
             last = rows[-1].record_id
 
+    def multi_members(self) -> dict[str, str]:
+        """Record id → cluster id of every member of a cluster of several listings."""
+        multi = (
+            select(cluster_members.c.cluster_id)
+            .group_by(cluster_members.c.cluster_id)
+            .having(func.count() > 1)
+        )
+        stmt = select(cluster_members.c.record_id, cluster_members.c.cluster_id).where(
+            cluster_members.c.cluster_id.in_(multi)
+        )
+        with self.engine.connect() as conn:
+            return {r.record_id: r.cluster_id for r in conn.execute(stmt)}
+
     def cluster_ids_in_use(self, cluster_ids: Iterable[str], besides: set[str]) -> set[str]:
         """Those of ``cluster_ids`` held by some record not in ``besides``."""
         wanted = sorted(set(cluster_ids))
@@ -268,7 +281,7 @@ class Clusters(StoreBase):
             for start in range(0, len(change.gone), LOOKUP_CHUNK):
                 chunk = change.gone[start : start + LOOKUP_CHUNK]
                 conn.execute(delete(cluster_members).where(cluster_members.c.record_id.in_(chunk)))
-            _write_members(conn, change.members, change.new_keys, now)
+            _write_members(conn, change.members, now)
             touched = sorted(change.touched_clusters)
             if change.replace_links:
                 conn.execute(delete(cluster_links))
@@ -325,10 +338,8 @@ def _write_keys(
     _insert_chunked(conn, cluster_keys, added)
 
 
-def _write_members(
-    conn: Connection, members: Sequence[Member], keys: dict[str, tuple[int, ...]], now: datetime
-) -> None:
-    """Insert or replace the given memberships."""
+def _write_members(conn: Connection, members: Sequence[Member], now: datetime) -> None:
+    """Insert or replace the given memberships (with their keys)."""
     ids = [m.record_id for m in members]
     for start in range(0, len(ids), LOOKUP_CHUNK):
         chunk = ids[start : start + LOOKUP_CHUNK]
@@ -339,7 +350,7 @@ def _write_members(
             "cluster_id": m.cluster_id,
             "source_id": m.source_id,
             "representative": m.representative,
-            "keys": pack_keys(keys.get(m.record_id, m.keys)),
+            "keys": pack_keys(m.keys),
             "clustered_at": now,
         }
         for m in members

@@ -30,7 +30,7 @@ MIN_WORD = 4
 def keys_of(features: Features) -> set[str]:
     """The blocking keys of a record, as text (see :func:`key_hash`)."""
     keys: set[str] = {f"pid:{pid}" for pid in features.pids}
-    for address in features.addresses:
+    for address in features.sites:
         keys.add(f"url:{address.key}")
         keys.add(f"host:{address.host}")
         if address.name:

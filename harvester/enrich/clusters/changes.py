@@ -5,6 +5,7 @@ a summary a person can read.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -70,6 +71,7 @@ def diff(
         if set(keys) != set(before.keys):
             write.old_keys[before.record_id] = before.keys
             write.new_keys[before.record_id] = keys
+        after = dataclasses.replace(after, keys=keys)
         if (after.cluster_id, after.representative) != (before.cluster_id, before.representative):
             write.members.append(after)
             write.touched_clusters |= {before.cluster_id, after.cluster_id}
@@ -78,8 +80,9 @@ def diff(
         elif before.record_id in write.new_keys:
             write.members.append(after)
     for record_id in sorted(set(new) - seen):
-        write.members.append(new[record_id])
-        write.new_keys[record_id] = new_keys.get(record_id, ())
+        keys = new_keys.get(record_id, ())
+        write.members.append(dataclasses.replace(new[record_id], keys=keys))
+        write.new_keys[record_id] = keys
         write.touched_clusters.add(new[record_id].cluster_id)
     _count(new, old_sizes, write, report)
     return write

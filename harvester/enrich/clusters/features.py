@@ -22,6 +22,7 @@ from harvester.enrich.clusters.urls import Address, fold_url
 WORD = re.compile(r"[^\W_]+")
 ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,9}\b")
 BRACKETED = re.compile(r"[(\[]([^()\[\]]{2,40})[)\]]")
+DESCRIPTION_CHARS = 300
 YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 STOPWORDS = frozenset(
     (
@@ -52,23 +53,29 @@ class Features:
     source_id: str
     kind: str
     title: str  # folded words joined by spaces, generic words out
-    words: frozenset[str]  # folded title words, stopwords and generic words out
+    words: tuple[str, ...]  # folded title words, stopwords and generic words out
     compact: str  # folded title without spaces: 'oldweather'
     alternatives: tuple[str, ...]  # other names: 'a / b', 'a (b)', alternate titles
-    acronyms: frozenset[str]
-    addresses: tuple[Address, ...]
-    pids: frozenset[str]
+    acronyms: tuple[str, ...]
+    addresses: tuple[str, ...]  # folded landing pages (host and path)
+    pids: tuple[str, ...]
     orgs: tuple[str, ...]  # folded organisation names
-    countries: frozenset[str]
+    countries: tuple[str, ...]
     start_year: int | None
     description: str  # folded start of the description
     quality: int
     richness: int  # top-level fields filled
 
     @property
+    def sites(self) -> tuple[Address, ...]:
+        """The landing pages, with their hosts and site names."""
+        found = (fold_url(a) for a in self.addresses)
+        return tuple(a for a in found if a is not None)
+
+    @property
     def names(self) -> frozenset[str]:
         """The site names of the record's landing pages."""
-        return frozenset(a.name for a in self.addresses if a.name)
+        return frozenset(a.name for a in self.sites if a.name)
 
 
 def fold(text: str) -> str:
@@ -111,12 +118,12 @@ def features_of(record: Mapping[str, Any]) -> Features:
     title = str(record.get("title") or "")
     words = [w for w in folded_words(title) if w not in GENERIC_WORDS] or folded_words(title)
     provenance = record.get("provenance") or {}
-    addresses: dict[str, Address] = {}
+    addresses: dict[str, None] = {}
     pids: set[str] = set()
     for candidate in _urls(record):
         address = fold_url(candidate)
         if address is not None:
-            addresses.setdefault(address.key, address)
+            addresses[address.key] = None
     for identifier in record.get("identifiers") or ():
         scheme = identifier.get("scheme")
         if scheme in PERSISTENT_SCHEMES:
@@ -133,21 +140,26 @@ def features_of(record: Mapping[str, Any]) -> Features:
         source_id=str(provenance.get("source_id") or ""),
         kind=str(record.get("kind") or "resource"),
         title=" ".join(words),
-        words=frozenset(w for w in words if w not in STOPWORDS),
+        words=_shared(sorted({w for w in words if w not in STOPWORDS})),
         compact="".join(words),
         alternatives=_alternatives(title, record.get("alternate_titles") or ()),
-        acronyms=acronyms_of(title),
-        addresses=tuple(addresses.values()),
-        pids=frozenset(pids),
-        orgs=tuple(o for o in orgs if o),
-        countries=frozenset(record.get("countries") or ()),
+        acronyms=_shared(sorted(acronyms_of(title))),
+        addresses=_shared(list(addresses)),
+        pids=_shared(sorted(pids)),
+        orgs=_shared([o for o in orgs if o]),
+        countries=_shared(sorted(record.get("countries") or ())),
         start_year=_year(record.get("start_date")),
-        description=description[:400],
+        description=description[:DESCRIPTION_CHARS],
         quality=int((record.get("quality") or {}).get("score") or 0),
         richness=sum(
             1 for k, v in record.items() if v not in (None, "", [], {}) and k != "quality"
         ),
     )
+
+
+def _shared(items: list[str]) -> tuple[str, ...]:
+    """A tuple of the items (the one empty tuple when there are none: saves memory)."""
+    return tuple(items) if items else ()
 
 
 def _alternatives(title: str, alternates: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
@@ -161,7 +173,7 @@ def _alternatives(title: str, alternates: Iterable[Mapping[str, Any]]) -> tuple[
     names += [str(a.get("value") or "") for a in alternates]
     folded = (" ".join(w for w in folded_words(n) if w not in GENERIC_WORDS) for n in names)
     whole = " ".join(w for w in folded_words(title) if w not in GENERIC_WORDS)
-    return tuple(dict.fromkeys(f for f in folded if f and f != whole))
+    return _shared(list(dict.fromkeys(f for f in folded if f and f != whole)))
 
 
 def _urls(record: Mapping[str, Any]) -> Iterable[str]:

@@ -2,26 +2,30 @@
 cluster``) or only what changed since the last run (:func:`update_clusters`, after each
 harvest).
 
-An update takes the records changed since the last run's high-water mark, the records
-sharing a blocking key with them, and everything clustered with either (a record that
-leaves a cluster changes what is left of it), and clusters that set again. A full rebuild
-reads every live record once. Either way the store gets one transaction, and the report
-says which records the search index must redo.
+A full rebuild reads the live records twice, to stay small at a million records: first
+their blocking keys only (numbers in arrays), then the features of just the records that
+share a key with another. An update takes the records changed since the last run's
+high-water mark, the records sharing a key with them, and everything clustered with either
+(a record that leaves a cluster changes what is left of it), and clusters that set again.
+Either way the store gets one transaction, and the report says which records the search
+index must redo.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 import numpy as np
 import orjson
 
-from harvester.enrich.clusters.blocking import MAX_BLOCK, hashed_keys
+from harvester.enrich.clusters.blocking import MAX_BLOCK, candidate_pairs, hashed_keys
 from harvester.enrich.clusters.changes import ClusterReport, diff
-from harvester.enrich.clusters.engine import cluster_records
+from harvester.enrich.clusters.engine import Clustering, cluster_pairs, common_values
 from harvester.enrich.clusters.features import Features, features_of
 from harvester.enrich.clusters.identity import default_cluster_id
 from harvester.store import Store, utcnow
@@ -31,23 +35,12 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, int], None]
 
 
-class _Previous(Mapping[str, str]):
-    """The cluster id each record had: stored, else the one a cluster of it alone gets."""
-
-    def __init__(self, stored: Mapping[str, str]) -> None:
-        self._stored = stored
-
-    def __getitem__(self, record_id: str) -> str:
-        return self._stored.get(record_id) or default_cluster_id(record_id)
-
-    def __contains__(self, record_id: object) -> bool:
-        return isinstance(record_id, str)
-
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        return iter(self._stored)
-
-    def __len__(self) -> int:
-        return len(self._stored)
+def _features(record_id: str, document: str) -> Features | None:
+    try:
+        return features_of(orjson.loads(document))
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        log.warning("record %s not clustered: %s", record_id, exc)
+        return None
 
 
 def rebuild_clusters(store: Store, progress: Progress | None = None) -> ClusterReport:
@@ -55,28 +48,50 @@ def rebuild_clusters(store: Store, progress: Progress | None = None) -> ClusterR
     started, report = time.monotonic(), ClusterReport("full")
     run_id = store.start_cluster_run("full")
     high_water = utcnow()
-    features: dict[str, Features] = {}
-    keys: dict[str, tuple[int, ...]] = {}
+    ids: list[str] = []
+    sources: list[str] = []
+    keys, holders = array("q"), array("q")
+    record_keys: dict[str, tuple[int, ...]] = {}
     for row in store.iter_normalised():
-        try:
-            found = features_of(orjson.loads(row.document))
-        except (ValueError, TypeError, KeyError) as exc:
-            log.warning("record %s not clustered: %s", row.id, exc)
+        found = _features(row.id, row.document)
+        if found is None:
             continue
-        features[found.record_id] = found
-        keys[found.record_id] = tuple(hashed_keys(found))
-        if progress is not None and len(features) % 50_000 == 0:
-            progress("read", len(features))
-    counts = _key_counts(keys.values())
-    stored = {m.record_id: m.cluster_id for m in store.iter_members()}
-    outcome = cluster_records(
-        features, keys, lambda k: counts.get(k, 0), _Previous(stored), store.decisions()
+        hashed = hashed_keys(found)
+        keys.extend(hashed)
+        holders.extend([len(ids)] * len(hashed))
+        record_keys[found.record_id] = tuple(hashed)
+        ids.append(found.record_id)
+        sources.append(found.source_id)
+        if progress is not None and len(ids) % 100_000 == 0:
+            progress("read", len(ids))
+    key_array = np.frombuffer(keys, dtype=np.int64)
+    values, counts = np.unique(key_array, return_counts=True)
+    key_count = dict(zip(values.tolist(), counts.tolist(), strict=True))
+    pairs = candidate_pairs(key_array, np.frombuffer(holders, dtype=np.int64))
+    del keys, holders, key_array, values, counts
+    if progress is not None:
+        progress("pairs", len(pairs))
+    previous = _previous(store)
+    decisions = store.decisions()
+    wanted = {ids[i] for i in np.unique(pairs).tolist()} | {r for p in decisions for r in p}
+    features = {
+        row.id: found
+        for row in store.iter_normalised()
+        if row.id in wanted and (found := _features(row.id, row.document)) is not None
+    }
+    outcome = cluster_pairs(
+        ids,
+        pairs,
+        features,
+        common_values(lambda k: key_count.get(k, 0)),
+        previous,
+        decisions,
     )
-    del stored
     report.pairs_scored = outcome.pairs_scored
-    write = diff(store.iter_members(), outcome.members, keys, report)
-    write.links = outcome.links
-    write.replace_links = True
+    order = sorted(range(len(ids)), key=ids.__getitem__)
+    new = _NewMembers(outcome, [ids[i] for i in order], [sources[i] for i in order])
+    write = diff(store.iter_members(), new, record_keys, report)
+    write.links, write.replace_links = outcome.links, True
     store.write_clusters(write)
     report.seconds = time.monotonic() - started
     store.finish_cluster_run(run_id, high_water, report.summary())
@@ -94,18 +109,21 @@ def update_clusters(store: Store) -> ClusterReport:
     changed: dict[str, Features] = {}
     gone: set[str] = set()
     for row in store.iter_normalised(include_deleted=True, changed_since=since):
-        if row.deleted:
+        found = None if row.deleted else _features(row.id, row.document)
+        if found is None:
             gone.add(row.id)
-            continue
-        try:
-            changed[row.id] = features_of(orjson.loads(row.document))
-        except (ValueError, TypeError, KeyError) as exc:
-            log.warning("record %s not clustered: %s", row.id, exc)
-            gone.add(row.id)
-    if not changed and not gone:
-        report.seconds = time.monotonic() - started
-        store.finish_cluster_run(run_id, high_water, report.summary())
-        return report
+        else:
+            changed[row.id] = found
+    if changed or gone:
+        _update(store, changed, gone, report)
+    report.seconds = time.monotonic() - started
+    store.finish_cluster_run(run_id, high_water, report.summary())
+    return report
+
+
+def _update(
+    store: Store, changed: dict[str, Features], gone: set[str], report: ClusterReport
+) -> None:
     new_keys = {r: tuple(hashed_keys(f)) for r, f in changed.items()}
     holders = store.records_by_keys({k for ks in new_keys.values() for k in ks}, MAX_BLOCK)
     candidates = {r for found in holders.values() if len(found) <= MAX_BLOCK for r in found}
@@ -113,38 +131,85 @@ def update_clusters(store: Store) -> ClusterReport:
     clusters = store.cluster_members({m.cluster_id for m in old.values()})
     affected = set(changed) | candidates | {m.record_id for ms in clusters.values() for m in ms}
     affected -= gone
-    documents = store.documents(affected - set(changed))
+    old.update(store.members_of(affected - set(old)))
     features = dict(changed)
-    for record_id, document in documents.items():
-        features[record_id] = features_of(orjson.loads(document))
+    for record_id, document in store.documents(affected - set(changed)).items():
+        found = _features(record_id, document)
+        if found is not None:
+            features[record_id] = found
     keys = {r: new_keys.get(r) or tuple(hashed_keys(f)) for r, f in features.items()}
-    all_old = {**old, **store.members_of(set(features) - set(old))}
     counts = _holder_counts(store, keys, set(changed), holders)
-    outcome = cluster_records(
+    ids = sorted(features)
+    position = {r: n for n, r in enumerate(ids)}
+    flat = [(k, position[r]) for r in ids for k in keys[r]]
+    too_common = {k for k, n in counts.items() if n > MAX_BLOCK}
+    pairs = candidate_pairs(
+        np.array([k for k, _ in flat], dtype=np.int64),
+        np.array([p for _, p in flat], dtype=np.int64),
+        too_common,
+    )
+    outcome = cluster_pairs(
+        ids,
+        pairs,
         features,
-        keys,
-        lambda k: counts.get(k, 0),
-        _Previous({r: m.cluster_id for r, m in all_old.items()}),
+        common_values(lambda k: counts.get(k, 0)),
+        {r: m.cluster_id for r, m in old.items()},
         store.decisions(features),
         _taken_outside(store, set(features) | gone),
     )
     report.pairs_scored = outcome.pairs_scored
-    befores = [all_old[r] for r in sorted(all_old) if r in features or r in gone]
-    write = diff(befores, outcome.members, keys, report)
-    touched_links = write.touched_clusters | {m.cluster_id for m in befores}
-    write.links = [x for x in outcome.links if x.cluster_id in touched_links or x.refused]
-    write.touched_clusters = touched_links
+    befores = [old[r] for r in sorted(old) if r in features or r in gone]
+    new = {r: outcome.member(r, features[r].source_id) for r in ids}
+    write = diff(befores, new, keys, report)
+    write.touched_clusters |= {m.cluster_id for m in befores}
+    write.links = [x for x in outcome.links if x.cluster_id in write.touched_clusters]
     store.write_clusters(write)
-    report.seconds = time.monotonic() - started
-    store.finish_cluster_run(run_id, high_water, report.summary())
-    return report
 
 
-def _key_counts(keys: Iterable[tuple[int, ...]]) -> dict[int, int]:
-    """How many records hold each key."""
-    flat = np.fromiter((k for ks in keys for k in ks), dtype=np.int64)
-    values, counts = np.unique(flat, return_counts=True)
-    return dict(zip(values.tolist(), counts.tolist(), strict=True))
+class _NewMembers(Mapping[str, Member]):
+    """Every record's new membership, computed when asked (most are clusters of one)."""
+
+    def __init__(self, outcome: Clustering, ids: list[str], sources: list[str]) -> None:
+        self._outcome = outcome
+        self._ids = ids
+        self._source_list = sources
+
+    def __getitem__(self, record_id: str) -> Member:
+        index = self._index(record_id)
+        if index is None:
+            raise KeyError(record_id)
+        return self._outcome.member(record_id, self._source_list[index])
+
+    def _index(self, record_id: str) -> int | None:
+        low, high = 0, len(self._ids)
+        while low < high:
+            middle = (low + high) // 2
+            if self._ids[middle] < record_id:
+                low = middle + 1
+            else:
+                high = middle
+        return low if low < len(self._ids) and self._ids[low] == record_id else None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, record_id: object) -> bool:
+        return isinstance(record_id, str) and self._index(record_id) is not None
+
+
+def _previous(store: Store) -> dict[str, str]:
+    """The stored cluster ids that :func:`cluster_pairs` must see: members of clusters of
+    several, and records whose id is not their default."""
+    found = store.multi_members()
+    for member in store.iter_members():
+        if member.record_id not in found and member.cluster_id != default_cluster_id(
+            member.record_id
+        ):
+            found[member.record_id] = member.cluster_id
+    return found
 
 
 def _holder_counts(
@@ -173,4 +238,13 @@ def _taken_outside(store: Store, inside: set[str]) -> Callable[[str], bool]:
     return lambda cluster_id: bool(store.cluster_ids_in_use([cluster_id], inside))
 
 
-__all__ = ["ClusterReport", "Member", "rebuild_clusters", "update_clusters"]
+def summary_line(report: ClusterReport) -> str:
+    """One line a person reads: what the run found and changed."""
+    found: dict[str, Any] = report.summary()
+    return (
+        f"{found['mode']}: {found['records']:,} records, {found['clusters']:,} clusters of "
+        f"several listings ({found['listings_in_clusters']:,} listings); "
+        f"{found['formed']:,} formed, {found['dissolved']:,} dissolved, {found['moved']:,} "
+        f"records moved, {found['representatives']:,} new representatives; "
+        f"{found['pairs_scored']:,} pairs scored in {found['seconds']} s"
+    )

@@ -80,7 +80,7 @@ def score(a: Features, b: Features, common: Common) -> Score:
 
 
 def _identifiers(a: Features, b: Features) -> list[Signal]:
-    shared = a.pids & b.pids
+    shared = set(a.pids) & set(b.pids)
     if shared:
         return [Signal(f"same identifier {min(shared)}", 10.0)]
     if a.pids and b.pids:
@@ -89,24 +89,31 @@ def _identifiers(a: Features, b: Features) -> list[Signal]:
 
 
 def _addresses(a: Features, b: Features, common: Common) -> list[Signal]:
-    keys = {x.key for x in a.addresses} & {x.key for x in b.addresses}
-    keys = {k for k in keys if not common("url", k)}
-    if keys:
-        return [Signal(f"same landing page {min(keys)}", 6.0)]
-    hosts = {x.host for x in a.addresses} & {x.host for x in b.addresses}
+    if not a.addresses and not b.addresses:
+        return []
+    sites_a, sites_b = a.sites, b.sites
+    names_a = {x.name for x in sites_a if x.name}
+    names_b = {x.name for x in sites_b if x.name}
+    signals: list[Signal] = []
+    keys = {k for k in set(a.addresses) & set(b.addresses) if not common("url", k)}
+    hosts = {x.host for x in sites_a} & {x.host for x in sites_b}
     hosts = {h for h in hosts if not common("host", h)}
-    if hosts:
-        return [Signal(f"same site {min(hosts)}", 4.0)]
-    names = {n for n in a.names & b.names if not common("word", n)}
-    if names:
-        return [Signal(f"site named {min(names)} on both", 2.5)]
-    named = {n for n in a.names if n == b.compact or n in b.words}
-    named |= {n for n in b.names if n == a.compact or n in a.words}
-    if named and len(min(named)) >= 5:
-        return [Signal(f"title names the site {min(named)}", 2.5)]
-    if a.addresses and b.addresses and not (a.names & b.names):
-        return [Signal("different sites", -1.0)]
-    return []
+    names = {n for n in names_a & names_b if not common("word", n)}
+    if keys:
+        signals.append(Signal(f"same landing page {min(keys)}", 6.0))
+    elif hosts:
+        signals.append(Signal(f"same site {min(hosts)}", 4.0))
+    elif names:
+        signals.append(Signal(f"site named {min(names)} on both", 2.5))
+    elif sites_a and sites_b:
+        signals.append(Signal("different sites", -1.0))
+    words_a, words_b = set(a.words), set(b.words)
+    named = {n for n in names_a if n == b.compact or n in words_b}
+    named |= {n for n in names_b if n == a.compact or n in words_a}
+    named = {n for n in named if len(n) >= 5 and not common("word", n)}
+    if named:
+        signals.append(Signal(f"title names the site {min(named)}", 2.0))
+    return signals
 
 
 def _named_in(a: Features, b: Features) -> bool:
@@ -123,7 +130,7 @@ def _titles(a: Features, b: Features) -> list[Signal]:
     if names_a & names_b:
         return [Signal(f"same name {min(names_a & names_b)}", 4.0)]
     signals: list[Signal] = []
-    both = (a.acronyms | {a.compact}) & (b.acronyms | {b.compact})
+    both = {*a.acronyms, a.compact} & {*b.acronyms, b.compact}
     shared_acronyms = {x for x in both if 2 < len(x) <= 10}
     if shared_acronyms and (a.acronyms or b.acronyms):
         signals.append(Signal(f"same acronym {min(shared_acronyms)}", 3.0))
@@ -131,12 +138,13 @@ def _titles(a: Features, b: Features) -> list[Signal]:
     contained = fuzz.token_set_ratio(a.title, b.title)
     if similar >= 90:
         signals.append(Signal(f"similar titles ({similar:.0f})", 4.0))
+        signals += _part_of(a, b)
     elif contained >= 95 and a.words and b.words:
         signals.append(Signal("one title within the other", 3.0))
         signals += _part_of(a, b)
     elif similar >= 70:
         signals.append(Signal(f"related titles ({similar:.0f})", 1.0))
-    elif not shared_acronyms and not (a.words & b.words) and contained < 50:
+    elif not shared_acronyms and not (set(a.words) & set(b.words)) and contained < 50:
         signals.append(Signal("different titles", -3.0))
     return signals
 
@@ -144,7 +152,7 @@ def _titles(a: Features, b: Features) -> list[Signal]:
 def _part_of(a: Features, b: Features) -> list[Signal]:
     """What the longer title adds, when it names a part of the other's project: a year
     (an edition), a country or any other distinctive word (a chapter, a spin-off)."""
-    differing = (a.words ^ b.words) - GENERIC_WORDS - STOPWORDS
+    differing = (set(a.words) ^ set(b.words)) - GENERIC_WORDS - STOPWORDS
     extra = {w for w in differing if f" {w} " not in f" {a.description} {b.description} "}
     if not extra:
         return []
@@ -175,7 +183,7 @@ def _organisations(a: Features, b: Features) -> list[Signal]:
 def _places_and_dates(a: Features, b: Features) -> list[Signal]:
     signals: list[Signal] = []
     if a.countries and b.countries:
-        if a.countries & b.countries:
+        if set(a.countries) & set(b.countries):
             signals.append(Signal("same country", 0.5))
         else:
             signals.append(Signal("different countries", -1.5))
