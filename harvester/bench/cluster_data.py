@@ -85,7 +85,7 @@ def _project(rng: random.Random, number: int) -> dict[str, Any]:
         "name": name,
         "theme": theme,
         "title": f"BioBlitz {rng.choice(CITIES)}" if generic else f"{name} {THEMES['en'][theme]}",
-        "site": f"{name.lower()}{rng.choice(('', '-project', 'app'))}.{rng.choice(('org', 'eu', 'nl'))}",
+        "site": name.lower() + rng.choice(("", "-project", "app")) + rng.choice((".org", ".eu")),
         "organisation": f"{_name(rng)} {rng.choice(('Foundation', 'Institute', 'University'))}",
         "countries": sorted({rng.choice(COUNTRIES) for _ in range(rng.choice((1, 1, 2)))}),
         "year": rng.randint(1995, 2024),

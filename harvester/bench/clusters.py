@@ -30,7 +30,7 @@ import click
 from harvester.bench.cluster_data import Listing, listings
 from harvester.bench.cluster_pairs import bench_pairs
 from harvester.bench.harvest import _in_child
-from harvester.core.model import record_id
+from harvester.core.model import record_id as make_record_id
 from harvester.enrich.clusters.runs import rebuild_clusters, update_clusters
 from harvester.store import NormalisedRow, Store
 
@@ -165,7 +165,7 @@ def _copy(record: dict[str, Any], identifier: str) -> dict[str, Any]:
     """Another listing of the same project, on a source of its own."""
     source = f"{record['provenance']['source_id']}-copy"
     provenance = {**record["provenance"], "source_id": source, "source_identifier": identifier}
-    return {**record, "id": record_id(source, identifier), "provenance": provenance}
+    return {**record, "id": make_record_id(source, identifier), "provenance": provenance}
 
 
 def _quality(url: str, truth: dict[str, int]) -> dict[str, float]:
