@@ -15,6 +15,7 @@ from harvester.bench.harvest import bench
 from harvester.bench.ingest import bench_ingest
 from harvester.bench.search import bench_search
 from harvester.cli.app import App, fail
+from harvester.cli.clusters import cluster_command
 from harvester.cli.db import db_group
 from harvester.cli.demo import demo
 from harvester.cli.harvest import harvest
@@ -69,7 +70,9 @@ def register_commands() -> None:
     subcommands, under ``csfinder.bench`` (the portal's ``bench portal``)."""
     for command in (sources, harvest, runs, map_file, normalise_command, quality_command):
         main.add_command(command)
-    for command in (search_command, reindex_command, scheduler_command, up_command):
+    for command in (search_command, reindex_command, cluster_command):
+        main.add_command(command)
+    for command in (scheduler_command, up_command):
         main.add_command(command)
     for command in (status_command, check_command, db_group, demo, bench):
         main.add_command(command)
