@@ -110,7 +110,7 @@ class SqliteIndex:
         conn, state, version = self._reader()
         text = query.parsed
         expression, matched = self._matcher.match(conn, text, state, version)
-        browsing = matched is state.live
+        browsing, every_match = matched is state.live, len(matched)
         shown = visible(state, query.collapse)
         if shown is not state.live:
             matched = matched & shown
@@ -124,7 +124,7 @@ class SqliteIndex:
             ordered: list[int] = []
         elif sort == "relevance" and expression is not None:
             ordered = self._ranker.order(
-                conn, text, expression, len(matched), final, window, state, version
+                conn, text, expression, every_match, final, window, state, version
             )
         elif sort == "title":
             ordered = by_title(conn, final, state, window)
