@@ -49,7 +49,7 @@ from portal.openapi.parameters import (
     MAX_SUGGESTIONS,
 )
 from portal.params import KNOWN_PARAMS, query_from_args
-from portal.records import load_record
+from portal.records import cluster_listings, load_record
 from portal.services import services
 from portal.sources import source_runs, source_summaries
 
@@ -254,7 +254,7 @@ def record(record_id: str) -> ResponseReturnValue:
         response = jsonify(record_jsonld(found))
         response.mimetype = "application/ld+json"
     else:
-        response = jsonify(found)
+        response = jsonify({**found, "listings": [x["id"] for x in cluster_listings(found)]})
     response.vary.add("Accept")
     return response
 

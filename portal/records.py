@@ -10,6 +10,7 @@ from flask import Blueprint, abort, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
+from harvester.enrich.clusters.identity import default_cluster_id
 from portal.jsonld import record_jsonld
 from portal.services import services
 
@@ -33,12 +34,43 @@ def identifier_url(scheme: str, value: str) -> str | None:
 
 
 def load_record(record_id: str) -> dict[str, Any] | None:
-    """The live record with this id, as a mapping, or None."""
-    row = services().store.get_normalised(record_id)
+    """The live record with this id, as a mapping with its cluster's id, or None."""
+    store = services().store
+    row = store.get_normalised(record_id)
     if row is None or row.deleted:
         return None
     found: dict[str, Any] = json.loads(row.document)
+    member = store.members_of([record_id]).get(record_id)
+    found["cluster_id"] = member.cluster_id if member else default_cluster_id(record_id)
     return found
+
+
+def cluster_listings(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every live listing of the record's cluster (the record included), representative
+    first: its id, platform, source and links."""
+    store = services().store
+    members = store.cluster_members([record["cluster_id"]]).get(record["cluster_id"], [])
+    ids = [m.record_id for m in members] or [record["id"]]
+    documents = store.documents(ids)
+    listings = []
+    for record_id in ids:
+        if record_id not in documents:
+            continue
+        other = json.loads(documents[record_id])
+        provenance = other.get("provenance") or {}
+        listings.append(
+            {
+                "id": record_id,
+                "title": other.get("title"),
+                "platform": provenance.get("platform"),
+                "source_id": provenance.get("source_id"),
+                "source_name": provenance.get("source_name"),
+                "url": other.get("url"),
+                "original_url": provenance.get("original_url"),
+                "current": record_id == record["id"],
+            }
+        )
+    return listings
 
 
 @blueprint.get("/records/<record_id>")
@@ -53,10 +85,12 @@ def show(record_id: str) -> ResponseReturnValue:
         response.mimetype = "application/ld+json"
         return response
     if wanted == "application/json":
-        return jsonify(record)
+        return jsonify({**record, "listings": [x["id"] for x in cluster_listings(record)]})
     embedded = json.dumps(record_jsonld(record), ensure_ascii=False)
     embedded = embedded.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     # < > & are escaped above, so the JSON cannot end the script element it sits in.
     script = Markup(embedded)  # noqa: S704
-    response_body = render_template("record.html", record=record, jsonld=script)
+    response_body = render_template(
+        "record.html", record=record, jsonld=script, listings=cluster_listings(record)
+    )
     return response_body, 200, {"Vary": "Accept"}

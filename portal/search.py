@@ -57,6 +57,11 @@ def _shared(result: SearchResult | None = None) -> dict[str, object]:
             url_for(".page") + _query_string([*args_without(args, "page"), ("page", str(number))])
         ),
         "export_query": _query_string(args_without(args, "page")),
+        "url_collapse": url_for(".page")
+        + _query_string(
+            [*args_without(args, "collapse")]
+            + ([("collapse", "false")] if result is None or result.query.collapse else [])
+        ),
         "safe": Markup,
     }
 

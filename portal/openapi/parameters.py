@@ -161,6 +161,12 @@ class SearchParameters(ExportParameters):
     page: Whole = Field(
         1, ge=1, description=f"Page number; page × per_page may not exceed {MAX_WINDOW:,}."
     )
+    collapse: bool = Field(
+        True,
+        description="One hit per cluster (the same project listed on several platforms: the "
+        "hit is its richest listing, `listings` names the others; totals and facet counts "
+        "count clusters) or, with `false`, one hit per listing.",
+    )
     per_page: Whole = Field(20, ge=1, le=MAX_PER_PAGE, description="Hits per page.")
 
     @model_validator(mode="after")
