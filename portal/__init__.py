@@ -8,7 +8,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from harvester.core.settings import Settings, load_settings
-from portal import admin, api, health, metrics, records, register, search, sources
+from portal import admin, api, curation, health, metrics, records, register, search, sources
 from portal.auth import csrf, init_auth
 from portal.i18n import init_i18n
 from portal.oai import endpoint as oai
@@ -33,7 +33,7 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     init_i18n(app)
     init_security(app)
     init_auth(app, chosen.portal)
-    for module in (search, records, register, sources, admin, api, health, oai, metrics):
+    for module in (search, records, register, sources, admin, curation, api, health, oai, metrics):
         app.register_blueprint(module.blueprint)
     for name in CSRF_EXEMPT:  # protocols other machines POST to, without a session
         if name in app.blueprints:

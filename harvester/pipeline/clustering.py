@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from harvester.enrich.clusters.changes import ClusterReport
 from harvester.enrich.clusters.runs import Progress, rebuild_clusters, update_clusters
@@ -30,10 +30,12 @@ REINDEX_SHARE = 0.5
 rebuilt rather than patched."""
 
 
-def cluster_changes(store: Store, index: SearchIndex | None) -> ClusterReport | None:
-    """Cluster what changed since the last clustering run and update the index; None when
-    another process is clustering."""
-    return _leased(store, index, lambda: update_clusters(store))
+def cluster_changes(
+    store: Store, index: SearchIndex | None, records: Iterable[str] = ()
+) -> ClusterReport | None:
+    """Cluster what changed since the last clustering run (and ``records``: those a curator
+    decided about) and update the index; None when another process is clustering."""
+    return _leased(store, index, lambda: update_clusters(store, records))
 
 
 def rebuild_all(

@@ -17,7 +17,7 @@ import logging
 import time
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -98,8 +98,9 @@ def rebuild_clusters(store: Store, progress: Progress | None = None) -> ClusterR
     return report
 
 
-def update_clusters(store: Store) -> ClusterReport:
-    """Cluster the records changed since the last run (a full rebuild the first time)."""
+def update_clusters(store: Store, records: Iterable[str] = ()) -> ClusterReport:
+    """Cluster the records changed since the last run, and ``records`` (say, those a
+    curator just decided about); a full rebuild the first time."""
     since = store.cluster_high_water()
     if since is None:
         return rebuild_clusters(store)
@@ -114,6 +115,11 @@ def update_clusters(store: Store) -> ClusterReport:
             gone.add(row.id)
         else:
             changed[row.id] = found
+    asked = set(records) - set(changed) - gone
+    for record_id, document in store.documents(asked).items():
+        found = _features(record_id, document)
+        if found is not None:
+            changed[record_id] = found
     if changed or gone:
         _update(store, changed, gone, report)
     report.seconds = time.monotonic() - started
@@ -127,6 +133,8 @@ def _update(
     new_keys = {r: tuple(hashed_keys(f)) for r, f in changed.items()}
     holders = store.records_by_keys({k for ks in new_keys.values() for k in ks}, MAX_BLOCK)
     candidates = {r for found in holders.values() if len(found) <= MAX_BLOCK for r in found}
+    decided = store.decisions(set(changed) | gone)
+    candidates |= {r for p in decided for r in p} - gone
     old = store.members_of(set(changed) | gone | candidates)
     clusters = store.cluster_members({m.cluster_id for m in old.values()})
     affected = set(changed) | candidates | {m.record_id for ms in clusters.values() for m in ms}
