@@ -31,7 +31,7 @@ def portal_settings(demo_home: Path) -> Settings:
 @pytest.fixture
 def app(portal_settings: Settings) -> Flask:
     """The portal app, in testing mode."""
-    from portal import create_app
+    from portal.app import create_app
 
     return create_app(portal_settings, TESTING=True)
 

@@ -16,7 +16,7 @@ from jsonschema import Draft202012Validator
 from harvester.core.settings import Settings, load_settings
 from harvester.index.query import FACETS, SORTS
 from harvester.store import FAILED, Store
-from portal import create_app
+from portal.app import create_app
 from portal.openapi.record import RECORD_SCHEMA_PATH
 from portal.records import load_record
 from portal.services import services

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from harvester.core.settings import Settings, load_settings
 from harvester.index.service import apply_rows, open_index
 from harvester.store import NormalisedRow, Store
-from portal import create_app
+from portal.app import create_app
 from tests.harvester.index.corpus import record
 
 
