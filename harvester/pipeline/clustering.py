@@ -68,10 +68,12 @@ def _leased(
 def update_index(store: Store, index: SearchIndex, report: ClusterReport) -> None:
     """Write what a clustering run changed to the index: patched, or rebuilt when most
     records changed (the first run)."""
-    if not report.reindex and not report.dropped:
-        return
-    if report.records and len(report.reindex) > REINDEX_SHARE * max(report.records, 1):
+    if report.reindex_all or (
+        report.records and len(report.reindex) > REINDEX_SHARE * report.records
+    ):
         reindex(store, index)
+        return
+    if not report.reindex and not report.dropped:
         return
     stats = index_clusters(store, index, report.reindex, report.dropped)
     for error in stats.errors:

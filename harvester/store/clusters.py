@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import TextClause, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.engine import Connection
 
 from harvester.store.engine import LOOKUP_CHUNK, StoreBase
@@ -30,9 +31,10 @@ from harvester.store.schema import (
 from harvester.store.values import aware, utcnow
 
 WRITE_CHUNK = 5_000
+KEYS_PER_STATEMENT = 200
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Member:
     """A record's place in its cluster."""
 
@@ -69,18 +71,28 @@ class Decision:
     decided_at: datetime
 
 
-@dataclass
-class ClusterWrite:
-    """What a clustering run changes: members (new or moved), records gone, the keys of
-    the records it saw, and the links of the clusters it touched."""
+@dataclass(frozen=True, slots=True)
+class MemberChange:
+    """One record's membership before and after a clustering run (None: none)."""
 
-    members: list[Member] = field(default_factory=list)
-    gone: list[str] = field(default_factory=list)
-    new_keys: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    old_keys: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    links: list[StoredLink] = field(default_factory=list)
-    touched_clusters: set[str] = field(default_factory=set)
-    replace_links: bool = False  # every link is given: drop all stored ones first
+    record_id: str
+    before: Member | None
+    after: Member | None
+
+
+LinkWrite = tuple[Sequence[StoredLink], Collection[str] | None]
+"""Links to store, and the clusters whose links they replace (None: every link)."""
+
+
+@lru_cache(maxsize=8)
+def _capped_holders(count: int) -> TextClause:
+    """One statement asking for at most ``:cap`` holders of each of ``count`` keys."""
+    parts = (
+        f"SELECT * FROM (SELECT key, record_id FROM cluster_keys WHERE key = :k{n} LIMIT :cap) "  # noqa: S608 (numbered binds only)
+        f"AS h{n}"
+        for n in range(count)
+    )
+    return text(" UNION ALL ".join(parts))
 
 
 def pack_keys(keys: Iterable[int]) -> bytes:
@@ -128,15 +140,14 @@ class Clusters(StoreBase):
         return found
 
     def iter_members(self, batch: int = 10_000) -> Iterator[Member]:
-        """Every stored membership with its keys, by record id."""
+        """Every stored membership with its keys, by record id (in code-point order, as
+        Python sorts, whatever the database's collation)."""
         last = ""
+        column: Any = cluster_members.c.record_id
+        if self.engine.dialect.name == "postgresql":
+            column = column.collate("C")
         while True:
-            stmt = (
-                select(cluster_members)
-                .where(cluster_members.c.record_id > last)
-                .order_by(cluster_members.c.record_id)
-                .limit(batch)
-            )
+            stmt = select(cluster_members).where(column > last).order_by(column).limit(batch)
             with self.engine.connect() as conn:
                 rows = conn.execute(stmt).all()
             if not rows:
@@ -172,14 +183,19 @@ class Clusters(StoreBase):
 
     def records_by_keys(self, keys: Iterable[int], cap: int) -> dict[int, list[str]]:
         """The records holding each key; a key held by more than ``cap`` records comes
-        back with ``cap + 1`` of them (enough to know it is too common)."""
-        found: dict[int, list[str]] = {}
+        back with ``cap + 1`` of them (enough to know it is too common). Keys are asked
+        for in compound statements of capped selects, so a common key costs no more than
+        a rare one."""
+        wanted = sorted(set(keys))
+        found: dict[int, list[str]] = {k: [] for k in wanted}
         with self.engine.connect() as conn:
-            for key in sorted(set(keys)):
-                stmt = (
-                    select(cluster_keys.c.record_id).where(cluster_keys.c.key == key).limit(cap + 1)
-                )
-                found[key] = [r[0] for r in conn.execute(stmt)]
+            for start in range(0, len(wanted), KEYS_PER_STATEMENT):
+                chunk = wanted[start : start + KEYS_PER_STATEMENT]
+                binds = {f"k{n}": key for n, key in enumerate(chunk)}
+                for key, record_id in conn.execute(
+                    _capped_holders(len(chunk)), {**binds, "cap": cap + 1}
+                ):
+                    found[int(key)].append(record_id)
         return found
 
     def cluster_links_of(self, cluster_id: str) -> list[StoredLink]:
@@ -273,23 +289,31 @@ class Clusters(StoreBase):
 
     # -- writing ---------------------------------------------------------------------------
 
-    def write_clusters(self, change: ClusterWrite) -> None:
-        """Apply a clustering run's changes in one transaction."""
+    def write_clusters(
+        self, changes: Iterable[MemberChange], links: Callable[[], LinkWrite]
+    ) -> None:
+        """Apply a clustering run in one transaction: the membership changes (streamed, in
+        chunks), then the links ``links()`` gives once the changes are consumed."""
         now = utcnow()
         with self.engine.begin() as conn:
-            _write_keys(conn, change.old_keys, change.new_keys)
-            for start in range(0, len(change.gone), LOOKUP_CHUNK):
-                chunk = change.gone[start : start + LOOKUP_CHUNK]
-                conn.execute(delete(cluster_members).where(cluster_members.c.record_id.in_(chunk)))
-            _write_members(conn, change.members, now)
-            touched = sorted(change.touched_clusters)
-            if change.replace_links:
+            chunk: list[MemberChange] = []
+            for change in changes:
+                chunk.append(change)
+                if len(chunk) >= WRITE_CHUNK:
+                    _write_chunk(conn, chunk, now)
+                    chunk = []
+            _write_chunk(conn, chunk, now)
+            found, touched = links()
+            if touched is None:
                 conn.execute(delete(cluster_links))
-                touched = []
-            for start in range(0, len(touched), LOOKUP_CHUNK):
-                chunk = touched[start : start + LOOKUP_CHUNK]
-                conn.execute(delete(cluster_links).where(cluster_links.c.cluster_id.in_(chunk)))
-            rows = {(x.record_a, x.record_b): x for x in change.links}
+            else:
+                ordered = sorted(touched)
+                for start in range(0, len(ordered), LOOKUP_CHUNK):
+                    chunk_ids = ordered[start : start + LOOKUP_CHUNK]
+                    conn.execute(
+                        delete(cluster_links).where(cluster_links.c.cluster_id.in_(chunk_ids))
+                    )
+            rows = {(x.record_a, x.record_b): x for x in found}
             _insert_chunked(conn, cluster_links, [_link_row(x) for x in rows.values()])
 
     def start_cluster_run(self, mode: str) -> int:
@@ -318,16 +342,24 @@ class Clusters(StoreBase):
             return aware(conn.execute(stmt).scalar())
 
 
-def _write_keys(
-    conn: Connection, old: dict[str, tuple[int, ...]], new: dict[str, tuple[int, ...]]
-) -> None:
-    """Replace the keys of records whose keys changed."""
+def _write_chunk(conn: Connection, chunk: Sequence[MemberChange], now: datetime) -> None:
+    """Write a chunk of membership changes: rows replaced, keys added and removed."""
+    if not chunk:
+        return
+    stale = [c.record_id for c in chunk if c.before is not None]
+    for start in range(0, len(stale), LOOKUP_CHUNK):
+        ids = stale[start : start + LOOKUP_CHUNK]
+        conn.execute(delete(cluster_members).where(cluster_members.c.record_id.in_(ids)))
     removed: list[dict[str, Any]] = []
     added: list[dict[str, Any]] = []
-    for record_id in set(old) | set(new):
-        before, after = set(old.get(record_id, ())), set(new.get(record_id, ()))
-        removed += [{"k": k, "r": record_id} for k in before - after]
-        added += [{"key": k, "record_id": record_id} for k in after - before]
+    members: list[dict[str, Any]] = []
+    for change in chunk:
+        before = set(change.before.keys) if change.before is not None else set()
+        after = set(change.after.keys) if change.after is not None else set()
+        removed += [{"k": k, "r": change.record_id} for k in before - after]
+        added += [{"key": k, "record_id": change.record_id} for k in after - before]
+        if change.after is not None:
+            members.append(_member_row(change.after, now))
     if removed:
         conn.execute(
             delete(cluster_keys)
@@ -336,26 +368,18 @@ def _write_keys(
             removed,
         )
     _insert_chunked(conn, cluster_keys, added)
+    _insert_chunked(conn, cluster_members, members)
 
 
-def _write_members(conn: Connection, members: Sequence[Member], now: datetime) -> None:
-    """Insert or replace the given memberships (with their keys)."""
-    ids = [m.record_id for m in members]
-    for start in range(0, len(ids), LOOKUP_CHUNK):
-        chunk = ids[start : start + LOOKUP_CHUNK]
-        conn.execute(delete(cluster_members).where(cluster_members.c.record_id.in_(chunk)))
-    rows = [
-        {
-            "record_id": m.record_id,
-            "cluster_id": m.cluster_id,
-            "source_id": m.source_id,
-            "representative": m.representative,
-            "keys": pack_keys(m.keys),
-            "clustered_at": now,
-        }
-        for m in members
-    ]
-    _insert_chunked(conn, cluster_members, rows)
+def _member_row(member: Member, now: datetime) -> dict[str, Any]:
+    return {
+        "record_id": member.record_id,
+        "cluster_id": member.cluster_id,
+        "source_id": member.source_id,
+        "representative": member.representative,
+        "keys": pack_keys(member.keys),
+        "clustered_at": now,
+    }
 
 
 def _insert_chunked(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:

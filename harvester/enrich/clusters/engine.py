@@ -72,7 +72,11 @@ def cluster_pairs(
     def rescore(a: str, b: str) -> Score:
         return score(features[a], features[b], common)
 
-    edges = [Edge(ids[x], ids[y], rescore(ids[x], ids[y])) for x, y in pairs.tolist()]
+    edges = []
+    for x, y in pairs.tolist():
+        found = rescore(ids[x], ids[y])
+        if found.joins:  # weaker pairs join nothing: not kept (a million pairs would weigh)
+            edges.append(Edge(ids[x], ids[y], found))
     involved = set(features) | set(previous)
     wanted = {p: same for p, same in decisions.items() if p[0] in features and p[1] in features}
     sources = {r: f.source_id for r, f in features.items()}
@@ -82,7 +86,7 @@ def cluster_pairs(
     groups += [[r] for r in sorted(involved - grouped)]
     votes = {r: previous.get(r) or default_cluster_id(r) for g in groups for r in g}
     cluster_of = assign_ids(groups, votes, taken)
-    outcome = Clustering(previous=previous, pairs_scored=len(edges))
+    outcome = Clustering(previous=previous, pairs_scored=len(pairs))
     for members in groups:
         best = representative(members, features)
         for record_id in members:

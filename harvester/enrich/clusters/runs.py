@@ -5,26 +5,28 @@ harvest).
 A full rebuild reads the live records twice, to stay small at a million records: first
 their blocking keys only (numbers in arrays), then the features of just the records that
 share a key with another. An update takes the records changed since the last run's
-high-water mark, the records sharing a key with them, and everything clustered with either
-(a record that leaves a cluster changes what is left of it), and clusters that set again.
-Either way the store gets one transaction, and the report says which records the search
-index must redo.
+high-water mark, the records sharing a key with them, those a curator decided about with
+them, and everything clustered with any of these (a record that leaves a cluster changes
+what is left of it), and clusters that set again. Either way the store gets one
+transaction, and the report says which records the search index must redo.
 """
 
 from __future__ import annotations
 
+import bisect
 import logging
 import time
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import orjson
 
 from harvester.enrich.clusters.blocking import MAX_BLOCK, candidate_pairs, hashed_keys
-from harvester.enrich.clusters.changes import ClusterReport, diff
+from harvester.enrich.clusters.changes import ClusterReport, Tally, changes, settle
 from harvester.enrich.clusters.engine import Clustering, cluster_pairs, common_values
 from harvester.enrich.clusters.features import Features, features_of
 from harvester.enrich.clusters.identity import default_cluster_id
@@ -43,56 +45,88 @@ def _features(record_id: str, document: str) -> Features | None:
         return None
 
 
+class _Keys:
+    """Every record's blocking keys in two arrays (record after record), with counts."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.sources: list[str] = []
+        self.keys = array("q")
+        self.holders = array("i")
+        self.offsets = array("q", [0])
+
+    def add(self, found: Features) -> None:
+        hashed = hashed_keys(found)
+        self.keys.extend(hashed)
+        self.holders.extend([len(self.ids)] * len(hashed))
+        self.offsets.append(len(self.keys))
+        self.ids.append(found.record_id)
+        self.sources.append(found.source_id)
+
+    def of(self, position: int) -> tuple[int, ...]:
+        return tuple(self.keys[self.offsets[position] : self.offsets[position + 1]])
+
+    def counter(self) -> Callable[[int], int]:
+        """How many records hold a key (looked up in sorted arrays: little memory)."""
+        values, counts = np.unique(np.frombuffer(self.keys, dtype=np.int64), return_counts=True)
+
+        def count(key: int) -> int:
+            at = int(np.searchsorted(values, key))
+            return int(counts[at]) if at < len(values) and values[at] == key else 0
+
+        return count
+
+    def pairs(self) -> npt.NDArray[np.int64]:
+        keys = np.frombuffer(self.keys, dtype=np.int64)
+        holders = np.frombuffer(self.holders, dtype=np.int32).astype(np.int64)
+        return candidate_pairs(keys, holders)
+
+
 def rebuild_clusters(store: Store, progress: Progress | None = None) -> ClusterReport:
     """Cluster every live record from scratch (ids kept where clusters persist)."""
     started, report = time.monotonic(), ClusterReport("full")
     run_id = store.start_cluster_run("full")
     high_water = utcnow()
-    ids: list[str] = []
-    sources: list[str] = []
-    keys, holders = array("q"), array("q")
-    record_keys: dict[str, tuple[int, ...]] = {}
+    table = _Keys()
     for row in store.iter_normalised():
         found = _features(row.id, row.document)
-        if found is None:
-            continue
-        hashed = hashed_keys(found)
-        keys.extend(hashed)
-        holders.extend([len(ids)] * len(hashed))
-        record_keys[found.record_id] = tuple(hashed)
-        ids.append(found.record_id)
-        sources.append(found.source_id)
-        if progress is not None and len(ids) % 100_000 == 0:
-            progress("read", len(ids))
-    key_array = np.frombuffer(keys, dtype=np.int64)
-    values, counts = np.unique(key_array, return_counts=True)
-    key_count = dict(zip(values.tolist(), counts.tolist(), strict=True))
-    pairs = candidate_pairs(key_array, np.frombuffer(holders, dtype=np.int64))
-    del keys, holders, key_array, values, counts
+        if found is not None:
+            table.add(found)
+            if progress is not None and len(table.ids) % 100_000 == 0:
+                progress("read", len(table.ids))
+    pairs = table.pairs()
     if progress is not None:
         progress("pairs", len(pairs))
-    previous = _previous(store)
+    previous, old_sizes = _previous(store)
     decisions = store.decisions()
-    wanted = {ids[i] for i in np.unique(pairs).tolist()} | {r for p in decisions for r in p}
+    wanted = {table.ids[i] for i in np.unique(pairs).tolist()} | {r for p in decisions for r in p}
     features = {
         row.id: found
         for row in store.iter_normalised()
         if row.id in wanted and (found := _features(row.id, row.document)) is not None
     }
     outcome = cluster_pairs(
-        ids,
-        pairs,
-        features,
-        common_values(lambda k: key_count.get(k, 0)),
-        previous,
-        decisions,
+        table.ids, pairs, features, common_values(table.counter()), previous, decisions
     )
+    del features, pairs
+    if progress is not None:
+        progress("scored", outcome.pairs_scored)
     report.pairs_scored = outcome.pairs_scored
-    order = sorted(range(len(ids)), key=ids.__getitem__)
-    new = _NewMembers(outcome, [ids[i] for i in order], [sources[i] for i in order])
-    write = diff(store.iter_members(), new, record_keys, report)
-    write.links, write.replace_links = outcome.links, True
-    store.write_clusters(write)
+    order = sorted(range(len(table.ids)), key=table.ids.__getitem__)
+    new_ids = [table.ids[i] for i in order]
+
+    def member(record_id: str) -> Member:
+        at = order[bisect.bisect_left(new_ids, record_id)]
+        return outcome.member(record_id, table.sources[at])
+
+    def keys(record_id: str) -> tuple[int, ...]:
+        return table.of(order[bisect.bisect_left(new_ids, record_id)])
+
+    tally = Tally()
+    stream = changes(store.iter_members(), new_ids, member, keys, report, tally)
+    store.write_clusters(stream, lambda: (outcome.links, None))
+    old_members = [Member(r, c, "", False) for r, c in previous.items()]
+    settle(report, tally, old_sizes, outcome.assigned, old_members)
     report.seconds = time.monotonic() - started
     store.finish_cluster_run(run_id, high_water, report.summary())
     return report
@@ -150,13 +184,12 @@ def _update(
     ids = sorted(features)
     position = {r: n for n, r in enumerate(ids)}
     flat = [(k, position[r]) for r in ids for k in keys[r]]
-    too_common = {k for k, n in counts.items() if n > MAX_BLOCK}
     pairs = candidate_pairs(
         np.array([k for k, _ in flat], dtype=np.int64),
         np.array([p for _, p in flat], dtype=np.int64),
-        too_common,
+        {k for k, n in counts.items() if n > MAX_BLOCK},
     )
-    outcome = cluster_pairs(
+    outcome: Clustering = cluster_pairs(
         ids,
         pairs,
         features,
@@ -167,57 +200,37 @@ def _update(
     )
     report.pairs_scored = outcome.pairs_scored
     befores = [old[r] for r in sorted(old) if r in features or r in gone]
-    new = {r: outcome.member(r, features[r].source_id) for r in ids}
-    write = diff(befores, new, keys, report)
-    write.touched_clusters |= {m.cluster_id for m in befores}
-    write.links = [x for x in outcome.links if x.cluster_id in write.touched_clusters]
-    store.write_clusters(write)
+    tally = Tally()
+    stream = changes(
+        befores,
+        ids,
+        lambda r: outcome.member(r, features[r].source_id),
+        lambda r: keys[r],
+        report,
+        tally,
+    )
+
+    def links() -> tuple[list[Any], set[str]]:
+        touched = tally.touched | {m.cluster_id for m in befores}
+        return [x for x in outcome.links if x.cluster_id in touched], touched
+
+    store.write_clusters(stream, links)
+    old_sizes = Counter(m.cluster_id for m in old.values())
+    settle(report, tally, old_sizes, outcome.assigned, befores)
 
 
-class _NewMembers(Mapping[str, Member]):
-    """Every record's new membership, computed when asked (most are clusters of one)."""
-
-    def __init__(self, outcome: Clustering, ids: list[str], sources: list[str]) -> None:
-        self._outcome = outcome
-        self._ids = ids
-        self._source_list = sources
-
-    def __getitem__(self, record_id: str) -> Member:
-        index = self._index(record_id)
-        if index is None:
-            raise KeyError(record_id)
-        return self._outcome.member(record_id, self._source_list[index])
-
-    def _index(self, record_id: str) -> int | None:
-        low, high = 0, len(self._ids)
-        while low < high:
-            middle = (low + high) // 2
-            if self._ids[middle] < record_id:
-                low = middle + 1
-            else:
-                high = middle
-        return low if low < len(self._ids) and self._ids[low] == record_id else None
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._ids)
-
-    def __len__(self) -> int:
-        return len(self._ids)
-
-    def __contains__(self, record_id: object) -> bool:
-        return isinstance(record_id, str) and self._index(record_id) is not None
-
-
-def _previous(store: Store) -> dict[str, str]:
-    """The stored cluster ids that :func:`cluster_pairs` must see: members of clusters of
-    several, and records whose id is not their default."""
+def _previous(store: Store) -> tuple[dict[str, str], dict[str, int]]:
+    """The stored cluster ids that :func:`cluster_pairs` must see (members of clusters of
+    several, and records whose id is not their default), and the sizes of the stored
+    clusters of several."""
     found = store.multi_members()
+    sizes = Counter(found.values())
     for member in store.iter_members():
         if member.record_id not in found and member.cluster_id != default_cluster_id(
             member.record_id
         ):
             found[member.record_id] = member.cluster_id
-    return found
+    return found, dict(sizes)
 
 
 def _holder_counts(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga|ref)$")
@@ -43,6 +44,7 @@ class Address:
         return self.key == self.host
 
 
+@lru_cache(maxsize=65_536)
 def fold_url(url: str) -> Address | None:
     """The folded form of a URL (with or without its scheme), or None when it is not one."""
     text = url.strip().strip("<>\"'").strip()
