@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga|ref)$")
 INDEX_PAGE = re.compile(r"/(index|default|home)\.(html?|php|aspx?)$")
+OTHER_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:(?!\d)", re.IGNORECASE)
 LANGUAGE_SEGMENT = re.compile(r"^/[a-z]{2}(?:[-_][a-zA-Z]{2})?(?=/|$)")
 SECOND_LEVEL = frozenset(("ac", "co", "com", "edu", "gov", "gv", "net", "or", "org", "ne", "go"))
 KNOWN_REDIRECTS: dict[str, str] = {
@@ -51,13 +52,16 @@ def fold_url(url: str) -> Address | None:
     if not text or " " in text:
         return None
     if "://" not in text:
+        if OTHER_SCHEME.match(text):  # mailto:, tel:, urn:, ...
+            return None
         text = "http://" + text.lstrip("/")
     try:
         parts = urlsplit(text)
         host = (parts.hostname or "").rstrip(".").lower()
+        credentials = parts.username is not None or parts.password is not None
     except ValueError:
         return None
-    if parts.scheme not in ("http", "https") or "." not in host:
+    if parts.scheme not in ("http", "https") or "." not in host or credentials:
         return None
     host = _idna(host).removeprefix("www.")
     host = KNOWN_REDIRECTS.get(host, host)
