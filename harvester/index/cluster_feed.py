@@ -75,7 +75,10 @@ def documents_for(
         if cluster_document_id(cluster_id) in done:
             continue
         try:
-            out.upserts += _cluster(cluster_id, cluster, documents)
+            made_here = _cluster(cluster_id, cluster, documents)
+            out.upserts += made_here
+            if not any(d.id == cluster_document_id(cluster_id) for d in made_here):
+                out.deletes.append(cluster_document_id(cluster_id))  # one listing left
         except (ValueError, KeyError, TypeError) as exc:
             out.errors.append(f"cluster {cluster_id}: cannot be indexed: {exc}")
         done.add(cluster_document_id(cluster_id))
