@@ -7,7 +7,6 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -68,8 +67,9 @@ HEDGEHOGS = listing("eucs", "9", "Hedgehog Street", url="https://hedgehogstreet.
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store(f"sqlite:///{tmp_path}/store.sqlite3")
+def store(database_url: str) -> Iterator[Store]:
+    """A store on SQLite, then on PostgreSQL."""
+    opened = Store(database_url)
     write(opened, SKY_EU, SKY_JRC_TEXT, SKY_PPSR, WATER_EU, WATER_JRC, HEDGEHOGS)
     yield opened
     opened.close()
