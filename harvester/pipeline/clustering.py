@@ -18,7 +18,7 @@ from harvester.enrich.clusters.runs import Progress, rebuild_clusters, update_cl
 from harvester.index.base import SearchIndex
 from harvester.index.service import index_clusters, reindex
 from harvester.store import Store
-from harvester.store.liveness import lease_holder, this_host
+from harvester.store.liveness import lease_holder, lease_is_live, this_host
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,9 @@ def _leased(
     store: Store, index: SearchIndex | None, run: Callable[[], ClusterReport]
 ) -> ClusterReport | None:
     holder = lease_holder()
+    for stale in store.leases(CLUSTER_LEASE):  # its process died (on this host): free it
+        if not lease_is_live(stale):
+            store.release_lease(CLUSTER_LEASE, stale.holder)
     taken = store.acquire_lease(
         CLUSTER_LEASE, holder, host=this_host(), pid=os.getpid(), ttl=LEASE_SECONDS
     )
