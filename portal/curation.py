@@ -18,6 +18,7 @@ from harvester.core.errors import CsfinderError
 from harvester.pipeline.clustering import cluster_changes
 from harvester.store.clusters import Decision, StoredLink
 from portal.auth import admin_required, logged_in
+from portal.cluster_labels import label
 from portal.services import services
 
 blueprint = Blueprint("curation", __name__, url_prefix="/admin/clusters")
@@ -140,8 +141,8 @@ def _link(link: StoredLink, documents: dict[str, Any]) -> dict[str, Any]:
         "a_title": _title(link.record_a, documents),
         "b_title": _title(link.record_b, documents),
         "score": link.score,
-        "signals": link.signals,
-        "refused": link.refused,
+        "signals": [(label(name), points, detail) for name, points, detail in link.signals],
+        "refused": label(link.refused) if link.refused else None,
     }
 
 

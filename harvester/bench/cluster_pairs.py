@@ -190,4 +190,4 @@ def _evidence(left: str | None, right: str | None) -> list[tuple[str, float]]:
     if left is None or right is None:
         return []
     a, b = features_of(orjson.loads(left)), features_of(orjson.loads(right))
-    return [(s.name, s.points) for s in score(a, b, common_values(lambda _key: 0)).signals]
+    return [(s.text, s.points) for s in score(a, b, common_values(lambda _key: 0)).signals]

@@ -47,14 +47,15 @@ class Member:
 
 @dataclass(frozen=True)
 class StoredLink:
-    """A scored pair behind a cluster: ``signals`` as (name, points); ``refused`` says why
+    """A scored pair behind a cluster: ``signals`` as (name, points, detail); ``refused``
+    says why
     the pair was not joined, when it was not."""
 
     record_a: str
     record_b: str
     cluster_id: str
     score: float
-    signals: tuple[tuple[str, float], ...]
+    signals: tuple[tuple[str, float, str], ...]
     refused: str | None
 
 
@@ -398,7 +399,9 @@ def _member(row: Any) -> Member:
 
 
 def _link(row: Any) -> StoredLink:
-    signals = tuple((str(n), float(p)) for n, p in json.loads(row.signals))
+    signals = tuple(
+        (str(s[0]), float(s[1]), str(s[2]) if len(s) > 2 else "") for s in json.loads(row.signals)
+    )
     return StoredLink(
         row.record_a, row.record_b, row.cluster_id, float(row.score), signals, row.refused
     )

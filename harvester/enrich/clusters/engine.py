@@ -96,7 +96,7 @@ def cluster_pairs(
             )
     for link in grouping.links:
         a, b = pair(link.a, link.b)
-        signals = tuple((s.name, s.points) for s in link.score.signals)
+        signals = tuple((s.name, s.points, s.detail) for s in link.score.signals)
         outcome.links.append(
             StoredLink(a, b, cluster_of[a], link.score.total, signals, link.refused)
         )

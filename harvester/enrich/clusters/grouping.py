@@ -26,6 +26,11 @@ MAX_SIZE = 12
 """Listings of one project at most (more means something chained)."""
 MEAN_FLOOR = 4.0
 """The mean score between two groups below which they are not joined."""
+CURATOR_JOINED = "joined by a curator"
+REFUSED_BY_CURATOR = "a curator said these are different projects"
+REFUSED_TOO_LARGE = "the cluster would hold too many listings"
+REFUSED_SAME_SOURCE = "two listings of one source that are not alike"
+REFUSED_CHAIN = "the records of the two groups are not alike on average"
 
 Pair = tuple[str, str]
 
@@ -104,7 +109,7 @@ def group(
     for (a, b), same in sorted(decisions.items()):
         if same and a in groups.parent and b in groups.parent:
             groups.union(a, b)
-            links.append(Link(a, b, Score((Signal("joined by a curator", 100.0),))))
+            links.append(Link(a, b, Score((Signal(CURATOR_JOINED, 100.0),))))
     apart = {p for p, same in decisions.items() if not same}
     strong = sorted(
         (e for e in edges if e.score.joins), key=lambda e: (-e.score.total, pair(e.a, e.b))
@@ -140,17 +145,17 @@ def _refusal(
 ) -> str | None:
     """Why two groups may not be joined, or None when they may."""
     if any(pair(x, y) in apart for x in left for y in right):
-        return "a curator said these are different projects"
+        return REFUSED_BY_CURATOR
     if len(left) + len(right) > MAX_SIZE:
-        return f"the cluster would exceed {MAX_SIZE} listings"
+        return REFUSED_TOO_LARGE
     for x in left:
         for y in right:
             if source_of.get(x) == source_of.get(y) and pair(x, y) not in joined:
-                return f"two listings of source {source_of.get(x)} that are not alike"
+                return REFUSED_SAME_SOURCE
     if len(left) * len(right) > 1:
         mean = sum(known(x, y).total for x in left for y in right) / (len(left) * len(right))
         if mean < MEAN_FLOOR:
-            return f"the records of the two groups are not alike on average ({mean:.1f})"
+            return REFUSED_CHAIN
     return None
 
 

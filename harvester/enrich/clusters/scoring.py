@@ -37,10 +37,17 @@ so many records that it identifies none of them (a platform's home page, a porta
 
 @dataclass(frozen=True, slots=True)
 class Signal:
-    """One piece of evidence: what it is, and the points it adds (or takes)."""
+    """One piece of evidence: what it is (a fixed phrase, translated where shown), the
+    points it adds (or takes), and the value it is about (a page, a word), if any."""
 
     name: str
     points: float
+    detail: str = ""
+
+    @property
+    def text(self) -> str:
+        """The signal as one line of English."""
+        return f"{self.name} ({self.detail})" if self.detail else self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +89,7 @@ def score(a: Features, b: Features, common: Common) -> Score:
 def _identifiers(a: Features, b: Features) -> list[Signal]:
     shared = set(a.pids) & set(b.pids)
     if shared:
-        return [Signal(f"same identifier {min(shared)}", 10.0)]
+        return [Signal("same identifier", 10.0, min(shared))]
     if a.pids and b.pids:
         return [Signal("different persistent identifiers", -4.0)]
     return []
@@ -100,11 +107,11 @@ def _addresses(a: Features, b: Features, common: Common) -> list[Signal]:
     hosts = {h for h in hosts if not common("host", h)}
     names = {n for n in names_a & names_b if not common("word", n)}
     if keys:
-        signals.append(Signal(f"same landing page {min(keys)}", 6.0))
+        signals.append(Signal("same landing page", 6.0, min(keys)))
     elif hosts:
-        signals.append(Signal(f"same site {min(hosts)}", 4.0))
+        signals.append(Signal("same site", 4.0, min(hosts)))
     elif names:
-        signals.append(Signal(f"site named {min(names)} on both", 2.5))
+        signals.append(Signal("sites of the same name", 2.5, min(names)))
     elif sites_a and sites_b:
         signals.append(Signal("different sites", -1.0))
     words_a, words_b = set(a.words), set(b.words)
@@ -112,7 +119,7 @@ def _addresses(a: Features, b: Features, common: Common) -> list[Signal]:
     named |= {n for n in names_b if n == a.compact or n in words_a}
     named = {n for n in named if len(n) >= 5 and not common("word", n)}
     if named:
-        signals.append(Signal(f"title names the site {min(named)}", 2.0))
+        signals.append(Signal("a title names the other's site", 2.0, min(named)))
     return signals
 
 
@@ -128,22 +135,22 @@ def _titles(a: Features, b: Features) -> list[Signal]:
         return [Signal("same title", 5.0)]
     names_a, names_b = {a.title, *a.alternatives}, {b.title, *b.alternatives}
     if names_a & names_b:
-        return [Signal(f"same name {min(names_a & names_b)}", 4.0)]
+        return [Signal("same other name", 4.0, min(names_a & names_b))]
     signals: list[Signal] = []
     both = {*a.acronyms, a.compact} & {*b.acronyms, b.compact}
     shared_acronyms = {x for x in both if 2 < len(x) <= 10}
     if shared_acronyms and (a.acronyms or b.acronyms):
-        signals.append(Signal(f"same acronym {min(shared_acronyms)}", 3.0))
+        signals.append(Signal("same acronym", 3.0, min(shared_acronyms)))
     similar = fuzz.token_sort_ratio(a.title, b.title)
     contained = fuzz.token_set_ratio(a.title, b.title)
     if similar >= 90:
-        signals.append(Signal(f"similar titles ({similar:.0f})", 4.0))
+        signals.append(Signal("similar titles", 4.0, f"{similar:.0f}"))
         signals += _part_of(a, b)
     elif contained >= 95 and a.words and b.words:
         signals.append(Signal("one title within the other", 3.0))
         signals += _part_of(a, b)
     elif similar >= 70:
-        signals.append(Signal(f"related titles ({similar:.0f})", 1.0))
+        signals.append(Signal("related titles", 1.0, f"{similar:.0f}"))
     elif not shared_acronyms and not (set(a.words) & set(b.words)) and contained < 50:
         signals.append(Signal("different titles", -3.0))
     return signals
@@ -157,12 +164,14 @@ def _part_of(a: Features, b: Features) -> list[Signal]:
     if not extra:
         return []
     if any(YEAR.match(w) for w in extra):
-        return [Signal("an edition (a year in one title)", -5.0)]
+        return [
+            Signal("an edition: a year in one title", -5.0, min(w for w in extra if YEAR.match(w)))
+        ]
     countries = sorted(w for w in extra if _is_country(w))
     if countries:
-        return [Signal(f"a national chapter ({countries[0]} in one title)", -5.0)]
+        return [Signal("a national chapter: a country in one title", -5.0, countries[0])]
     listed = ", ".join(sorted(extra)[:3])
-    return [Signal(f"a part? one title adds {listed}", -1.5 * min(2, len(extra)))]
+    return [Signal("a part? one title adds words", -1.5 * min(2, len(extra)), listed)]
 
 
 def _organisations(a: Features, b: Features) -> list[Signal]:

@@ -8,7 +8,7 @@ from tests.harvester.enrich.clusters.records import features, never_common
 
 
 def names(found: object) -> list[str]:
-    return [s.name for s in found.signals]  # type: ignore[attr-defined]
+    return [s.text for s in found.signals]  # type: ignore[attr-defined]
 
 
 def test_one_project_on_two_platforms_joins_with_its_evidence() -> None:
@@ -32,7 +32,7 @@ def test_one_project_on_two_platforms_joins_with_its_evidence() -> None:
     )
     found = score(eu, jrc, never_common)
     assert found.joins and found.total >= JOIN
-    assert "same landing page observadoresdelmar.es" in names(found)
+    assert "same landing page (observadoresdelmar.es)" in names(found)
     assert "same title" in names(found)
     assert "start years far apart" in names(found)  # evidence against is shown too
 
@@ -42,7 +42,7 @@ def test_a_national_chapter_is_another_project() -> None:
     chapter = features("jrc2", "182", "hackAIR - Germany", url="https://www.bund.net/hackair/")
     found = score(project, chapter, never_common)
     assert not found.joins
-    assert any(n.startswith("a national chapter") for n in names(found))
+    assert "a national chapter: a country in one title (germany)" in names(found)
 
 
 def test_a_yearly_edition_is_another_project() -> None:
@@ -52,7 +52,7 @@ def test_a_yearly_edition_is_another_project() -> None:
     )
     found = score(project, edition, never_common)
     assert not found.joins
-    assert "an edition (a year in one title)" in names(found)
+    assert "an edition: a year in one title (2019)" in names(found)
 
 
 def test_a_generic_title_in_two_cities_does_not_join() -> None:
