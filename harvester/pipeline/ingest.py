@@ -174,9 +174,9 @@ class PageIngest:
         for row in rows:
             batch.append(row)
             if len(batch) >= CATCH_UP_BATCH:
-                index_changed(self.index, batch)
+                index_changed(self.index, batch, store=self.store)
                 sent, batch = sent + len(batch), []
-        index_changed(self.index, batch)
+        index_changed(self.index, batch, store=self.store)
         return sent + len(batch)
 
     def close(self) -> None:
