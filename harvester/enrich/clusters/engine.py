@@ -77,10 +77,11 @@ def cluster_pairs(
         found = rescore(ids[x], ids[y])
         if found.joins:  # weaker pairs join nothing: not kept (a million pairs would weigh)
             edges.append(Edge(ids[x], ids[y], found))
-    involved = set(features) | set(previous)
     wanted = {p: same for p, same in decisions.items() if p[0] in features and p[1] in features}
-    sources = {r: f.source_id for r, f in features.items()}
-    grouping = group(sorted(set(features)), edges, sources, rescore, wanted)
+    joined = {r for e in edges for r in (e.a, e.b)} | {r for p in wanted for r in p}
+    involved = joined | set(previous)
+    sources = {r: features[r].source_id for r in joined}
+    grouping = group(sorted(joined), edges, sources, rescore, wanted)
     groups = [g for g in grouping.groups if len(g) > 1]
     grouped = {r for g in groups for r in g}
     groups += [[r] for r in sorted(involved - grouped)]
@@ -90,7 +91,8 @@ def cluster_pairs(
     for members in groups:
         best = representative(members, features)
         for record_id in members:
-            source = sources.get(record_id) or _source_of(record_id)
+            known = features.get(record_id)
+            source = known.source_id if known is not None else _source_of(record_id)
             outcome.assigned[record_id] = Member(
                 record_id, cluster_of[record_id], source, record_id == best
             )

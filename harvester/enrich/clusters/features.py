@@ -22,7 +22,7 @@ from harvester.enrich.clusters.urls import Address, fold_url
 WORD = re.compile(r"[^\W_]+")
 ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,9}\b")
 BRACKETED = re.compile(r"[(\[]([^()\[\]]{2,40})[)\]]")
-DESCRIPTION_CHARS = 300
+DESCRIPTION_CHARS = 200
 YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 STOPWORDS = frozenset(
     (
@@ -54,7 +54,6 @@ class Features:
     kind: str
     title: str  # folded words joined by spaces, generic words out
     words: tuple[str, ...]  # folded title words, stopwords and generic words out
-    compact: str  # folded title without spaces: 'oldweather'
     alternatives: tuple[str, ...]  # other names: 'a / b', 'a (b)', alternate titles
     acronyms: tuple[str, ...]
     addresses: tuple[str, ...]  # folded landing pages (host and path)
@@ -65,6 +64,11 @@ class Features:
     description: str  # folded start of the description
     quality: int
     richness: int  # top-level fields filled
+
+    @property
+    def compact(self) -> str:
+        """The folded title without spaces: 'oldweather'."""
+        return self.title.replace(" ", "")
 
     @property
     def sites(self) -> tuple[Address, ...]:
@@ -137,17 +141,16 @@ def features_of(record: Mapping[str, Any]) -> Features:
     description = " ".join(folded_words(str(record.get("description") or "")[:600]))
     return Features(
         record_id=str(record.get("id") or ""),
-        source_id=str(provenance.get("source_id") or ""),
-        kind=str(record.get("kind") or "resource"),
+        source_id=sys.intern(str(provenance.get("source_id") or "")),
+        kind=sys.intern(str(record.get("kind") or "resource")),
         title=" ".join(words),
         words=_shared(sorted({w for w in words if w not in STOPWORDS})),
-        compact="".join(words),
         alternatives=_alternatives(title, record.get("alternate_titles") or ()),
         acronyms=_shared(sorted(acronyms_of(title))),
         addresses=_shared(list(addresses)),
         pids=_shared(sorted(pids)),
         orgs=_shared([o for o in orgs if o]),
-        countries=_shared(sorted(record.get("countries") or ())),
+        countries=_shared(sorted(sys.intern(str(c)) for c in record.get("countries") or ())),
         start_year=_year(record.get("start_date")),
         description=description[:DESCRIPTION_CHARS],
         quality=int((record.get("quality") or {}).get("score") or 0),

@@ -101,7 +101,7 @@ def rebuild_clusters(store: Store, progress: Progress | None = None) -> ClusterR
     decisions = store.decisions()
     wanted = {table.ids[i] for i in np.unique(pairs).tolist()} | {r for p in decisions for r in p}
     features = {
-        row.id: found
+        found.record_id: found
         for row in store.iter_normalised()
         if row.id in wanted and (found := _features(row.id, row.document)) is not None
     }
