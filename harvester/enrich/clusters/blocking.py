@@ -2,9 +2,10 @@
 thing, so that only those pairs are scored.
 
 A record's keys: its persistent identifiers (``pid:``), its folded landing pages
-(``url:``) and their hosts (``host:``), and names (``word:``): the distinctive words of its
+(``url:``) and their hosts (``host:``), names (``word:``): the distinctive words of its
 title, the title written without spaces, its acronyms and the names of its sites (so the
-word ``invasoras`` meets the site ``invasoras.pt``). A key shared by more than
+word ``invasoras`` meets the site ``invasoras.pt``), and its organisations (``org:``, the
+first three words of each, run together). A key shared by more than
 :data:`MAX_BLOCK` records identifies nothing (a platform's host, a common word) and yields
 no pairs.
 
@@ -25,6 +26,8 @@ MAX_BLOCK = 40
 """Records sharing a key beyond which the key is too common to pair them."""
 MIN_WORD = 4
 """Shorter title words are no blocking key (too many projects share them)."""
+MIN_ORGANISATION = 6
+"""An organisation is a key by its first three words run together, when that is this long."""
 
 
 def keys_of(features: Features) -> set[str]:
@@ -42,6 +45,10 @@ def keys_of(features: Features) -> set[str]:
             keys.add(f"word:{word}")
     for acronym in features.acronyms:
         keys.add(f"word:{acronym}")
+    for organisation in features.orgs:
+        named = "".join(w for w in organisation.split()[:3] if w not in STOPWORDS)
+        if len(named) >= MIN_ORGANISATION:
+            keys.add(f"org:{named}")
     return keys - {f"word:{w}" for w in STOPWORDS}
 
 
