@@ -16,7 +16,8 @@ from flask_babel import gettext
 
 from harvester.core.errors import CsfinderError
 from harvester.pipeline.clustering import cluster_changes
-from harvester.store.clusters import Decision, StoredLink
+from harvester.store.clusters import StoredLink
+from harvester.store.decisions import Decision
 from portal.auth import admin_required, logged_in
 from portal.cluster_labels import label
 from portal.services import services

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from harvester.store.changes import Changes
 from harvester.store.clusters import Clusters
+from harvester.store.decisions import Decisions
 from harvester.store.leases import Leases
 from harvester.store.normalised import NormalisedRecords
 from harvester.store.raw import RawRecords
 from harvester.store.runs import Runs
 
 
-class Store(RawRecords, NormalisedRecords, Runs, Leases, Changes, Clusters):
+class Store(RawRecords, NormalisedRecords, Runs, Leases, Changes, Clusters, Decisions):
     """Raw records and harvest runs in one relational database.
 
     A page of records and the run's checkpoint are written in one transaction: a harvest
