@@ -24,6 +24,11 @@ from harvester.enrich.clusters.features import GENERIC_WORDS, STOPWORDS, YEAR, F
 
 MAX_BLOCK = 40
 """Records sharing a key beyond which the key is too common to pair them."""
+MAX_ORGANISATION_BLOCK = 12
+"""The same for an organisation: one that runs more projects pairs none of them by itself."""
+ORGANISATION_BIT = 1
+"""Organisation keys are the odd hashes, every other key an even one (see :func:`key_hash`),
+so that the limit of a block is known from its key alone."""
 MIN_WORD = 4
 """Shorter title words are no blocking key (too many projects share them)."""
 MIN_ORGANISATION = 6
@@ -53,8 +58,16 @@ def keys_of(features: Features) -> set[str]:
 
 
 def key_hash(key: str) -> int:
-    """A key as a signed 63-bit number (fits a BIGINT column and an int64 array)."""
-    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big") >> 1
+    """A key as a positive 63-bit number (fits a BIGINT column and an int64 array), odd for
+    an organisation's key and even for any other."""
+    number = int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big")
+    number >>= 1
+    return number | ORGANISATION_BIT if key.startswith("org:") else number & ~ORGANISATION_BIT
+
+
+def block_limit(key: int) -> int:
+    """The most records a key may pair."""
+    return MAX_ORGANISATION_BLOCK if key & ORGANISATION_BIT else MAX_BLOCK
 
 
 def hashed_keys(features: Features) -> list[int]:
@@ -65,7 +78,7 @@ def hashed_keys(features: Features) -> list[int]:
 def candidate_pairs(
     keys: npt.NDArray[np.int64], members: npt.NDArray[np.int64], too_common: set[int] | None = None
 ) -> npt.NDArray[np.int64]:
-    """The pairs of members sharing a key held by 2 to :data:`MAX_BLOCK` members (one row
+    """The pairs of members sharing a key held by 2 to :func:`block_limit` members (one row
     per key and member), as an array of (lower, higher) member numbers without repeats.
     ``too_common`` names keys to skip whatever their count here (known to be common
     elsewhere)."""
@@ -75,9 +88,10 @@ def candidate_pairs(
     keys, members = keys[order], members[order]
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     sizes = np.diff(np.r_[starts, len(keys)])
+    limits = np.where(keys[starts] & ORGANISATION_BIT, MAX_ORGANISATION_BLOCK, MAX_BLOCK)
     found: list[npt.NDArray[np.int64]] = []
-    for size in np.unique(sizes[(sizes >= 2) & (sizes <= MAX_BLOCK)]):
-        block_starts = starts[sizes == size]
+    for size in np.unique(sizes[(sizes >= 2) & (sizes <= limits)]):
+        block_starts = starts[(sizes == size) & (size <= limits)]
         if too_common:
             block_starts = block_starts[[int(keys[s]) not in too_common for s in block_starts]]
         if len(block_starts) == 0:

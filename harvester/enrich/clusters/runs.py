@@ -25,7 +25,12 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
-from harvester.enrich.clusters.blocking import MAX_BLOCK, candidate_pairs, hashed_keys
+from harvester.enrich.clusters.blocking import (
+    MAX_BLOCK,
+    block_limit,
+    candidate_pairs,
+    hashed_keys,
+)
 from harvester.enrich.clusters.changes import ClusterReport, Tally, changes, settle
 from harvester.enrich.clusters.engine import Clustering, cluster_pairs, common_values
 from harvester.enrich.clusters.features import Features, features_of
@@ -166,7 +171,9 @@ def _update(
 ) -> None:
     new_keys = {r: tuple(hashed_keys(f)) for r, f in changed.items()}
     holders = store.records_by_keys({k for ks in new_keys.values() for k in ks}, MAX_BLOCK)
-    candidates = {r for found in holders.values() if len(found) <= MAX_BLOCK for r in found}
+    candidates = {
+        r for key, found in holders.items() if len(found) <= block_limit(key) for r in found
+    }
     decided = store.decisions(set(changed) | gone)
     candidates |= {r for p in decided for r in p} - gone
     old = store.members_of(set(changed) | gone | candidates)
@@ -187,7 +194,7 @@ def _update(
     pairs = candidate_pairs(
         np.array([k for k, _ in flat], dtype=np.int64),
         np.array([p for _, p in flat], dtype=np.int64),
-        {k for k, n in counts.items() if n > MAX_BLOCK},
+        {k for k, n in counts.items() if n > block_limit(k)},
     )
     outcome: Clustering = cluster_pairs(
         ids,
