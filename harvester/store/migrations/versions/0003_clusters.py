@@ -1,8 +1,9 @@
 """Clusters of records across platforms (issue 17): members, blocking keys, the evidence
 (links), curators' decisions and clustering runs. New tables only: existing rows untouched.
 
-Revision 0003, after 0002. Another branch may add its own 0003; whoever merges second
-renumbers theirs and chains ``down_revision``.
+Revision ``0003_clusters``, on main's head ``0002``. The revision id names the feature so
+that another branch's third migration (``0003_multilingual_vectors``) cannot collide with it:
+whichever merges second sets its ``down_revision`` to the other's id, keeping one head.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
+revision = "0003_clusters"
 down_revision = "0002"
 branch_labels = None
 depends_on = None
