@@ -49,9 +49,9 @@ from portal.openapi.parameters import (
     MAX_RUNS,
     MAX_SUGGESTIONS,
 )
-from portal.params import query_from_args
+from portal.params import KNOWN_PARAMS, query_from_args
 from portal.public_url import public_url_for
-from portal.records import load_record
+from portal.records import cluster_listings, load_record
 from portal.services import services
 from portal.sources import source_runs, source_summaries
 
@@ -257,7 +257,7 @@ def record(record_id: str) -> ResponseReturnValue:
         response = jsonify(record_jsonld(found))
         response.mimetype = "application/ld+json"
     else:
-        response = jsonify(found)
+        response = jsonify({**found, "listings": [x["id"] for x in cluster_listings(found)]})
     response.vary.add("Accept")
     return response
 

@@ -8,7 +8,18 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from harvester.core.settings import Settings, load_settings
-from portal import admin, api, catalog, health, metrics, records, register, search, sources
+from portal import (
+    admin,
+    api,
+    catalog,
+    curation,
+    health,
+    metrics,
+    records,
+    register,
+    search,
+    sources,
+)
 from portal.auth import csrf, init_auth
 from portal.i18n import init_i18n
 from portal.oai import endpoint as oai
@@ -37,7 +48,8 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     init_i18n(app)
     init_security(app)
     init_auth(app, chosen.portal)
-    for module in (search, records, catalog, register, sources, admin, api, health, oai, metrics):
+    blueprints = (search, records, catalog, register, sources, admin, curation, api, health, oai)
+    for module in (*blueprints, metrics):
         app.register_blueprint(module.blueprint)
     for name in CSRF_EXEMPT:  # protocols other machines POST to, without a session
         if name in app.blueprints:

@@ -1,7 +1,8 @@
 """A search from URL parameters: the same names on the search page, the API and exports.
 
 ``q`` (text), ``sort``, ``page``, ``per_page``, every facet as a repeatable parameter
-(``country=NL&country=DE``), ``year_from``, ``year_to`` and ``bbox``.
+(``country=NL&country=DE``), ``year_from``, ``year_to``, ``bbox`` and ``collapse``
+(``false`` lists every listing of a project instead of one hit per cluster).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from werkzeug.datastructures import MultiDict
 from harvester.index.query import FACETS, RANGE_FILTERS, QueryError, SearchQuery, build_query
 
 FILTER_PARAMS: tuple[str, ...] = FACETS + RANGE_FILTERS
-KNOWN_PARAMS = frozenset(("q", "sort", "page", "per_page", *FILTER_PARAMS))
+KNOWN_PARAMS = frozenset(("q", "sort", "page", "per_page", "collapse", *FILTER_PARAMS))
+TRUE, FALSE = frozenset(("true", "1", "yes", "on")), frozenset(("false", "0", "no", "off"))
 
 
 def query_from_args(args: MultiDict[str, str], *, per_page: int = 20) -> SearchQuery:
@@ -27,7 +29,22 @@ def query_from_args(args: MultiDict[str, str], *, per_page: int = 20) -> SearchQ
         sort=args.get("sort") or None,
         page=_number(args, "page", 1),
         per_page=_number(args, "per_page", per_page),
+        collapse=collapsed(args),
     )
+
+
+def collapsed(args: MultiDict[str, str]) -> bool:
+    """Whether results come one per cluster (the default) or one per listing.
+
+    Raises:
+        QueryError: a value that is neither true nor false.
+    """
+    raw = (args.get("collapse") or "").strip().lower()
+    if raw in ("", *TRUE):
+        return True
+    if raw in FALSE:
+        return False
+    raise QueryError(f"collapse must be true or false, not {args.get('collapse')!r}")
 
 
 def _number(args: MultiDict[str, str], name: str, default: int) -> int:

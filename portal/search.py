@@ -69,6 +69,11 @@ def _shared(result: SearchResult | None = None) -> dict[str, object]:
             url_for(".page") + _query_string([*args_without(args, "page"), ("page", str(number))])
         ),
         "export_query": _query_string(_export_args(args)),
+        "url_collapse": url_for(".page")
+        + _query_string(
+            [*args_without(args, "collapse")]
+            + ([("collapse", "false")] if result is None or result.query.collapse else [])
+        ),
         "safe": Markup,
     }
 
@@ -79,7 +84,7 @@ def _export_args(args: MultiDict[str, str]) -> list[tuple[str, str]]:
     return [
         (name, value)
         for name, value in args_without(args, "page")
-        if value and name in KNOWN_PARAMS and name != "per_page"
+        if value and name in KNOWN_PARAMS and name not in ("per_page", "collapse")
     ]
 
 

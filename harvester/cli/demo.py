@@ -15,10 +15,12 @@ from lxml import etree
 from harvester.cli.app import App, describe_run, fail
 from harvester.core.settings import Settings
 from harvester.core.sources import SourceConfig
+from harvester.enrich.clusters.runs import summary_line
 from harvester.index.base import SearchIndex
 from harvester.index.query import SearchQuery
 from harvester.index.service import open_index
 from harvester.ops.progress import ProgressLine
+from harvester.pipeline.clustering import cluster_changes
 from harvester.pipeline.harvest import HarvestRequest, harvest_source
 from harvester.sample_provider import ListRepository, OAIProvider, demo_repositories, serve
 from harvester.store import SUCCEEDED, Run, Store
@@ -81,6 +83,9 @@ def demo(ctx: click.Context, home: Path | None, then_serve: bool, port: int) -> 
                     failed.append(run)
             _report_records(store, source.id)
             _write_source_file(settings, source)
+    report = cluster_changes(store, index)
+    if report is not None:
+        click.echo(f"clusters: {summary_line(report)}")
     _report_totals(store, settings)
     _report_search(index, settings)
     if failed:

@@ -32,6 +32,12 @@ FACETS_SHOWN = 5
 @click.option("--sort", type=click.Choice(SORTS), help="Default: relevance with text, else newest.")
 @click.option("--page", default=1, show_default=True, help="Page of results.")
 @click.option("--per-page", default=10, show_default=True, help="Results per page (max 100).")
+@click.option(
+    "--collapse/--no-collapse",
+    default=True,
+    show_default=True,
+    help="One result per project listed on several platforms, or every listing.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 @click.pass_obj
 def search_command(
@@ -41,11 +47,19 @@ def search_command(
     sort: str | None,
     page: int,
     per_page: int,
+    collapse: bool,
     as_json: bool,
 ) -> None:
     """Search the index: words, "phrases", prefix*, -exclusions, a OR b."""
     try:
-        query = build_query(text, parse_pairs(filters), sort=sort, page=page, per_page=per_page)
+        query = build_query(
+            text,
+            parse_pairs(filters),
+            sort=sort,
+            page=page,
+            per_page=per_page,
+            collapse=collapse,
+        )
         result = app.index.search(query)
     except CsfinderError as exc:
         fail(str(exc))
@@ -74,6 +88,11 @@ def _print_result(result: SearchResult) -> None:
         snippet = _plain(hit.snippet_html)
         if snippet:
             click.echo(f"  {snippet}")
+        others = [
+            str(x.get("platform") or x.get("source_id")) for x in summary.get("listings") or []
+        ]
+        if others:
+            click.echo(f"  also listed on: {', '.join(others)}")
     counted = [(name, counts) for name, counts in result.facets.items() if counts]
     if counted:
         click.echo("")

@@ -71,6 +71,7 @@ class SearchQuery:
     sort: Sort | None = None
     page: int = 1
     per_page: int = 20
+    collapse: bool = True  # one hit per cluster (see harvester.index.collapse)
 
     def __post_init__(self) -> None:
         if self.page < 1:
@@ -117,6 +118,7 @@ def build_query(
     sort: str | None = None,
     page: int = 1,
     per_page: int = 20,
+    collapse: bool = True,
 ) -> SearchQuery:
     """A query from free text and ``(field, value)`` filter pairs.
 
@@ -151,6 +153,7 @@ def build_query(
         sort=_sort(sort),
         page=page,
         per_page=per_page,
+        collapse=collapse,
     )
 
 

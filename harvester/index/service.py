@@ -10,6 +10,12 @@ from datetime import timedelta
 from harvester.core.errors import ConfigError
 from harvester.core.settings import Settings
 from harvester.index.base import IndexStats, Progress, SearchIndex
+from harvester.index.cluster_feed import (
+    ClusterDocuments,
+    documents_for,
+    stored_documents_with_clusters,
+)
+from harvester.index.collapse import CLUSTER_PREFIX
 from harvester.index.documents import IndexDocument, document_from_json
 from harvester.index.sqlite import SqliteIndex
 from harvester.store import NormalisedRow, Store, utcnow
@@ -42,10 +48,25 @@ def apply_rows(
     index: SearchIndex,
     rows: Sequence[NormalisedRow],
     made: Mapping[str, IndexDocument] | None = None,
+    store: Store | None = None,
 ) -> IndexStats:
     """Index changed normalised rows: upsert the live ones, delete the deleted ones.
-    ``made`` holds index documents already built from some of the rows, by id."""
+    ``made`` holds index documents already built from some of the rows, by id. With the
+    ``store``, each record comes with its cluster (see :mod:`harvester.index.collapse`)."""
     stats = IndexStats()
+    if store is not None:
+        ready: dict[str, IndexDocument] = {}
+        for row in rows:
+            if row.deleted:
+                continue
+            try:
+                ready[row.id] = (made or {}).get(row.id) or document_from_json(row.document)
+            except (ValueError, KeyError, TypeError) as exc:
+                stats.failed += 1
+                stats.errors.append(f"{row.id}: cannot be indexed: {exc}")
+        found = documents_for(store, [r.id for r in rows if r.deleted or r.id in ready], ready)
+        found.errors += stats.errors
+        return write_documents(index, found)
     documents: list[IndexDocument] = []
     made = made or {}
     for row in rows:
@@ -61,6 +82,34 @@ def apply_rows(
         stats.indexed = index.upsert(documents).indexed
     if deleted:
         stats.deleted = index.delete(deleted).deleted
+    return stats
+
+
+def write_documents(index: SearchIndex, found: ClusterDocuments) -> IndexStats:
+    """Upsert and delete what :func:`documents_for` found."""
+    stats = IndexStats(failed=len(found.errors), errors=list(found.errors))
+    if found.upserts:
+        stats.indexed = index.upsert(found.upserts).indexed
+    if found.deletes:
+        stats.deleted = index.delete(found.deletes).deleted
+    return stats
+
+
+def index_clusters(
+    store: Store, index: SearchIndex, reindex: Iterable[str], dropped: Iterable[str]
+) -> IndexStats:
+    """Bring the index in step with a clustering run: the documents of the records whose
+    cluster changed, and no documents for clusters that ended."""
+    stats = IndexStats()
+    ids = sorted(reindex)
+    for start in range(0, max(len(ids), 1), CATCH_UP_BATCH):
+        chunk = ids[start : start + CATCH_UP_BATCH]
+        found = documents_for(store, chunk, dropped=dropped if start == 0 else ())
+        done = write_documents(index, found)
+        stats.indexed += done.indexed
+        stats.deleted += done.deleted
+        stats.failed += done.failed
+        stats.errors += done.errors
     return stats
 
 
@@ -80,15 +129,22 @@ def reindex(store: Store, index: SearchIndex, progress: Progress | None = None) 
     are replayed into the new one once it is live, so nothing is lost.
     """
     started = utcnow() - CATCH_UP_MARGIN
-    count = index.rebuild(stored_documents(store), progress)
+    clusters = [0]
+
+    def counted() -> Iterator[IndexDocument]:
+        for document in stored_documents_with_clusters(store):
+            clusters[0] += document.id.startswith(CLUSTER_PREFIX)
+            yield document
+
+    count = index.rebuild(counted(), progress)
     batch: list[NormalisedRow] = []
     for row in store.iter_normalised(include_deleted=True, changed_since=started):
         batch.append(row)
         if len(batch) >= CATCH_UP_BATCH:
-            apply_rows(index, batch)
+            apply_rows(index, batch, store=store)
             batch = []
-    apply_rows(index, batch)
-    return count
+    apply_rows(index, batch, store=store)
+    return count - clusters[0]
 
 
 def index_documents(index: SearchIndex, documents: Iterable[IndexDocument]) -> int:
@@ -100,6 +156,7 @@ def index_changed(
     index: SearchIndex,
     rows: list[NormalisedRow],
     documents: Mapping[str, IndexDocument] | None = None,
+    store: Store | None = None,
 ) -> None:
     """Send changed rows to the search index (``documents``: index documents already made
     for some of them, by id); a failing index never fails the harvest (the records are
@@ -107,7 +164,7 @@ def index_changed(
     if not rows:
         return
     try:
-        stats = apply_rows(index, rows, documents)
+        stats = apply_rows(index, rows, documents, store)
     except Exception as exc:  # any backend's failure: logged, records kept in the store
         log.warning("search index not updated (%s); run `csfinder reindex`", exc)
         return

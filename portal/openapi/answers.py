@@ -230,6 +230,9 @@ class ExportRecord(BaseModel):
     license: str | None = None
     url: str | None = None
     record_page: str = Field(json_schema_extra={"format": "uri"})
+    cluster_id: str | None = Field(
+        None, description="The record's cluster: records of one project on several platforms."
+    )
 
 
 class Export(BaseModel):

@@ -34,7 +34,7 @@ from portal.openapi.parameters import (
     SourcePath,
     SuggestParameters,
 )
-from portal.openapi.record import RECORD
+from portal.openapi.record import RECORD_IN_CLUSTER
 
 INFO: dict[str, Any] = {
     "title": "csfinder API",
@@ -116,12 +116,14 @@ GET_RECORD = Operation(
     operation_id="getRecord",
     tag="records",
     summary="One record",
-    description="The record in the common model (`mappings/record.schema.json`); with "
-    "`Accept: application/ld+json`, its schema.org description.",
+    description="The record in the common model (`mappings/record.schema.json`) with its "
+    "`cluster_id` and the ids of every record in its cluster (`listings`: the same project "
+    "or dataset on several platforms); with `Accept: application/ld+json`, its schema.org "
+    "description.",
     path=RecordPath,
     answer=Answer(
         "The record.",
-        {JSON: RECORD, "application/ld+json": RecordJsonLd},
+        {JSON: RECORD_IN_CLUSTER, "application/ld+json": RecordJsonLd},
         headers=RecordHeaders,
     ),
     errors=(404,),

@@ -156,6 +156,9 @@ class ExportParameters(BaseModel):
     per_page: Whole | Absent = Field(
         None, ge=1, le=MAX_PER_PAGE, description="Accepted and ignored: an export is not paged."
     )
+    collapse: bool | Absent = Field(
+        None, description="Accepted and ignored: an export has one row per record."
+    )
 
     @field_validator("bbox")
     @classmethod
@@ -177,6 +180,12 @@ class SearchParameters(ExportParameters):
 
     page: Whole = Field(
         1, ge=1, description=f"Page number; page × per_page may not exceed {MAX_WINDOW:,}."
+    )
+    collapse: bool = Field(  # type: ignore[assignment]  # a default where exports have none
+        True,
+        description="One hit per cluster (the same project listed on several platforms: the "
+        "hit is its richest listing, `listings` names the others; totals and facet counts "
+        "count clusters) or, with `false`, one hit per listing.",
     )
     per_page: Whole = Field(20, ge=1, le=MAX_PER_PAGE, description="Hits per page.")
 

@@ -130,8 +130,11 @@ def test_a_record_is_the_stored_record_in_the_common_model(app: Flask, client: F
     response = client.get(f"/api/v1/records/{record_id}")
     assert response.status_code == 200 and response.mimetype == "application/json"
     body = response.get_json()
+    listings = body.pop("listings")
+    assert record_id in listings  # with the other listings of its cluster, when there are any
     with app.test_request_context():
         assert body == load_record(record_id)
+    assert body["cluster_id"].startswith("cl-")
     schema = json.loads(RECORD_SCHEMA_PATH.read_text(encoding="utf-8"))
     Draft202012Validator(schema).validate(body)
     assert "Accept" in response.headers["Vary"]

@@ -152,7 +152,7 @@ def component_validator(document: dict[str, Any], name: str) -> Draft202012Valid
 def test_served_records_match_the_record_component(
     client: FlaskClient, document: dict[str, Any]
 ) -> None:
-    validator = component_validator(document, "Record")
+    validator = component_validator(document, "RecordInCluster")
     hits = client.get("/api/v1/search?per_page=100").get_json()["hits"]
     assert len(hits) > 10
     for hit in hits:

@@ -29,6 +29,7 @@ from elasticsearch.helpers import streaming_bulk
 from harvester.core import paths
 from harvester.core.errors import CsfinderError
 from harvester.index.base import FacetCount, Hit, IndexStats, Progress, SearchResult, Suggestion
+from harvester.index.collapse import hit_record_id
 from harvester.index.documents import IndexDocument
 from harvester.index.elastic.query import document_body, effective_sort, search_body, suggest_body
 from harvester.index.highlight import END, START, marked_html
@@ -401,7 +402,7 @@ def hit_from_response(hit: Mapping[str, Any]) -> Hit:
     else:
         shown = _with_ellipses(fragment, str(source.get("description") or ""))
     return Hit(
-        id=str(source.get("id") or hit.get("_id")),
+        id=hit_record_id(str(source.get("id") or hit.get("_id")), summary),
         summary=summary,
         title_html=marked_html(title),
         snippet_html=marked_html(shown),

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from harvester.index.collapse import CLUSTER, VIEW, hidden_view
 from harvester.index.documents import IndexDocument, title_sort_key
 from harvester.index.highlight import END, START
 from harvester.index.query import FACETS, BoundingBox, SearchQuery
@@ -64,9 +65,12 @@ def document_body(doc: IndexDocument) -> Body:
         "boost": doc.boost,
         "summary": dict(doc.summary),
     }
+    view = doc.facets.get(VIEW, ())
+    if view:
+        body["view"] = view[0]
     if doc.bbox is not None:
         body["bbox"] = envelope_shape(*doc.bbox)
-    suggest = suggest_inputs(doc.title, doc.boost)
+    suggest = suggest_inputs(doc.title, doc.boost) if CLUSTER not in view else []
     if suggest:
         body["suggest"] = suggest
     stemmed = stemmed_text(doc)
@@ -194,6 +198,11 @@ def _envelope_query(west: float, south: float, east: float, north: float) -> Bod
     return {"geo_shape": {"bbox": {"shape": shape, "relation": "intersects"}}}
 
 
+def view_filter(collapse: bool) -> Body:
+    """The documents the view leaves out (see :mod:`harvester.index.collapse`)."""
+    return {"term": {"view": hidden_view(collapse)}}
+
+
 def facet_filters(query: SearchQuery) -> dict[str, Body]:
     """One filter per constrained facet group: OR inside, the year range with ``year``."""
     found: dict[str, Body] = {}
@@ -276,9 +285,10 @@ def highlight_clause() -> Body:
 def search_body(query: SearchQuery, *, stemming: bool = False) -> Body:
     """The one request that answers a query: a page of hits, the total, all facet counts."""
     parsed = query.parsed
-    main = text_query(parsed, stemming=stemming)
+    main: Body = {"bool": {"must": [text_query(parsed, stemming=stemming)]}}
     if query.bbox is not None:
-        main = {"bool": {"must": [main], "filter": [bbox_filter(query.bbox)]}}
+        main["bool"]["filter"] = [bbox_filter(query.bbox)]
+    main["bool"]["must_not"] = [view_filter(query.collapse)]
     filters = facet_filters(query)
     body: Body = {
         "query": main,

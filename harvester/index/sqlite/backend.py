@@ -37,6 +37,7 @@ from harvester.index.sqlite.ranking import KEEP, Ranker, kept
 from harvester.index.sqlite.schema import SEQ
 from harvester.index.sqlite.state import LiveState, browse_counts
 from harvester.index.sqlite.suggest import suggest_titles
+from harvester.index.sqlite.views import visible
 from harvester.index.text import words_of
 
 
@@ -109,6 +110,10 @@ class SqliteIndex:
         conn, state, version = self._reader()
         text = query.parsed
         expression, matched = self._matcher.match(conn, text, state, version)
+        browsing, every_match = matched is state.live, len(matched)
+        shown = visible(state, query.collapse)
+        if shown is not state.live:
+            matched = matched & shown
         filters = state.filters(query)
         final = BitMap.intersection(matched, *filters.values()) if filters else matched
         sort = query.effective_sort
@@ -119,7 +124,7 @@ class SqliteIndex:
             ordered: list[int] = []
         elif sort == "relevance" and expression is not None:
             ordered = self._ranker.order(
-                conn, text, expression, len(matched), final, window, state, version
+                conn, text, expression, every_match, final, window, state, version
             )
         elif sort == "title":
             ordered = by_title(conn, final, state, window)
@@ -127,8 +132,8 @@ class SqliteIndex:
             ordered = self._orders.top(final, newest_first, state, window, version)
         page = ordered[query.offset : window]
         hits = self._pages.hits(conn, text, page, version)
-        if matched is state.live and self.cache.enabled:  # no words: counts of the filters
-            facets = browse_counts(self.cache, state, filters, query, version)
+        if browsing and self.cache.enabled:  # no words: counts of the filters
+            facets = browse_counts(self.cache, state, filters, query, version, shown)
         else:
             facets = state.counts(matched, filters, query)
         return SearchResult(len(final), hits, facets, query, sort)

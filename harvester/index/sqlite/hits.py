@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 
 from harvester.index.base import Hit
+from harvester.index.collapse import hit_record_id
 from harvester.index.highlight import best_snippet, mark_words, marked_html
 from harvester.index.sqlite.cache import Version, VersionedCache
 from harvester.index.text import TextQuery
@@ -42,7 +43,12 @@ class Pages:
             record_id, title, fields, summary = found[rowid]
             shown = best_snippet(fields, atoms) if atoms else summary.get("description") or ""
             hits.append(
-                Hit(record_id, summary, marked_html(mark_words(title, atoms)), marked_html(shown))
+                Hit(
+                    hit_record_id(record_id, summary),
+                    summary,
+                    marked_html(mark_words(title, atoms)),
+                    marked_html(shown),
+                )
             )
         return hits
 

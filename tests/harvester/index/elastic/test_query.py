@@ -71,7 +71,7 @@ def fields_in(kind: str, tree: Any) -> set[str]:
 
 def test_an_empty_text_matches_everything_newest_first() -> None:
     sent = body()
-    assert sent["query"] == {"match_all": {}}
+    assert sent["query"]["bool"]["must"] == [{"match_all": {}}]
     assert sent["sort"] == [{"newest": "desc"}, {"boost": "desc"}, {"id": "asc"}]
     assert "highlight" not in sent and "post_filter" not in sent
 
@@ -168,7 +168,9 @@ def test_values_of_a_facet_are_or_and_facets_are_and_in_the_post_filter() -> Non
             ]
         }
     }
-    assert sent["query"] == {"match_all": {}}  # facets never narrow the query itself
+    # facets never narrow the query itself (only the view does: see test_collapse)
+    assert sent["query"]["bool"]["must"] == [{"match_all": {}}]
+    assert sent["query"]["bool"]["must_not"] == [{"term": {"view": "listing"}}]
 
 
 @pytest.mark.parametrize(
