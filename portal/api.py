@@ -49,7 +49,7 @@ from portal.openapi.parameters import (
     MAX_RUNS,
     MAX_SUGGESTIONS,
 )
-from portal.params import KNOWN_PARAMS, query_from_args
+from portal.params import query_from_args
 from portal.public_url import public_url_for
 from portal.records import cluster_listings, load_record
 from portal.services import services

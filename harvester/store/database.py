@@ -1,8 +1,8 @@
 """The :class:`Store`: one object over one database, composed of one mixin per table family.
 
 Each family (raw records, normalised records, runs, leases, the OAI-PMH provider's changes,
-administrators' sessions, clusters and curators' decisions) lives in its own module; all of them share the engine that
-:class:`StoreBase` opens.
+administrators' sessions, clusters and curators' decisions) lives in its own module; all of
+them share the engine that :class:`StoreBase` opens.
 """
 
 from __future__ import annotations

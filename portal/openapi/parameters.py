@@ -181,7 +181,7 @@ class SearchParameters(ExportParameters):
     page: Whole = Field(
         1, ge=1, description=f"Page number; page × per_page may not exceed {MAX_WINDOW:,}."
     )
-    collapse: bool = Field(  # type: ignore[assignment]  # a default where exports have none
+    collapse: bool = Field(
         True,
         description="One hit per cluster (the same project listed on several platforms: the "
         "hit is its richest listing, `listings` names the others; totals and facet counts "
