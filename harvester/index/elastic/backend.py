@@ -93,7 +93,7 @@ class ElasticIndex:
         *,
         client: Elasticsearch | None = None,
         refresh: bool = True,
-        stemming: bool = False,
+        stemming: bool = True,
         bulk_retries: int = BULK_RETRIES,
         bulk_backoff: float = BULK_BACKOFF,
         request_timeout: float = 30.0,
@@ -102,7 +102,7 @@ class ElasticIndex:
         """Open (lazily) the alias ``index_name`` on the cluster at ``url``.
 
         ``refresh``: make writes searchable when ``upsert``/``delete`` return (one refresh
-        per call). ``stemming``: words also match their stem in the record's language.
+        per call). ``stemming``: words also match their stems in the query's languages.
         ``template``: the index template to install instead of the stored one.
         """
         if not INDEX_NAME.match(index_name):

@@ -40,10 +40,10 @@ class Pages:
             if rowid not in found:
                 continue
             record_id, title, fields, summary = found[rowid]
-            shown = best_snippet(fields, atoms) if atoms else summary.get("description") or ""
-            hits.append(
-                Hit(record_id, summary, marked_html(mark_words(title, atoms)), marked_html(shown))
-            )
+            langs = text.languages
+            shown = best_snippet(fields, atoms, langs) if atoms else summary.get("description")
+            title_html = marked_html(mark_words(title, atoms, langs))
+            hits.append(Hit(record_id, summary, title_html, marked_html(shown or "")))
         return hits
 
     def _page_rows(

@@ -124,6 +124,7 @@ def _row(doc: IndexDocument, seq: int) -> tuple[Any, ...]:
         doc.keywords,
         doc.description,
         doc.other,
+        doc.stems,
         json.dumps(doc.facets, ensure_ascii=False, separators=(",", ":")),
         doc.year,
         doc.newest,
