@@ -16,6 +16,7 @@ from harvester.bench.search import bench_search
 from harvester.cli.app import App, fail
 from harvester.cli.db import db_group
 from harvester.cli.demo import demo
+from harvester.cli.embed import embed_command
 from harvester.cli.harvest import harvest
 from harvester.cli.normalise import map_file, normalise_command, quality_command
 from harvester.cli.ops import check_command, scheduler_command, status_command, up_command
@@ -68,7 +69,7 @@ def register_commands() -> None:
     subcommands, under ``csfinder.bench`` (the portal's ``bench portal``)."""
     for command in (sources, harvest, runs, map_file, normalise_command, quality_command):
         main.add_command(command)
-    for command in (search_command, reindex_command, scheduler_command, up_command):
+    for command in (search_command, reindex_command, embed_command, scheduler_command, up_command):
         main.add_command(command)
     for command in (status_command, check_command, db_group, demo, bench):
         main.add_command(command)

@@ -9,7 +9,9 @@ from datetime import timedelta
 
 from harvester.core.errors import ConfigError
 from harvester.core.settings import Settings
-from harvester.index.base import IndexStats, Progress, SearchIndex
+from harvester.enrich.encoders import Encoder, encoder_notice, load_encoder
+from harvester.enrich.vectors import as_matrix
+from harvester.index.base import IndexStats, Progress, SearchIndex, VectorItem
 from harvester.index.documents import IndexDocument, document_from_json
 from harvester.index.sqlite import SqliteIndex
 from harvester.store import NormalisedRow, Store, utcnow
@@ -20,8 +22,11 @@ CATCH_UP_MARGIN = timedelta(seconds=5)  # clocks of harvesting processes may dif
 CATCH_UP_BATCH = 1000
 
 
-def open_index(settings: Settings) -> SearchIndex:
-    """The search backend the settings choose (``CSFINDER_INDEX``)."""
+def open_index(settings: Settings, *, with_encoder: bool = True) -> SearchIndex:
+    """The search backend the settings choose (``CSFINDER_INDEX``), with the encoder they
+    choose (``CSFINDER_ENCODER``) to search by meaning, unless ``with_encoder`` is false
+    (writers never encode queries, and need not load it)."""
+    encoder = search_encoder(settings) if with_encoder else None
     if settings.index.backend == "elasticsearch":
         # Imported here: the Elasticsearch client is loaded only by deployments that use it.
         from harvester.index.elastic import ElasticIndex
@@ -34,8 +39,28 @@ def open_index(settings: Settings) -> SearchIndex:
             except (OSError, ValueError) as exc:
                 message = f"{settings.index.es_template}: not an index template: {exc}"
                 raise ConfigError(message) from None
-        return ElasticIndex(settings.index.es_url, settings.index.es_index, template=template)
-    return SqliteIndex(settings.index_dir, cache_bytes=settings.index.cache_mb << 20)
+        return ElasticIndex(
+            settings.index.es_url, settings.index.es_index, template=template, encoder=encoder
+        )
+    return SqliteIndex(
+        settings.index_dir, cache_bytes=settings.index.cache_mb << 20, encoder=encoder
+    )
+
+
+def search_encoder(settings: Settings, threads: int = 1) -> Encoder | None:
+    """The encoder the settings choose, or None (its notice logged once)."""
+    return load_encoder(settings.index.encoder, threads)
+
+
+def semantic_notice(settings: Settings) -> str | None:
+    """Why searches cannot match by meaning (no encoder), or None."""
+    return encoder_notice(settings.index.encoder)
+
+
+def stored_vectors(store: Store, encoder: str) -> Iterator[VectorItem]:
+    """Every record's vectors made by ``encoder``, as the index takes them."""
+    for stored in store.iter_vectors(encoder):
+        yield stored.record_id, stored.languages, as_matrix(stored)
 
 
 def apply_rows(
@@ -73,14 +98,18 @@ def stored_documents(store: Store) -> Iterator[IndexDocument]:
             continue  # counted by reindex from the difference
 
 
-def reindex(store: Store, index: SearchIndex, progress: Progress | None = None) -> int:
-    """Rebuild the index from the stored records; searching continues meanwhile.
+def reindex(
+    store: Store, index: SearchIndex, progress: Progress | None = None, encoder: str | None = None
+) -> int:
+    """Rebuild the index from the stored records, with the vectors ``encoder`` made of them;
+    searching continues meanwhile.
 
     Records that a harvest changes while the rebuild runs reach the old index only; they
     are replayed into the new one once it is live, so nothing is lost.
     """
     started = utcnow() - CATCH_UP_MARGIN
-    count = index.rebuild(stored_documents(store), progress)
+    vectors = stored_vectors(store, encoder) if encoder and encoder != "none" else ()
+    count = index.rebuild(stored_documents(store), progress, vectors)
     batch: list[NormalisedRow] = []
     for row in store.iter_normalised(include_deleted=True, changed_since=started):
         batch.append(row)

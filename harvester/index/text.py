@@ -125,3 +125,17 @@ def _atom(phrase: str | None, raw_word: str | None) -> Atom | None:
 
 def _distinct(atoms: list[Atom]) -> tuple[Atom, ...]:
     return tuple(dict.fromkeys(atoms))
+
+
+def positive_text(text: str) -> str:
+    """What a query asks for in its own words, for an encoder: its words and phrases as
+    typed (accents kept), without exclusions, ``OR`` and the syntax around them."""
+    kept: list[str] = []
+    for match in TOKEN.finditer(text or ""):
+        if match.group("neg") or match.group("word") == "OR":
+            continue
+        value = match.group("phrase") if match.group("phrase") is not None else match.group("word")
+        value = (value or "").rstrip("*").strip()
+        if WORD.search(value):
+            kept.append(value)
+    return " ".join(kept)[:1000]

@@ -11,9 +11,10 @@ from harvester.store.leases import Leases
 from harvester.store.normalised import NormalisedRecords
 from harvester.store.raw import RawRecords
 from harvester.store.runs import Runs
+from harvester.store.vectors import Vectors
 
 
-class Store(RawRecords, NormalisedRecords, Runs, Leases, Changes):
+class Store(RawRecords, NormalisedRecords, Runs, Leases, Changes, Vectors):
     """Raw records and harvest runs in one relational database.
 
     A page of records and the run's checkpoint are written in one transaction: a harvest
