@@ -8,8 +8,12 @@ from pathlib import Path
 import click
 
 from harvester.cli.app import App, echo_table, fail, pass_app
+from harvester.core.errors import ConfigError
+from harvester.core.sources import SourceConfig
 from harvester.fetch.http import http_client_for
 from harvester.fetch.oai.check import check_oai_endpoint
+from harvester.normalise.service import crosswalk_named
+from harvester.pipeline.preview import preview_source
 from harvester.store.liveness import mark_stalled
 from harvester.store.registrations import export_yaml, get
 
@@ -90,8 +94,10 @@ def sources_export(app: App, source_id: str, output: Path | None) -> None:
 def sources_check(app: App, source_id: str, as_json: bool) -> None:
     """Ask a source's endpoint what it offers, and say what does not fit."""
     source = app.source(source_id)
+    crosswalk = _crosswalk_said(source.crosswalk)
     if source.protocol != "oai-pmh":
-        fail(f"checking protocol '{source.protocol}' is not supported yet")
+        _check_by_sample(app, source, crosswalk, as_json)
+        return
     http = http_client_for(source, app.settings.harvest)
     try:
         report = check_oai_endpoint(
@@ -100,9 +106,10 @@ def sources_check(app: App, source_id: str, as_json: bool) -> None:
     finally:
         http.close()
     if as_json:
-        click.echo(json.dumps(report.as_dict(), indent=2))
+        click.echo(json.dumps({**report.as_dict(), "crosswalk": crosswalk}, indent=2))
     else:
         click.echo(f"{source.id}: {source.url}")
+        click.echo(f"  crosswalk: {crosswalk['name']} ({crosswalk['status']})")
         for key, value in report.identify.items():
             click.echo(f"  {key.replace('_', ' ')}: {value}")
         if report.formats:
@@ -118,3 +125,61 @@ def sources_check(app: App, source_id: str, as_json: bool) -> None:
             click.echo(f"    - {problem}")
     if not report.ok:
         fail(f"source '{source.id}': {report.problems[0]}")
+
+
+def _crosswalk_said(name: str) -> dict[str, str]:
+    """Which crosswalk a source uses, and whether it loads."""
+    try:
+        loaded = crosswalk_named(name)
+    except ConfigError as exc:
+        return {"name": name, "status": f"not usable: {exc}"}
+    return {"name": name, "status": f"{loaded.format}, {loaded.path}"}
+
+
+def _check_by_sample(
+    app: App, source: SourceConfig, crosswalk: dict[str, str], as_json: bool
+) -> None:
+    """Read the first page (json-api, sitemap-jsonld) or rows (csv) as the harvest would,
+    map a few records with the source's crosswalk, and say what does not fit."""
+    http = http_client_for(source, app.settings.harvest)
+    try:
+        preview = preview_source(source, http)
+    finally:
+        http.close()
+    sample = [
+        {
+            "source_identifier": record.provenance.source_identifier,
+            "title": record.title,
+            "issues": [f"{i.field}: {i.problem}" for i in record.quality.issues],
+        }
+        for record in preview.records
+    ]
+    if as_json:
+        report = {
+            "source": source.id,
+            "url": source.url,
+            "protocol": source.protocol,
+            "crosswalk": crosswalk,
+            "ok": preview.ok,
+            "details": preview.identify,
+            "sample": sample,
+            "problems": preview.problems,
+        }
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        click.echo(f"{source.id}: {source.url} ({source.protocol})")
+        click.echo(f"  crosswalk: {crosswalk['name']} ({crosswalk['status']})")
+        for key, value in preview.identify.items():
+            click.echo(f"  {key}: {value}")
+        click.echo(f"  sample: {len(sample)} record(s) mapped")
+        for item in sample:
+            missing = [i for i in item["issues"] if i.endswith("missing")]
+            click.echo(
+                f"    {item['source_identifier']}: {item['title']}  ({len(missing)} missing)"
+            )
+        click.echo("  OK: ready to harvest" if preview.ok else "  problems:")
+        for problem in preview.problems:
+            click.echo(f"    - {problem}")
+    if not preview.ok:
+        reason = preview.problems[0] if preview.problems else "no record could be mapped"
+        fail(f"source '{source.id}': {reason}")

@@ -6,6 +6,7 @@ Secrets are never written in a file: a header or a query parameter says
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from collections.abc import Mapping
@@ -162,6 +163,42 @@ class JsonApiOptions(_Paths):
     pagination: Paging = Field(default_factory=lambda: NoPaging(type="none"))
     incremental: Incremental | None = None
     max_pages: int | None = Field(default=None, gt=0)
+
+
+class CsvOptions(BaseModel):
+    """How to read a spreadsheet published as CSV (``protocol: csv``).
+
+    The identifier of a row is the value of ``id_column``, or the values of ``id_columns``
+    together; with neither, a stable hash of the row's identifying fields (its name or
+    title columns, see :mod:`harvester.fetch.csv.reader`). Delimiter and encoding are
+    sniffed when not given.
+    """
+
+    model_config = _STRICT
+
+    id_column: str | None = Field(default=None, min_length=1)
+    id_columns: tuple[str, ...] = ()
+    delimiter: str | None = Field(default=None, min_length=1, max_length=1)
+    encoding: str | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _one_way_to_identify(self) -> CsvOptions:
+        if self.id_column and self.id_columns:
+            raise ValueError("give id_column or id_columns, not both")
+        if any(not name.strip() for name in self.id_columns):
+            raise ValueError("id_columns: a column name is empty")
+        return self
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise ValueError(f"'{value}' is not an encoding Python knows") from None
+        return value
 
 
 class SitemapOptions(BaseModel):

@@ -18,9 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from harvester.core.cron import cron_trigger
 from harvester.core.errors import SourceConfigError, UnknownSourceError
-from harvester.core.source_options import JsonApiOptions, SitemapOptions
+from harvester.core.source_options import CsvOptions, JsonApiOptions, SitemapOptions
 
-Protocol = Literal["oai-pmh", "json-api", "sitemap-jsonld"]
+Protocol = Literal["oai-pmh", "json-api", "sitemap-jsonld", "csv"]
 SourceId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 PRESET_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -46,14 +46,17 @@ class SourceConfig(BaseModel):
     preset: str | None = Field(default=None, description="the preset the file builds on")
     json_api: JsonApiOptions | None = None
     sitemap: SitemapOptions | None = None
+    csv: CsvOptions | None = None
 
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str) -> str:
         parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError("must be an http:// or https:// URL with a host")
-        return value
+        if parts.scheme in ("http", "https") and parts.hostname:
+            return value
+        if is_file_path(value):
+            return value  # checked against the protocol below
+        raise ValueError("must be an http:// or https:// URL with a host")
 
     @field_validator("schedule")
     @classmethod
@@ -85,12 +88,40 @@ class SourceConfig(BaseModel):
             raise ValueError(f"json_api: only for protocol json-api, not {self.protocol}")
         if self.protocol != "sitemap-jsonld" and self.sitemap is not None:
             raise ValueError(f"sitemap: only for protocol sitemap-jsonld, not {self.protocol}")
+        if self.protocol != "csv" and self.csv is not None:
+            raise ValueError(f"csv: only for protocol csv, not {self.protocol}")
+        if is_file_path(self.url) and self.protocol != "csv":
+            raise ValueError("url: must be an http:// or https:// URL with a host")
         return self
+
+    @property
+    def csv_options(self) -> CsvOptions:
+        """The csv options, defaults where the file gives none."""
+        return self.csv or CsvOptions()
+
+    @property
+    def is_file(self) -> bool:
+        """The source is a file on this machine (csv sources from config files only)."""
+        return is_file_path(self.url)
 
     @property
     def sitemap_options(self) -> SitemapOptions:
         """The sitemap options, defaults where the file gives none."""
         return self.sitemap or SitemapOptions()
+
+
+def is_file_path(value: str) -> bool:
+    """A local file path (absolute, relative, or a file: URL), not a web address."""
+    parts = urlsplit(value)
+    if parts.scheme == "file":
+        return True
+    return not parts.scheme and not parts.netloc and bool(value.strip()) and "\n" not in value
+
+
+def file_path(value: str) -> Path:
+    """The path a file source names (a file: URL made a path)."""
+    parts = urlsplit(value)
+    return Path(parts.path) if parts.scheme == "file" else Path(value)
 
 
 @dataclass(frozen=True)
@@ -155,6 +186,9 @@ def load_source_file(path: Path, presets: Path | None = None) -> SourceConfig:
         folder = path.parent.parent / "presets" if presets is None else presets
         data = merge(_preset(folder, preset, path), data)
     data.setdefault("id", path.stem)
+    url = data.get("url")
+    if isinstance(url, str) and is_file_path(url) and not file_path(url).is_absolute():
+        data["url"] = str((path.parent / file_path(url)).resolve())  # beside the file
     source = parse_source(data, str(path))
     if source.id != path.stem:
         raise SourceConfigError(

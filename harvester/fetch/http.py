@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import BinaryIO
 
 import requests
 from requests.structures import CaseInsensitiveDict
@@ -122,8 +123,22 @@ class HttpClient:
         """Close pooled connections."""
         self.session.close()
 
-    def get(self, url: str, params: Mapping[str, str] | None = None) -> Fetched:
+    def get(
+        self,
+        url: str,
+        params: Mapping[str, str] | None = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        into: BinaryIO | None = None,
+    ) -> Fetched:
         """GET a URL, retrying what is worth retrying (tenacity runs the attempts).
+
+        Args:
+            url: the address.
+            params: query parameters.
+            headers: request headers (such as ``If-None-Match``).
+            into: a file to stream the body into (emptied before each attempt) instead of
+                keeping it in memory; the returned ``content`` is then empty.
 
         Returns:
             The response; 2xx, 3xx and 4xx other than 429 are returned as they are.
@@ -140,7 +155,7 @@ class HttpClient:
             sleep=time.sleep,
         )
         try:
-            return retrying(self._attempt, url, params)
+            return retrying(self._attempt, url, params, headers, into)
         except RetryError as exc:
             failure = exc.last_attempt.exception()
             assert isinstance(failure, _Retryable)
@@ -150,11 +165,20 @@ class HttpClient:
                 status=failure.status,
             ) from None
 
-    def _attempt(self, url: str, params: Mapping[str, str] | None) -> Fetched:
+    def _attempt(
+        self,
+        url: str,
+        params: Mapping[str, str] | None,
+        headers: Mapping[str, str] | None = None,
+        into: BinaryIO | None = None,
+    ) -> Fetched:
         """One request; what is worth retrying is raised as :class:`_Retryable`."""
         self._respect_rate_limit()
+        if into is not None:
+            into.seek(0)
+            into.truncate()
         try:
-            fetched = self._get_once(url, params)
+            fetched = self._get_once(url, params, headers, into)
         except ResponseTooLargeError:
             raise
         except (requests.Timeout, TimeoutError) as exc:
@@ -185,11 +209,21 @@ class HttpClient:
             self.on_retry(problem, delay)
         self.retries += 1
 
-    def _get_once(self, url: str, params: Mapping[str, str] | None) -> Fetched:
+    def _get_once(
+        self,
+        url: str,
+        params: Mapping[str, str] | None,
+        headers: Mapping[str, str] | None = None,
+        into: BinaryIO | None = None,
+    ) -> Fetched:
         started = time.monotonic()
         connect_timeout = min(self.timeout, 15.0)
         with self.session.get(
-            url, params=params, timeout=(connect_timeout, self.timeout), stream=True
+            url,
+            params=params,
+            headers=dict(headers or {}),
+            timeout=(connect_timeout, self.timeout),
+            stream=True,
         ) as response:
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > self.max_bytes:
@@ -199,9 +233,14 @@ class HttpClient:
                     status=response.status_code,
                 )
             body = bytearray()
+            size = 0
             for chunk in response.iter_content(CHUNK):
-                body += chunk
-                if len(body) > self.max_bytes:
+                size += len(chunk)
+                if into is not None and response.status_code < 300:
+                    into.write(chunk)
+                else:
+                    body += chunk
+                if size > self.max_bytes:
                     raise ResponseTooLargeError(
                         f"response from {url} is over the cap of {self.max_bytes} bytes",
                         status=response.status_code,

@@ -1,7 +1,8 @@
 """Normalise one raw record with one crosswalk: a pure function, no network, no database.
 
 Every field is filled on its own; a field that fails becomes a quality issue on the record
-and the rest of the record is kept. Provenance is filled for every record.
+and the rest of the record is kept. Provenance is filled for every record. A record whose
+source gives points or boxes but no country gets the countries they lie in.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pydantic import ValidationError
 
 from harvester.core.model import UNTITLED, QualityIssue, Record, record_id
 from harvester.core.records import RawRecord
+from harvester.normalise import vocab
 from harvester.normalise.crosswalk import Crosswalk, FieldRule, xml_values
 from harvester.normalise.quality import with_quality
 from harvester.normalise.readers import UnreadablePayload, read_document
@@ -55,8 +57,19 @@ def normalise(
             found = _apply(rule, document, issues, extracted, noted)
             if found:
                 values[rule.field] = _shape(rule.field, found)
-    record = _build(values, raw, context, harvested_at, issues)
+    record = _with_countries_from_places(_build(values, raw, context, harvested_at, issues))
     return with_quality(record, issues)
+
+
+def _with_countries_from_places(record: Record) -> Record:
+    """A record with points or boxes but no country gets the countries they lie in
+    (point-in-polygon, offline; see :mod:`harvester.normalise.vocab.geo`)."""
+    if record.countries or record.geo is None:
+        return record
+    points = [(point.lat, point.lon) for point in record.geo.points]
+    boxes = [(b.west, b.south, b.east, b.north) for b in record.geo.boxes]
+    found = vocab.countries_of_places(points, boxes)
+    return record.model_copy(update={"countries": found}) if found else record
 
 
 def _parse(raw: RawRecord, crosswalk: Crosswalk, issues: list[QualityIssue]) -> Any:

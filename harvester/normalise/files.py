@@ -1,8 +1,9 @@
 """Raw records from a file on disk, for ``csfinder map`` and the golden tests.
 
-A file may hold one record's metadata, a bare OAI ``<record>``, a whole OAI-PMH response
-with many records, one JSON object, or a JSON API page (a list, or an object whose
-``data``, ``results``, ``items``, ``hits.hits`` or PPSR Core's ``Project`` holds the
+A file may hold rows of a CSV file (``.csv``, ``.tsv``), one record's metadata, a bare OAI
+``<record>``, a whole OAI-PMH response with many records, one JSON object, or a JSON API
+page (a list, or an object whose ``data``, ``results``, ``items``, ``hits.hits``,
+Panoptes' ``projects``, DCAT-US's ``dataset`` or PPSR Core's ``Project`` holds the
 records). A JSON:API document holding one resource (``{"data": {"attributes": ...}}``)
 gives that resource; a JSON:API error document (``{"errors": [...]}``, no ``data``) gives a
 :class:`RecordFailure` naming the errors, never a record.
@@ -23,23 +24,36 @@ from rdflib import URIRef
 from harvester.core.errors import MalformedResponseError
 from harvester.core.jsonld import jsonld_nodes
 from harvester.core.records import RawRecord, RecordFailure
+from harvester.core.source_options import CsvOptions
+from harvester.fetch.csv.reader import CsvFileError, read_csv_file
 from harvester.fetch.oai.records import read_record
 from harvester.fetch.oai.xml import parse_xml
 from harvester.normalise.crosswalk import Crosswalk
 from harvester.normalise.readers import parse_graph, rdf_resources, subgraph
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
-PAGE_KEYS = ("data", "results", "items", "records", "@graph", "Project")
+PAGE_KEYS = ("data", "results", "items", "records", "@graph", "Project", "projects", "dataset")
 
 
 def raw_records_from_file(
-    path: Path, crosswalk: Crosswalk, source_id: str = "file"
+    path: Path,
+    crosswalk: Crosswalk,
+    source_id: str = "file",
+    csv_options: CsvOptions | None = None,
 ) -> Iterator[RawRecord | RecordFailure]:
-    """Yield the records a file holds, as raw records of ``crosswalk``'s format.
+    """Yield the records a file holds, as raw records of ``crosswalk``'s format; a
+    ``.csv`` or ``.tsv`` file (for a JSON crosswalk) gives its rows, read as the ``csv``
+    protocol reads them (``csv_options``: the source's; default: sniffed, rows hashed).
 
     Raises:
-        MalformedResponseError: the file is not well-formed XML or JSON.
+        MalformedResponseError: the file is not well-formed XML, JSON or CSV.
     """
+    if crosswalk.format == "json" and path.suffix.lower() in (".csv", ".tsv"):
+        try:
+            yield from read_csv_file(path, csv_options or CsvOptions(), source_id, crosswalk.name)
+        except CsvFileError as exc:
+            raise MalformedResponseError(f"{path}: {exc}") from None
+        return
     yield from raw_records_from_body(
         path.read_bytes(), Origin(path.name, str(path)), crosswalk, source_id
     )

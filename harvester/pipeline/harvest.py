@@ -6,6 +6,7 @@ from harvester.core.errors import ConfigError, HarvestError
 from harvester.core.settings import HarvestSettings
 from harvester.core.sources import SourceConfig
 from harvester.fetch.base import Harvester, HarvestRequest
+from harvester.fetch.csv.harvest import CsvHarvest
 from harvester.fetch.oai.harvest import OAIHarvest
 from harvester.fetch.spiders.harvest import CrawlHarvest
 from harvester.index.base import SearchIndex
@@ -51,6 +52,8 @@ def protocol_adapter(source: SourceConfig, store: Store, settings: HarvestSettin
         return OAIHarvest(source, store, settings)
     if source.protocol in ("json-api", "sitemap-jsonld"):
         return CrawlHarvest(source, store, settings, _crosswalk_types(source))
+    if source.protocol == "csv":
+        return CsvHarvest(source, store, settings)
     raise HarvestError(f"protocol '{source.protocol}' is not supported yet (source '{source.id}')")
 
 

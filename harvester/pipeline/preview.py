@@ -1,12 +1,15 @@
 """What a source will look like before anyone approves it: a live check of its endpoint.
 
 For OAI-PMH: Identify, metadata formats and sets, then the first page of records; for a JSON
-API or a page with JSON-LD: the first page. A few records are mapped with the chosen
+API or a page with JSON-LD: the first page; for a CSV file: its encoding, delimiter, columns
+and first rows. A few records are mapped with the chosen
 crosswalk and returned with their quality issues. Nothing is stored.
 """
 
 from __future__ import annotations
 
+import io
+import itertools
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -14,8 +17,9 @@ from urllib.parse import urlencode
 
 from harvester.core.errors import CsfinderError
 from harvester.core.model import Record
-from harvester.core.records import RawRecord
-from harvester.core.sources import SourceConfig
+from harvester.core.records import RawRecord, RecordFailure
+from harvester.core.sources import SourceConfig, file_path
+from harvester.fetch.csv.reader import CsvFileError, RowReader
 from harvester.fetch.http import HttpClient
 from harvester.fetch.json_records import JsonRecordReader
 from harvester.fetch.oai.check import check_oai_endpoint
@@ -72,6 +76,8 @@ def preview_source(source: SourceConfig, http: HttpClient, limit: int = SAMPLE) 
     try:
         if source.protocol == "oai-pmh":
             raws = _oai_sample(source, http, preview)
+        elif source.protocol == "csv":
+            raws = _csv_sample(source, http, preview, limit)
         else:
             raws = _page_sample(source, http, normaliser, preview)
     except CsfinderError as exc:
@@ -115,6 +121,37 @@ def _page_sample(
     origin = Origin(source.url, source.url)
     items = raw_records_from_body(page.content, origin, normaliser.crosswalk, source.id)
     return [item for item in items if isinstance(item, RawRecord)]
+
+
+def _csv_sample(
+    source: SourceConfig, http: HttpClient, preview: Preview, limit: int
+) -> list[RawRecord]:
+    """The first rows of the file, read as the ``csv`` harvest reads them."""
+    if source.is_file:
+        try:
+            body = file_path(source.url).read_bytes()
+        except OSError as exc:
+            preview.problems.append(f"cannot read {source.url}: {exc.strerror or exc}")
+            return []
+    else:
+        page = http.get(source.url)
+        if page.status >= 400:
+            preview.problems.append(f"the endpoint answered HTTP {page.status}")
+            return []
+        body = page.content
+    try:
+        reader = RowReader(io.BytesIO(body), source.csv_options, source.id, source.crosswalk)
+        rows = list(itertools.islice(reader, limit * 4))
+    except CsvFileError as exc:
+        preview.problems.append(str(exc))
+        return []
+    preview.identify = {
+        "encoding": reader.dialect.encoding,
+        "delimiter": reader.dialect.delimiter,
+        "columns": f"{len(reader.headers)}: " + " | ".join(reader.headers),
+    }
+    preview.problems += [item.reason for _, item in rows if isinstance(item, RecordFailure)][:3]
+    return [item for _, item in rows if isinstance(item, RawRecord)]
 
 
 def _json_api_sample(source: SourceConfig, content: bytes, preview: Preview) -> list[RawRecord]:

@@ -1,12 +1,15 @@
 """Synthetic web sources for ``csfinder bench harvest``: a JSON list API (GBIF-style
-``offset``/``limit`` pages) and a web site of project pages carrying JSON-LD, listed in a
-sitemap. Every record is invented from its number; nothing is stored.
+``offset``/``limit`` pages), a web site of project pages carrying JSON-LD, listed in a
+sitemap, and an inventory published as one CSV file (JRC-style columns). Every record is
+invented from its number; nothing is stored.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -95,3 +98,74 @@ class SyntheticSite:
             return [body]
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b""]
+
+
+CSV_COLUMNS = (
+    "UID",
+    "Name",
+    "Website",
+    "Brief description",
+    "Geographic coverage",
+    "Lead organisation name",
+    "Lead organisation category",
+    "Start year",
+    "Still active",
+    "End year",
+    "Primary environmental field",
+    "Policy aims",
+    "Policy relevance",
+    "Social uptake",
+    *(f"SDG {goal}" for goal in range(1, 18)),
+)
+"""The columns of the synthetic inventory: a subset of the JRC inventory's layout."""
+_COUNTRIES = ("Austria", "Belgium", "Spain", "Netherlands (the)", "Italy", "World")
+
+
+def synthetic_inventory_row(number: int) -> list[str]:
+    """One invented inventory row, in the order of :data:`CSV_COLUMNS`."""
+    return [
+        str(number),
+        f"Synthetic inventory project {number}",
+        f"www.project-{number}.csfinder.example",
+        f'Volunteers record "observations", pond life and birds for project {number}.',
+        _COUNTRIES[number % len(_COUNTRIES)],
+        f"Synthetic Society {number % 97}",
+        ("Academic", "Governmental", "Non-governmental")[number % 3],
+        str(1990 + number % 30),
+        "Yes" if number % 4 else "No",
+        "Unknown" if number % 4 else str(2000 + number % 20),
+        ("Biodiversity, nature and landscapes", "Air quality", "Water")[number % 3],
+        "Yes" if number % 5 == 0 else "No",
+        "Policy implementation or monitoring",
+        ("Considerable", "Large", "Very large")[number % 3],
+        *(str((number + goal) % 3) for goal in range(1, 18)),
+    ]
+
+
+class SyntheticCsv:
+    """``count`` invented inventory rows as one CSV file, streamed (never built whole), with
+    an ETag and a 304 to a request that names it."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.etag = f'"synthetic-{count}"'
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Answer the file, or 304."""
+        if environ.get("HTTP_IF_NONE_MATCH") == self.etag:
+            start_response("304 Not Modified", [("ETag", self.etag)])
+            return [b""]
+        start_response("200 OK", [("Content-Type", "text/csv; charset=utf-8"), ("ETag", self.etag)])
+        return self._chunks()
+
+    def _chunks(self) -> Iterator[bytes]:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(CSV_COLUMNS)
+        for number in range(1, self.count + 1):
+            writer.writerow(synthetic_inventory_row(number))
+            if number % 1000 == 0:
+                yield out.getvalue().encode()
+                out.seek(0)
+                out.truncate()
+        yield out.getvalue().encode()

@@ -58,11 +58,14 @@ def source_from_form(values: dict[str, Any]) -> SourceConfig:
         RegistrationError: a value the configuration cannot take, named.
     """
     try:
-        return SourceConfig.model_validate(values)
+        source = SourceConfig.model_validate(values)
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "source"
         raise RegistrationError(f"{field}: {first['msg']}") from None
+    if source.is_file:  # a file on this machine is for sources from config files only
+        raise RegistrationError("url: must be an http:// or https:// URL with a host")
+    return source
 
 
 def submit(store: Store, source: SourceConfig, contact: str, metadata_license: str) -> Registration:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from harvester.core.records import RawRecord
+from harvester.core.source_options import CsvOptions
 from harvester.normalise.engine import SourceContext, normalise
 from harvester.normalise.files import raw_records_from_file
 from harvester.normalise.service import crosswalk_named
@@ -20,12 +21,15 @@ WRITE = os.environ.get("CSFINDER_WRITE_GOLDEN") == "1"
 """Set ``CSFINDER_WRITE_GOLDEN=1`` to rewrite the expected files (then read them again)."""
 
 
-def map_sample(name: str, path: Path, endpoint: str) -> list[dict[str, Any]]:
-    """Map one file as ``csfinder map --json`` does, with a fixed source and harvest time."""
+def map_sample(
+    name: str, path: Path, endpoint: str, csv_options: CsvOptions | None = None
+) -> list[dict[str, Any]]:
+    """Map one file as ``csfinder map --json`` does, with a fixed source and harvest time
+    (a CSV file read with ``csv_options``, as its source would read it)."""
     crosswalk = crosswalk_named(name)
     context = SourceContext("golden", "Golden samples", name, "file", endpoint)
     out: list[dict[str, Any]] = []
-    for item in raw_records_from_file(path, crosswalk, "golden"):
+    for item in raw_records_from_file(path, crosswalk, "golden", csv_options):
         if not isinstance(item, RawRecord):
             out.append({"failed": item.identifier, "reason": item.reason})
             continue

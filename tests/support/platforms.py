@@ -9,6 +9,7 @@ from the project's own fixtures in ``tests/fixtures/platforms``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -61,6 +62,19 @@ def zenodo_records() -> list[dict[str, Any]]:
     return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
 
 
+def eu_citizen_science_projects() -> list[dict[str, Any]]:
+    """The 68 recorded EU-Citizen.Science projects (April 2021)."""
+    path = shared("platforms", "eu-citizen-science", "api_projects_2021-04.json")
+    return list(json.loads(path.read_text()))
+
+
+def zooniverse_projects() -> list[dict[str, Any]]:
+    """The 80 projects of the four recorded Panoptes pages, in order."""
+    folder = shared("platforms", "zooniverse")
+    pages = [json.loads((folder / f"projects_page{n}.json").read_text()) for n in range(1, 5)]
+    return [project for page in pages for project in page["projects"]]
+
+
 def own_items(name: str) -> list[dict[str, Any]]:
     """Items of a project-written fixture ``tests/fixtures/platforms/<name>.json``."""
     return list(json.loads((OWN / f"{name}.json").read_text())["items"])
@@ -87,7 +101,18 @@ class Fault:
         self.hits = 0
 
 
-STYLES = ("gbif", "inaturalist", "datacite", "zenodo", "cursor", "ckan", "drf", "plain")
+STYLES = (
+    "gbif",
+    "inaturalist",
+    "datacite",
+    "zenodo",
+    "cursor",
+    "ckan",
+    "drf",
+    "plain",
+    "list",
+    "panoptes",
+)
 
 
 class ListAPI:
@@ -103,7 +128,12 @@ class ListAPI:
     * ``ckan``: ``start``/``rows``, envelope ``success``, ``result.count``, ``result.results``.
     * ``drf``: Django REST framework (EU-Citizen.Science): ``page``, ``count``, ``next``
       (absolute URL or null), ``results``.
-    * ``plain``: the whole list, one page.
+    * ``plain``: the whole list, one page, as ``{"items": [...]}``.
+    * ``list``: the whole list, one page, as a bare JSON list (EU-Citizen.Science in 2021).
+    * ``panoptes``: Zooniverse's Panoptes: ``page``/``page_size``, envelope ``projects``,
+      ``links``, ``meta.projects`` with ``page``, ``page_count``, ``count``, ``next_page``
+      (a number or null) and ``next_href`` relative to /api; ``page_size`` capped at the
+      API's own.
 
     ``require`` names headers and parameters every request must carry (else HTTP 401);
     ``robots`` is the text of ``/robots.txt`` (absent: 404). ``log`` lists
@@ -230,6 +260,24 @@ class ListAPI:
             chunk = items[offset : offset + size]
             following = f"c{offset + size}" if offset + size < n else None
             return {"items": chunk, "next_cursor": following}, None
+        if style == "panoptes":
+            page, per = int(query.get("page", 1)), min(int(query.get("page_size", size)), size)
+            chunk = items[(page - 1) * per : page * per]
+            count = -(-n // per)
+            more = page < count
+            meta: dict[str, Any] = {
+                "page": page,
+                "page_size": per,
+                "count": n,
+                "page_count": count,
+                "previous_page": page - 1 or None,
+                "next_page": page + 1 if more else None,
+                "next_href": f"/projects?page={page + 1}" if more else None,
+            }
+            templates = {"projects.owner": {"href": "/{projects.owner.href}", "type": "owners"}}
+            return {"projects": chunk, "links": templates, "meta": {"projects": meta}}, None
+        if style == "list":
+            return items, None
         return {"items": items}, None
 
     def _reply(
@@ -304,3 +352,46 @@ class Site:
     def fetched(self, path: str) -> int:
         """How often a path was asked for."""
         return sum(1 for p, _, _ in self.log if p == path)
+
+
+@dataclass
+class CsvFile:
+    """A CSV file served as a web server does: an ETag and a Last-Modified with the body,
+    304 to a conditional request that matches, and ``fail_once`` answers of HTTP 503
+    before the body. ``log`` lists ``(request headers, status)``."""
+
+    body: bytes
+    modified: str = "Tue, 01 Dec 2026 10:00:00 GMT"
+    fail_once: int = 0
+    log: list[tuple[dict[str, str], int]] = field(default_factory=list)
+
+    @property
+    def etag(self) -> str:
+        """A strong validator of the current body."""
+        return '"' + hashlib.sha1(self.body, usedforsecurity=False).hexdigest()[:16] + '"'
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Answer one request."""
+        headers = {
+            k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")
+        }
+        if self.fail_once > 0:
+            self.fail_once -= 1
+            self.log.append((headers, 503))
+            start_response("503 Busy", [("Content-Type", "text/plain"), ("Retry-After", "0")])
+            return [b"busy"]
+        if headers.get("if-none-match") == self.etag:
+            self.log.append((headers, 304))
+            start_response("304 Not Modified", [("ETag", self.etag)])
+            return []
+        self.log.append((headers, 200))
+        start_response(
+            "200 OK",
+            [
+                ("Content-Type", "text/csv"),
+                ("Content-Length", str(len(self.body))),
+                ("ETag", self.etag),
+                ("Last-Modified", self.modified),
+            ],
+        )
+        return [self.body]

@@ -41,8 +41,10 @@ from harvester.core.model.parts import (
     Organisation,
     Participation,
     Point,
+    Policy,
     Provenance,
     Related,
+    SdgImpact,
 )
 from harvester.core.model.quality import FairIndicator, Principle, Problem, Quality, QualityIssue
 from harvester.core.model.record import PPSR_STATUSES, UNTITLED, AccessRights, Kind, Record
@@ -80,6 +82,7 @@ __all__ = [
     "Organisation",
     "Participation",
     "Point",
+    "Policy",
     "Principle",
     "Problem",
     "Provenance",
@@ -88,6 +91,7 @@ __all__ = [
     "Record",
     "Related",
     "Sdg",
+    "SdgImpact",
     "SpdxId",
     "Text",
     "TextList",

@@ -3,15 +3,17 @@ and boxes), participation, related resources, the licence, and the provenance.""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from harvester.core.model.checks import _blank_to_none, _unique
 from harvester.core.model.fields import (
+    CountryCode,
     LanguageCode,
     OptText,
     OptUrl,
+    Sdg,
     SpdxId,
     Text,
     TextList,
@@ -41,6 +43,16 @@ class Organisation(_Model):
     )
     identifier: OptText = Field(
         default=None, description="An identifier of the organisation, preferably a ROR URL."
+    )
+    country: Annotated[CountryCode | None, BeforeValidator(_blank_to_none)] = Field(
+        default=None,
+        description="The organisation's own country (ISO 3166-1 alpha-2), where the source "
+        "states it; not the project's.",
+    )
+    type: OptText = Field(
+        default=None,
+        description="The kind of organisation as the source classes it, such as 'Academic', "
+        "'Governmental', 'Non-governmental', 'Private sector', 'Community-led', 'Consortium'.",
     )
 
 
@@ -95,6 +107,58 @@ class Participation(_Model):
     )
     difficulty: OptText = Field(
         default=None, description="Difficulty for untrained participants (Easy, Medium, Hard)."
+    )
+    for_schools: bool | None = Field(
+        default=None,
+        description="Suited to schools: for children or classes, or with teaching materials "
+        "(PPSR Core hasTag 'Suitable for children', 'Teaching materials available').",
+    )
+    participants: int | None = Field(
+        default=None,
+        ge=0,
+        description="How many people have taken part, as the source counts them (PPSR Core "
+        "projectParticipants; Zooniverse classifiers).",
+    )
+    contributions: int | None = Field(
+        default=None,
+        ge=0,
+        description="How many contributions participants have made, as the source counts "
+        "them (Zooniverse classifications, CitSci.org measurements).",
+    )
+    social_uptake: OptText = Field(
+        default=None,
+        description="The size of the project's following as the source grades it (JRC "
+        "inventory: 'Considerable', 'Large' (under 1,000 participants), 'Very large').",
+    )
+
+
+class SdgImpact(_Model):
+    """How a project bears on one Sustainable Development Goal, where the source grades it."""
+
+    goal: Sdg = Field(description="The goal, 1..17.")
+    impact: Literal["direct", "indirect"] = Field(
+        description="Direct or indirect impact (the JRC inventory's 2 and 1)."
+    )
+
+
+class Policy(_Model):
+    """What the source says of the project's link to policy making (JRC inventory)."""
+
+    aims: bool | None = Field(
+        default=None,
+        description="Whether the project's results are, or are meant to be, used in policy "
+        "making (JRC 'Policy aims').",
+    )
+    explanation: OptText = Field(
+        default=None,
+        description="How the results serve policy, in the source's words (JRC 'Policy aims "
+        "explanation').",
+    )
+    relevance: TextList = Field(
+        default_factory=list,
+        description="Phases of the policy cycle the project bears on (JRC 'Policy relevance': "
+        "'Problem definition', 'Early-warning', 'Policy implementation or monitoring', "
+        "'Policy evaluation', 'Compliance assurance').",
     )
 
 

@@ -4,7 +4,7 @@ provenance)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
@@ -29,8 +29,10 @@ from harvester.core.model.parts import (
     License,
     Organisation,
     Participation,
+    Policy,
     Provenance,
     Related,
+    SdgImpact,
 )
 from harvester.core.model.quality import Quality
 
@@ -78,6 +80,14 @@ class Record(_Model):
     )
     sdgs: Annotated[list[Sdg], AfterValidator(_unique)] = Field(
         default_factory=list, description="UN Sustainable Development Goals stated, 1..17."
+    )
+    sdg_impacts: Annotated[list[SdgImpact], AfterValidator(_unique)] = Field(
+        default_factory=list,
+        description="The goals the source grades, with a direct or indirect impact each "
+        "(every one also in sdgs).",
+    )
+    policy: Policy | None = Field(
+        default=None, description="The project's link to policy making, where stated."
     )
     status: OptText = Field(
         default=None,
@@ -142,6 +152,27 @@ class Record(_Model):
     def _empty_geo(cls, value: Geo | None) -> Geo | None:
         """Drop a place with neither points nor boxes."""
         return value if value is not None and (value.points or value.boxes) else None
+
+    @field_validator("policy")
+    @classmethod
+    def _empty_policy(cls, value: Policy | None) -> Policy | None:
+        """Drop a policy part with nothing set."""
+        return None if value is None or value == Policy() else value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _graded_goals_stated(cls, data: Any) -> Any:
+        """Add each graded goal to ``sdgs`` (a goal with an impact is a goal stated)."""
+        if not isinstance(data, dict) or not isinstance(data.get("sdg_impacts"), list):
+            return data
+        graded = [
+            item.get("goal") if isinstance(item, dict) else getattr(item, "goal", None)
+            for item in data["sdg_impacts"]
+        ]
+        stated = data.get("sdgs")
+        stated = list(stated) if isinstance(stated, list) else []
+        extra = [goal for goal in graded if isinstance(goal, int) and goal not in stated]
+        return {**data, "sdgs": stated + extra} if extra else data
 
     @field_validator("participation")
     @classmethod

@@ -19,6 +19,37 @@ _ARK = re.compile(r"^(?:https?://\S+/)?(ark:/?\d{5}/\S+)$", re.IGNORECASE)
 _URN = re.compile(r"^(urn:[a-z0-9][a-z0-9-]{1,31}:\S+)$", re.IGNORECASE)
 WEB_URL = re.compile(r"^https?://[^\s/@]+\.[^\s/@]+(?:[/?#]\S*)?$", re.IGNORECASE)
 """An http(s) URL with a host: what counts as a web address."""
+_ISBN = re.compile(
+    r"^(?:isbn(?:-1[03])?:?\s*)?((?:97[89][- ]?)?\d[\d -]{7,14}[\dX])$", re.IGNORECASE
+)
+_ISSN = re.compile(r"^(?:e?issn:?\s*)?(\d{4}-?\d{3}[\dX])$", re.IGNORECASE)
+_BARE_HOST = re.compile(
+    r"^(?:www\d?\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,24}|xn--[a-z0-9-]+)"
+    r"(?::\d{1,5})?(?:[/?#]\S*)?$",
+    re.IGNORECASE,
+)
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|svg|webp|bmp|tiff?)$", re.IGNORECASE)
+
+
+def _isbn_digits(text: str) -> str | None:
+    """The digits of a valid ISBN-10 or ISBN-13 (check digit tested), else None."""
+    digits = re.sub(r"[- ]", "", text).upper()
+    if len(digits) == 10 and digits[:9].isdigit():
+        total = sum((10 - i) * (10 if c == "X" else int(c)) for i, c in enumerate(digits))
+        return digits if (digits[9].isdigit() or digits[9] == "X") and total % 11 == 0 else None
+    if len(digits) == 13 and digits.isdigit() and digits.startswith(("978", "979")):
+        total = sum((3 if i % 2 else 1) * int(c) for i, c in enumerate(digits))
+        return digits if total % 10 == 0 else None
+    return None
+
+
+def _issn(text: str) -> str | None:
+    """A valid ISSN as NNNN-NNNC (check digit tested), else None."""
+    digits = text.replace("-", "").upper()
+    total = sum((8 - i) * int(c) for i, c in enumerate(digits[:7]))
+    check = (11 - total % 11) % 11
+    expected = "X" if check == 10 else str(check)
+    return f"{digits[:4]}-{digits[4:]}" if digits[7] == expected else None
 
 
 def identifier_of(text: str) -> dict[str, str] | None:
@@ -38,6 +69,15 @@ def _scheme_and_value(text: str) -> tuple[str, str] | None:
             return scheme, value.lower() if scheme == "doi" else value
     if WEB_URL.match(text):
         return "url", text
+    lowered = text.lower()
+    if lowered.startswith("urn:isbn:") or lowered.startswith("urn:issn:"):
+        text = text[9:]
+    match = _ISSN.match(text)
+    if match and (issn := _issn(match.group(1))):
+        return "issn", issn
+    match = _ISBN.match(text)
+    if match and (isbn := _isbn_digits(match.group(1))):
+        return "isbn", isbn
     return None
 
 
@@ -73,6 +113,33 @@ def _related(values: Values, relation: Any, _issues: Issues) -> Values:
 def _url(values: Values, _arg: Any, issues: Issues) -> Values:
     """Only http(s) URLs with a host; anything else (mailto: included) is reported."""
     return vocabulary_lookup(values, issues, "URL", lambda t: t if WEB_URL.match(t) else None)
+
+
+@transform("web-page")
+def _web_page(values: Values, _arg: Any, _issues: Issues) -> Values:
+    """Web addresses as people type them into a form: trimmed, a bare host such as
+    "www.gt20.eu" given "http://" (never a guess at https), each of several joined by
+    ";" on its own. Follow with ``url`` or ``urls``."""
+    out: Values = []
+    for text in as_texts(values):
+        for part in (piece.strip() for piece in text.split(";")):
+            if _BARE_HOST.match(part) and not WEB_URL.match(part):
+                part = "http://" + part
+            if part:
+                out.append(part)
+    return out
+
+
+@transform("landing-page")
+def _landing_page(values: Values, _arg: Any, issues: Issues) -> Values:
+    """Drop (and report) addresses of image files: a picture is no landing page."""
+    out: Values = []
+    for text in as_texts(values):
+        if WEB_URL.match(text) and _IMAGE_FILE.search(text.split("?")[0].split("#")[0]):
+            issues.reject("landing page (an image file)", text)
+        else:
+            out.append(text)
+    return out
 
 
 @transform("prefix", argument=True)

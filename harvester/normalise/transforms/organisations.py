@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from harvester.core.model import contains_email
+from harvester.normalise import vocab
 from harvester.normalise.transforms.common import as_texts
 from harvester.normalise.transforms.elements import child_elements, local_name, node_text
 from harvester.normalise.transforms.registry import Issues, Values, transform
@@ -24,18 +25,28 @@ def _organisation(values: Values, role: Any, _issues: Issues) -> Values:
 
 
 @transform("organisation-objects")
-def _organisation_objects(values: Values, _arg: Any, _issues: Issues) -> Values:
-    """Objects ``{name, role, identifier}`` (a JMESPath multi-select hash) to organisations;
-    objects without a name are dropped."""
+def _organisation_objects(values: Values, _arg: Any, issues: Issues) -> Values:
+    """Objects ``{name, role, identifier, country, type}`` (a JMESPath multi-select hash) to
+    organisations; objects without a name are dropped, a country the vocabulary cannot
+    place is reported (and left out). A name that is an e-mail address is no name."""
     out: Values = []
     for value in values:
         if not isinstance(value, dict):
             continue
         name = " ".join(as_text(value.get("name")).split())
-        if name:
-            role = " ".join(as_text(value.get("role")).split()) or None
-            identifier = " ".join(as_text(value.get("identifier")).split()) or None
-            out.append({"name": name, "role": role, "identifier": identifier})
+        if not name or contains_email(name):
+            continue
+        found: dict[str, Any] = {"name": name}
+        for key in ("role", "identifier", "type"):
+            found[key] = " ".join(as_text(value.get(key)).split()) or None
+        country = " ".join(as_text(value.get("country")).split())
+        if country:
+            found["country"] = vocab.country_code(country)
+            if found["country"] is None:
+                issues.reject("organisation country", country)
+        if found["type"] is None:
+            del found["type"]
+        out.append(found)
     return out
 
 

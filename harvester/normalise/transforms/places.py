@@ -63,6 +63,56 @@ def _find_countries_in_places(values: Values, _arg: Any, _issues: Issues) -> Val
     return out
 
 
+@transform("non-country-places")
+def _non_country_places(values: Values, _arg: Any, _issues: Issues) -> Values:
+    """The parts of place lists ("Netherlands (the), Europe") that name no country, such
+    as "Europe" or "World": regions, where the countries go to ``countries``."""
+    out: Values = []
+    for text in as_texts(values):
+        for part in (" ".join(p.split()) for p in re.split(r"[,;|\n]+", text)):
+            if part and part.casefold() != "unknown" and not vocab.country_codes(part):
+                out.append(part)
+    return out
+
+
+_BBOX = re.compile(
+    r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*,\s*"
+    r"(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$"
+)
+
+
+@transform("pod-spatial")
+def _pod_spatial(values: Values, _arg: Any, _issues: Issues) -> Values:
+    """DCAT-US ``spatial``: a bounding box "west,south,east,north" as a box, GeoJSON as it
+    is (for ``geo-shapes``); a place name gives nothing here."""
+    out: Values = []
+    for value in values:
+        text = as_text(value)
+        match = _BBOX.match(text) if text else None
+        if match:
+            west, south, east, north = (float(n) for n in match.groups())
+            out.append({"west": west, "south": south, "east": east, "north": north})
+        elif isinstance(value, dict) or text.lstrip().startswith("{"):
+            out.append(value)
+    return out
+
+
+@transform("place-names")
+def _place_names(values: Values, _arg: Any, _issues: Issues) -> Values:
+    """Places as regions: a NUTS region IRI as its code ("DE21"), any other IRI left out
+    (country IRIs go to ``countries``), a name that is just a country's left out too, other
+    names trimmed ("Région Bretagne (France)" stays)."""
+    out: Values = []
+    for text in as_texts(values):
+        if text.startswith(("http://", "https://")):
+            code = vocab.nuts_code(text)
+            if code:
+                out.append(code)
+        elif _PLACE_PARTS.search(text) or vocab.country_code(text) is None:
+            out.append(" ".join(text.split()))
+    return out
+
+
 def _number(value: Any) -> float | None:
     """A finite number from a JSON number or numeric text, else None."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):

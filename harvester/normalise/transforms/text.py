@@ -125,6 +125,13 @@ def _strip_html(values: Values, _arg: Any, _issues: Issues) -> Values:
     return [text for text in (vocab.plain_text(t) for t in as_texts(values)) if text]
 
 
+@transform("markdown")
+def _markdown(values: Values, _arg: Any, _issues: Issues) -> Values:
+    """Markdown (CommonMark, as Zooniverse and CitSci.org write) reduced to plain text:
+    rendered with raw HTML off, then stripped like HTML."""
+    return [text for text in (vocab.markdown_text(t) for t in as_texts(values)) if text]
+
+
 @transform("clean-description")
 def _clean_description(values: Values, _arg: Any, _issues: Issues) -> Values:
     """Plain text with every e-mail address removed: what public descriptions carry."""

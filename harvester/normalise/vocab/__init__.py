@@ -9,6 +9,8 @@ from harvester.core.model import PPSR_STATUSES
 from harvester.normalise.vocab._common import VOCABULARY_DIR
 from harvester.normalise.vocab.countries import country_code, country_codes
 from harvester.normalise.vocab.dates import date_range, iso_date
+from harvester.normalise.vocab.eu_authorities import data_theme_topics, is_data_theme, nuts_code
+from harvester.normalise.vocab.geo import countries_at, countries_in_box, countries_of_places
 from harvester.normalise.vocab.languages import language_code
 from harvester.normalise.vocab.licenses import ACCESS_RIGHTS, access_rights, spdx_ids, spdx_license
 from harvester.normalise.vocab.sdgs import sdg_labels, sdg_numbers
@@ -16,6 +18,7 @@ from harvester.normalise.vocab.status import project_status
 from harvester.normalise.vocab.text import (
     EMAIL_REMOVED,
     clean_description,
+    markdown_text,
     plain_text,
     scrub_emails,
 )
@@ -44,13 +47,20 @@ __all__ = [
     "VOCABULARY_DIR",
     "access_rights",
     "clean_description",
+    "countries_at",
+    "countries_in_box",
+    "countries_of_places",
     "country_code",
     "country_codes",
+    "data_theme_topics",
     "date_range",
     "fields_of_science",
+    "is_data_theme",
     "iso_date",
     "language_code",
     "load_tables",
+    "markdown_text",
+    "nuts_code",
     "plain_text",
     "project_status",
     "scrub_emails",

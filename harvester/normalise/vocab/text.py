@@ -17,6 +17,7 @@ import re
 from functools import lru_cache
 
 from lxml import etree
+from markdown_it import MarkdownIt
 
 EMAIL_REMOVED = "[e-mail removed]"
 """What an e-mail address is replaced by."""
@@ -310,3 +311,20 @@ def _clean_description(text: str) -> str:
     """:func:`clean_description` of a string, cached: sources repeat boilerplate
     descriptions across their records, and HTML parsing is the costliest transform."""
     return scrub_emails(plain_text(text))
+
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": False})
+"""CommonMark with raw HTML off: HTML in the source stays text, to be stripped as such."""
+
+
+def markdown_text(markdown: str) -> str:
+    """Return Markdown as plain text: rendered to HTML (raw HTML not passed through), then
+    reduced by :func:`plain_text`; link targets are dropped, their words kept.
+
+    Examples:
+        >>> markdown_text("**Spot** the [seasons](http://example.org)!")
+        'Spot the seasons!'
+    """
+    if not isinstance(markdown, str) or not markdown.strip():
+        return ""
+    return plain_text(_MARKDOWN.render(markdown))

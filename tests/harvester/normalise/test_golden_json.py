@@ -54,6 +54,7 @@ SAMPLES: dict[str, tuple[str, ...]] = {
     "gbif": ("platforms/gbif/*.json",),
     "ckan": ("dcat/ckan_full_dataset_dcat_ap.json", "dcat/b2find_ckan_package_darus.json"),
     "ppsr_core": ("ppsr-core/CSInventory_PPSR.json",),
+    "dcat_us": ("dcat/dataset.json", "dcat/catalog_pod.jsonld"),
 }
 
 SELECTED: dict[str, tuple[str, ...]] = {
@@ -100,6 +101,10 @@ NOTES: dict[str, str] = {
         "second title line becomes an alternate title."
     ),
     "dataset_limit100.json": "Four of 100 datasets; every one is checked for the invariants.",
+    "dataset.json": (
+        "Plain DCAT-US/POD JSON without @context (the RDF crosswalk dcat reads nothing in "
+        "it): read as JSON; publisher and creator e-mail addresses never copied."
+    ),
 }
 
 ALPHA_2 = re.compile(r"^[A-Z]{2}$")

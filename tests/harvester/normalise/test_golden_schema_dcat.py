@@ -36,7 +36,7 @@ Odd samples, and what they become:
 * ``dcat/dataset.ttl`` uses the prefix ``healthdcatap:`` without declaring it: rdflib cannot
   parse the file, and reading it fails naming that prefix.
 * ``dcat/dataset.json`` is plain DCAT-US/POD JSON without ``@context``: as JSON-LD it holds no
-  statement, so no record but a failure (POD JSON is not supported: a known gap). The CKAN
+  statement, so no record but a failure (the ``dcat_us`` crosswalk reads it as JSON). The CKAN
   package dicts in ``dcat/`` are no RDF either; the ``ckan`` crosswalk maps them.
 
 Named resources (a publisher or distribution with an IRI, as in ``dataset.rdf`` and
@@ -193,8 +193,9 @@ def test_turtle_with_an_unbound_prefix_fails_naming_it() -> None:
 
 
 def test_plain_pod_json_is_no_dcat_record() -> None:
-    """DCAT-US (Project Open Data) JSON without ``@context`` states nothing in RDF: the file
-    gives a failure, never an empty record. Reading POD JSON is a known gap."""
+    """DCAT-US (Project Open Data) JSON without ``@context`` states nothing in RDF: the RDF
+    crosswalk gives a failure, never an empty record (the ``dcat_us`` crosswalk reads it as
+    JSON: see test_golden_json)."""
     assert SHARED_FIXTURES is not None
     found = list(
         raw_records_from_file(

@@ -205,6 +205,7 @@ def test_participation_from_ppsr_core_attributes() -> None:
             "tasks": ["Observation", "Photography"],
             "audience": ["Families"],
             "from_home": True,
+            "for_schools": True,  # "Suitable for children"
             "difficulty": "Easy",
         }
     ]

@@ -91,3 +91,13 @@ def test_export_writes_a_source_file_without_the_contact(store: Store, tmp_path:
     (tmp_path / "birds.yaml").write_text(text)
     loaded = load_all_sources(tmp_path, store)
     assert loaded.sources["birds"] == registration.source
+
+
+def test_a_registered_csv_source_must_be_on_the_web(store: Store) -> None:
+    # a file path is for sources from config files: an operator's form never reads the disk
+    csv = a_source() | {"protocol": "csv", "metadata_prefix": "", "crosswalk": "jrc_citsci"}
+    with pytest.raises(RegistrationError, match="url: must be an http"):
+        source_from_form(csv | {"url": "/etc/passwd"})
+    with pytest.raises(RegistrationError, match="url: must be an http"):
+        source_from_form(csv | {"url": "file:///etc/passwd"})
+    assert source_from_form(csv | {"url": "https://x.example.org/list.csv"}).protocol == "csv"

@@ -1,0 +1,1 @@
+"""The ``csv`` protocol: inventories published as spreadsheets, one row a record."""
