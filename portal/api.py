@@ -38,6 +38,7 @@ from harvester.index.query import MAX_WINDOW, QueryError, SearchQuery
 from harvester.normalise.vocab.text import scrub_emails
 from portal.auth import limiter
 from portal.exports import ExportPlan, csv_lines, export_row, iter_hits, json_chunks, plan_export
+from portal.i18n import page_language
 from portal.jsonld import record_jsonld
 from portal.openapi import operations
 from portal.openapi.contract import documented
@@ -188,7 +189,7 @@ def search() -> ResponseReturnValue:
         raise QueryError(
             f"unknown parameter {unknown[0]!r}; known: {', '.join(sorted(KNOWN_PARAMS))}"
         )
-    query = query_from_args(request.args)
+    query = query_from_args(request.args, ui_lang=page_language())
     result = services().search(query)
     data = result.as_dict()
     data["links"] = _links(query, result.total)

@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from harvester.index.base import SearchResult
 from harvester.index.query import FACETS, MAX_WINDOW, SORTS, QueryError, build_query
+from portal.i18n import page_language
 from portal.params import args_with, args_without, query_from_args
 from portal.services import services
 
@@ -21,11 +22,13 @@ FACET_VALUES_SHOWN = 12
 def page() -> ResponseReturnValue:
     """Search across every platform; the URL holds the whole state."""
     try:
-        query = query_from_args(request.args)
+        query = query_from_args(request.args, ui_lang=page_language())
     except QueryError as exc:
         return render_template("search.html", error=str(exc), result=None, **_shared()), 400
     result = services().search(query)
-    return render_template("search.html", error=None, result=result, **_shared(result))
+    shared = _shared(result)
+    shared["semantic"] = result.mode != "lexical" or services().index.semantic_ready()
+    return render_template("search.html", error=None, result=result, **shared)
 
 
 def _shared(result: SearchResult | None = None) -> dict[str, object]:
@@ -58,6 +61,7 @@ def _shared(result: SearchResult | None = None) -> dict[str, object]:
         ),
         "export_query": _query_string(args_without(args, "page")),
         "safe": Markup,
+        "semantic": False,
     }
 
 

@@ -12,6 +12,7 @@ import click
 
 from harvester.bench.harvest import bench
 from harvester.bench.ingest import bench_ingest
+from harvester.bench.relevance import bench_relevance
 from harvester.bench.search import bench_search
 from harvester.cli.app import App, fail
 from harvester.cli.db import db_group
@@ -75,6 +76,7 @@ def register_commands() -> None:
         main.add_command(command)
     bench.add_command(bench_search)
     bench.add_command(bench_ingest)
+    bench.add_command(bench_relevance)
     for group, parent in ((PLUGIN_GROUP, main), (BENCH_PLUGIN_GROUP, bench)):
         for entry in entry_points(group=group):
             try:

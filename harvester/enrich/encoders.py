@@ -18,7 +18,6 @@ shown by ``/healthz``).
 from __future__ import annotations
 
 import importlib.util
-import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,8 +26,6 @@ from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
-
-log = logging.getLogger(__name__)
 
 Matrix = npt.NDArray[np.float32]
 DEFAULT_ENCODER = "use"
@@ -145,7 +142,7 @@ def _unit(matrix: Matrix) -> Matrix:
 @cache
 def load_encoder(name: str, threads: int = 1) -> Encoder | None:
     """The encoder ``name`` (loaded once per process), or None: ``none`` chosen, or its
-    package not installed (the notice is logged once)."""
+    package not installed (:func:`encoder_notice` says so; the portal logs it once)."""
     if name == NO_ENCODER:
         return None
     try:
@@ -154,7 +151,6 @@ def load_encoder(name: str, threads: int = 1) -> Encoder | None:
         if name == "e5":
             return E5Encoder(threads)
     except ImportError:
-        log.warning("%s", encoder_notice(name))
         return None
     raise ValueError(f"unknown encoder {name!r}; known: {', '.join(ENCODER_NAMES)}")
 

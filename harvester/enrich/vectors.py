@@ -35,7 +35,7 @@ Quantised = npt.NDArray[np.int8]
 VectorItem = tuple[str, Sequence[str], Quantised]
 """A record id, the languages of its versions ("" where untold) and their vectors (rows
 of signed bytes)."""
-VectorSink = Callable[[Sequence[VectorItem]], None]
+VectorSink = Callable[[Sequence[VectorItem]], object]
 ProgressCallback = Callable[[int], None]  # records taken from the backlog so far
 StopCheck = Callable[[], bool]
 

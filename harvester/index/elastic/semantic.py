@@ -20,6 +20,7 @@ import numpy as np
 from harvester.index.base import Hit, Matched, VectorItem
 from harvester.index.elastic.query import (
     Body,
+    atom_query,
     bbox_filter,
     combined,
     effective_sort,
@@ -51,10 +52,13 @@ def vector_update(index: str, item: VectorItem) -> dict[str, Any]:
 
 
 def knn_filter(query: SearchQuery) -> list[Body]:
-    """Every filter of the query (facets, years and box) as kNN pre-filters."""
+    """Every filter of the query (facets, years, box, excluded words) as kNN pre-filters."""
     found = list(facet_filters(query).values())
     if query.bbox is not None:
         found.append(bbox_filter(query.bbox))
+    excluded = query.parsed.excluded
+    if excluded:
+        found.append({"bool": {"must_not": [atom_query(atom) for atom in excluded]}})
     return found
 
 
