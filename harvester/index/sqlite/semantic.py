@@ -32,7 +32,7 @@ from harvester.index.sqlite.vectors import (
     vseq,
 )
 
-EXACT_MAX = 5_000  # candidate rows compared exactly rather than through the ANN index
+EXACT_MAX = 2_000  # candidate rows compared exactly rather than through the ANN index
 MAX_NEIGHBOURS = 4_096  # neighbours asked of the ANN index at most
 SCALE = 127.0
 
@@ -107,7 +107,9 @@ class VectorReader:
             return []
         if len(candidates) <= EXACT_MAX:
             return _best(_exact(conn, candidates, query), limit)
-        found = _scored(held.rows, held.versions, held.matrix @ query, candidates)
+        found: list[Near] = []
+        if len(held.rows):
+            found = _scored(held.rows, held.versions, held.matrix @ query, candidates)
         if held.ann is not None:
             share = max(1.0, live / max(1, len(candidates)))
             count = min(MAX_NEIGHBOURS, max(limit, math.ceil(limit * share)) * 2)
@@ -129,7 +131,6 @@ def _with_delta(held: _Held, conn: sqlite3.Connection, seq: int) -> _Held:
     rows = [np.full(len(m), r, dtype=np.int64) for r, m in delta.items()]
     versions = [np.arange(len(m), dtype=np.int64) for m in delta.values()]
     matrices = [m.astype(np.float32) / SCALE for m in delta.values()]
-    dims = held.pointer.dims if held.pointer is not None else 0
     return _Held(
         held.generation,
         held.pointer,
@@ -138,26 +139,33 @@ def _with_delta(held: _Held, conn: sqlite3.Connection, seq: int) -> _Held:
         delta,
         np.concatenate(rows) if rows else np.zeros(0, np.int64),
         np.concatenate(versions) if versions else np.zeros(0, np.int64),
-        np.concatenate(matrices) if matrices else np.zeros((0, dims or 1), np.float32),
+        np.concatenate(matrices) if matrices else np.zeros((0, 0), np.float32),
     )
 
 
 def _exact(conn: sqlite3.Connection, candidates: BitMap, query: Vector) -> list[Near]:
-    """Every version of the candidates compared with the query."""
+    """Every version of the candidates compared with the query (one product per chunk)."""
     if not has_table(conn):
         return []
     found: list[Near] = []
     rowids = list(candidates)
     for start in range(0, len(rowids), 1000):
-        cursor = conn.execute(
+        rows = conn.execute(
             "SELECT rowid, dims, data FROM vectors WHERE rowid IN (SELECT value FROM json_each(?))",
             (json.dumps(rowids[start : start + 1000]),),
-        )
-        for rowid, dims, data in cursor:
-            matrix = np.frombuffer(data, dtype=np.int8).reshape(-1, int(dims))
-            scores = (matrix.astype(np.float32) / SCALE) @ query
-            best = int(np.argmax(scores))
-            found.append(Near(int(rowid), float(scores[best]), best))
+        ).fetchall()
+        if not rows:
+            continue
+        dims = int(rows[0][1])
+        counts = np.array([len(data) // dims for _r, _d, data in rows], dtype=np.int64)
+        matrix = np.frombuffer(b"".join(data for _r, _d, data in rows), dtype=np.int8)
+        scores = (matrix.reshape(-1, dims).astype(np.float32) / SCALE) @ query
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        best = np.maximum.reduceat(scores, starts)
+        for number, (rowid, _dims, _data) in enumerate(rows):
+            first = int(starts[number])
+            version = int(np.argmax(scores[first : first + int(counts[number])]))
+            found.append(Near(int(rowid), float(best[number]), version))
     return found
 
 

@@ -1,0 +1,50 @@
+"""Search across languages in the portal: the page says why each hit came, the API takes
+``mode`` and ``lang``, and without the encoder search is by words with a notice."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from harvester.core.settings import Settings
+
+
+def test_the_page_says_which_hits_came_by_meaning_and_in_which_language(
+    client: FlaskClient,
+) -> None:
+    page = client.get("/?q=Mückenmeldungen+aus+der+Nachbarschaft").get_data(as_text=True)
+    assert "Matched by meaning, in English" in page or "Matched by meaning, in Greek" in page
+    assert '<select id="mode" name="mode">' in page
+    words = client.get("/?q=Mückenmeldungen+aus+der+Nachbarschaft&mode=lexical")
+    assert "Matched by meaning" not in words.get_data(as_text=True)
+
+
+def test_the_api_takes_mode_and_lang_and_says_how_each_hit_matched(client: FlaskClient) -> None:
+    body = client.get("/api/v1/search?q=air+quality&lang=en&mode=hybrid").get_json()
+    assert body["mode"] == "hybrid"
+    assert {hit["matched"] for hit in body["hits"]} <= {"words", "meaning", "both"}
+    assert any(hit["matched"] == "both" for hit in body["hits"])
+    semantic = client.get("/api/v1/search?q=qualité+de+l'air&mode=semantic").get_json()
+    assert semantic["hits"] and all(h["matched"] != "words" for h in semantic["hits"])
+    for bad in ("mode=fuzzy", "lang=english"):
+        answer = client.get(f"/api/v1/search?q=air&{bad}")
+        assert answer.status_code == 400
+        assert answer.get_json()["error"]["code"] == "bad-parameter"
+
+
+def test_without_the_encoder_search_is_by_words_with_a_notice(
+    portal_settings: Settings,
+) -> None:
+    from portal import create_app
+
+    lexical = replace(portal_settings, index=replace(portal_settings.index, encoder="none"))
+    app: Flask = create_app(lexical, TESTING=True)
+    client = app.test_client()
+    health = client.get("/healthz").get_json()
+    assert health["status"] == "ok"
+    assert health["notices"] == ["no encoder chosen (CSFINDER_ENCODER=none): search is lexical"]
+    body = client.get("/api/v1/search?q=Mückenmeldungen").get_json()
+    assert body["mode"] == "lexical" and body["total"] == 0
+    assert '<select id="mode"' not in client.get("/?q=water").get_data(as_text=True)
