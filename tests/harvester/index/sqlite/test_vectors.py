@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 
 from harvester.enrich.vectors import quantise
-from harvester.index.sqlite import SqliteIndex
-from harvester.index.sqlite import semantic, vectors
+from harvester.index.sqlite import SqliteIndex, semantic, vectors
 from harvester.index.sqlite.semantic import VectorReader
 from tests.harvester.index.corpus import doc
 
