@@ -137,6 +137,14 @@ class SqliteIndex:
             roll_snapshot(conn, self.folder, current)
         return written
 
+    def format_problem(self) -> str | None:
+        """What keeps the live generation from being searched as this csfinder searches
+        (``csfinder check``): None when it has every column."""
+        columns = {r[1] for r in self._generations.conn().execute("PRAGMA table_info(docs)")}
+        if "stems" not in columns:
+            return "built by an older csfinder (no stems by language): run `csfinder reindex`"
+        return None
+
     def semantic_ready(self) -> bool:
         """True with an encoder and vectors in the live generation."""
         return self.encoder is not None and self._vectors.available(self._generations.conn())
