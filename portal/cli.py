@@ -40,7 +40,7 @@ class PortalServer(BaseApplication):  # type: ignore[misc]
         """The WSGI app, built in each worker."""
         # Here, in each worker: the csfinder command line loads this module at every start,
         # and must not load the whole portal with it.
-        from portal import create_app
+        from portal.app import create_app
 
         return create_app()
 

@@ -1,4 +1,6 @@
-"""Record pages ``/records/<id>``: every field, provenance, quality; JSON and JSON-LD too."""
+"""Record pages ``/records/<id>``: every field, provenance, quality; FAIR Signposting in
+``Link`` headers and a linkset; the record as JSON, JSON-LD, DCAT (Turtle, RDF/XML) and
+DataCite XML by content negotiation or at ``/records/<id>/metadata/<format>``."""
 
 from __future__ import annotations
 
@@ -6,15 +8,21 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from lxml import etree
 from markupsafe import Markup
 
-from portal.jsonld import record_jsonld
+from portal.dcat import add_record, new_graph
+from portal.jsonld import record_jsonld, record_page
+from portal.oai.datacite import oai_datacite
 from portal.services import services
+from portal.signposting import LINKSET_TYPE, METADATA_FORMATS, link_header, record_links
+from portal.signposting import linkset as linkset_of
 
 blueprint = Blueprint("records", __name__)
-OFFERED = ("text/html", "application/ld+json", "application/json")
+OFFERED = ("text/html", "application/json", *METADATA_FORMATS.values())
+RDF_FORMATS = {"text/turtle": "turtle", "application/rdf+xml": "xml"}
 RESOLVERS = {
     "doi": "https://doi.org/",
     "handle": "https://hdl.handle.net/",
@@ -41,22 +49,75 @@ def load_record(record_id: str) -> dict[str, Any] | None:
     return found
 
 
-@blueprint.get("/records/<record_id>")
-def show(record_id: str) -> ResponseReturnValue:
-    """The record, in the representation the client accepts."""
+def _live(record_id: str) -> dict[str, Any]:
+    """The live record with this id, or a 404."""
     record = load_record(record_id)
     if record is None:
         abort(404)
-    wanted = request.accept_mimetypes.best_match(OFFERED, default="text/html")
-    if wanted == "application/ld+json":
+    return record
+
+
+def metadata_response(record: dict[str, Any], media_type: str) -> Response:
+    """The record's metadata in one of :data:`METADATA_FORMATS`."""
+    if media_type == "application/ld+json":
         response = jsonify(record_jsonld(record))
-        response.mimetype = "application/ld+json"
-        return response
+    elif media_type in RDF_FORMATS:
+        graph = new_graph()
+        add_record(graph, record, record_page(record))
+        response = Response(graph.serialize(format=RDF_FORMATS[media_type]))
+    else:
+        wrapper = oai_datacite(record, record_page(record))
+        resource = wrapper.find(".//{http://datacite.org/schema/kernel-4}resource")
+        assert resource is not None  # oai_datacite always wraps one resource
+        body = etree.tostring(resource, xml_declaration=True, encoding="UTF-8")
+        response = Response(body)
+    response.mimetype = media_type
+    return response
+
+
+@blueprint.get("/records/<record_id>")
+def show(record_id: str) -> ResponseReturnValue:
+    """The record, in the representation the client accepts, with its signposting."""
+    record = _live(record_id)
+    links = record_links(record)
+    headers = {"Vary": "Accept", "Link": link_header(links)}
+    wanted = request.accept_mimetypes.best_match(OFFERED, default="text/html")
     if wanted == "application/json":
-        return jsonify(record)
+        response = jsonify(record)
+        response.headers.update(headers)
+        return response
+    if wanted in METADATA_FORMATS.values():
+        response = metadata_response(record, str(wanted))
+        response.headers.update(headers)
+        return response
     embedded = json.dumps(record_jsonld(record), ensure_ascii=False)
     embedded = embedded.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     # < > & are escaped above, so the JSON cannot end the script element it sits in.
     script = Markup(embedded)  # noqa: S704
-    response_body = render_template("record.html", record=record, jsonld=script)
-    return response_body, 200, {"Vary": "Accept"}
+    formats = {
+        name: url_for("records.metadata", record_id=record_id, fmt=name)
+        for name in METADATA_FORMATS
+    }
+    body = render_template("record.html", record=record, jsonld=script, formats=formats)
+    return body, 200, headers
+
+
+@blueprint.get("/records/<record_id>/metadata/<fmt>")
+def metadata(record_id: str, fmt: str) -> ResponseReturnValue:
+    """The record's metadata in one format: jsonld, ttl, rdf or datacite."""
+    media_type = METADATA_FORMATS.get(fmt)
+    if media_type is None:
+        abort(404)
+    record = _live(record_id)
+    response = metadata_response(record, media_type)
+    response.headers["Link"] = f'<{record_page(record)}> ; rel="describes"'
+    return response
+
+
+@blueprint.get("/records/<record_id>/linkset")
+def linkset(record_id: str) -> ResponseReturnValue:
+    """The record page's typed links as an RFC 9264 linkset."""
+    record = _live(record_id)
+    response = jsonify(linkset_of(record, record_links(record)))
+    response.mimetype = LINKSET_TYPE
+    return response

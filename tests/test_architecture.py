@@ -35,7 +35,7 @@ LATE_IMPORTS: dict[str, set[str]] = {
     # The Elasticsearch client loads only in deployments that use it.
     "harvester/index/service.py": {"harvester.index.elastic"},
     # The command line loads portal/cli.py at every start; the app only in gunicorn workers.
-    "portal/cli.py": {"portal"},
+    "portal/cli.py": {"portal.app"},
 }
 
 

@@ -33,12 +33,7 @@ from harvester.core.settings import HarvestSettings
 from harvester.core.sources import SourceConfig
 
 
-@click.group()
-def bench() -> None:
-    """Benchmarks that print JSON figures."""
-
-
-@bench.command("harvest")
+@click.command("harvest")
 @click.option("--records", "count", default=100_000, show_default=True, help="Records to serve.")
 @click.option("--page-size", default=100, show_default=True, help="Records per page.")
 @click.option(
@@ -248,7 +243,7 @@ def _crawl_phase(url: str, folder: str, mode: str, protocol: str, page_size: str
     return result
 
 
-@bench.command("normalise")
+@click.command("normalise")
 @click.option(
     "--records", "count", default=20_000, show_default=True, help="Records per crosswalk."
 )

@@ -6,33 +6,46 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from importlib.metadata import entry_points
 
 import click
 
-from harvester.bench.harvest import bench
-from harvester.bench.ingest import bench_ingest
-from harvester.bench.relevance import bench_relevance
-from harvester.bench.search import bench_search
 from harvester.cli.app import App, fail
-from harvester.cli.db import db_group
-from harvester.cli.demo import demo
-from harvester.cli.embed import embed_command
-from harvester.cli.harvest import harvest
-from harvester.cli.normalise import map_file, normalise_command, quality_command
-from harvester.cli.ops import check_command, scheduler_command, status_command, up_command
-from harvester.cli.runs import runs
-from harvester.cli.search import reindex_command, search_command
-from harvester.cli.sources import sources
+from harvester.cli.lazy import LazyGroup
 from harvester.core.errors import CsfinderError
 from harvester.core.settings import load_settings
 from harvester.ops.logs import ENV_LOG_FORMAT, ENV_LOG_LEVEL, LOG_FORMATS, configure_logging
 
 PLUGIN_GROUP = "csfinder.commands"
 BENCH_PLUGIN_GROUP = "csfinder.bench"
+COMMANDS = {
+    "sources": "harvester.cli.sources:sources",
+    "harvest": "harvester.cli.harvest:harvest",
+    "runs": "harvester.cli.runs:runs",
+    "map": "harvester.cli.normalise:map_file",
+    "normalise": "harvester.cli.normalise:normalise_command",
+    "quality": "harvester.cli.normalise:quality_command",
+    "search": "harvester.cli.search:search_command",
+    "reindex": "harvester.cli.search:reindex_command",
+    "embed": "harvester.cli.embed:embed_command",
+    "scheduler": "harvester.cli.ops:scheduler_command",
+    "up": "harvester.cli.ops:up_command",
+    "status": "harvester.cli.ops:status_command",
+    "check": "harvester.cli.ops:check_command",
+    "db": "harvester.cli.db:db_group",
+    "demo": "harvester.cli.demo:demo",
+}
+"""Every stage's commands, by name: each module is imported when its command runs."""
+BENCH_COMMANDS = {
+    "harvest": "harvester.bench.harvest:bench_harvest",
+    "normalise": "harvester.bench.harvest:bench_normalise",
+    "search": "harvester.bench.search:bench_search",
+    "ingest": "harvester.bench.ingest:bench_ingest",
+    "fair": "harvester.bench.fair.command:bench_fair",
+    "relevance": "harvester.bench.relevance:bench_relevance",
+}
 
 
-@click.group()
+@click.group(cls=LazyGroup, lazy_commands=COMMANDS, plugin_group=PLUGIN_GROUP)
 @click.version_option(package_name="csfinder")
 @click.option(
     "--log-format",
@@ -64,28 +77,10 @@ def main(ctx: click.Context, log_format: str | None, log_level: str | None) -> N
         fail(str(exc))
 
 
-def register_commands() -> None:
-    """Attach every stage's commands, and those other packages register under the
-    ``csfinder.commands`` entry point (the portal's ``serve``) and, as ``bench``
-    subcommands, under ``csfinder.bench`` (the portal's ``bench portal``)."""
-    for command in (sources, harvest, runs, map_file, normalise_command, quality_command):
-        main.add_command(command)
-    for command in (search_command, reindex_command, embed_command, scheduler_command, up_command):
-        main.add_command(command)
-    for command in (status_command, check_command, db_group, demo, bench):
-        main.add_command(command)
-    bench.add_command(bench_search)
-    bench.add_command(bench_ingest)
-    bench.add_command(bench_relevance)
-    for group, parent in ((PLUGIN_GROUP, main), (BENCH_PLUGIN_GROUP, bench)):
-        for entry in entry_points(group=group):
-            try:
-                parent.add_command(entry.load(), entry.name)
-            except ImportError as exc:  # a broken plugin must not take the command line down
-                click.echo(f"csfinder: command '{entry.name}' unavailable: {exc}", err=True)
+@main.group(cls=LazyGroup, lazy_commands=BENCH_COMMANDS, plugin_group=BENCH_PLUGIN_GROUP)
+def bench() -> None:
+    """Benchmarks that print JSON figures."""
 
-
-register_commands()
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

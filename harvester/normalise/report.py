@@ -18,7 +18,8 @@ LABELS = {spec.id: spec.label for spec in INDICATORS}
 def quality_summary(
     rows: Iterable[NormalisedRow], examples: int = 3, most: int = 10
 ) -> dict[str, Any]:
-    """Share of records passing each indicator, and the commonest problems with examples."""
+    """Share of records passing each indicator (of those it applies to), and the commonest
+    problems with examples."""
     total = 0
     score_sum = 0
     passing: Counter[str] = Counter()
@@ -31,8 +32,9 @@ def quality_summary(
         total += 1
         score_sum += int(quality.get("score", 0))
         for indicator in quality.get("indicators", []):
-            seen[indicator["id"]] += 1
-            passing[indicator["id"]] += bool(indicator["passed"])
+            if indicator.get("applicable", True):  # a metric that cannot apply is no failure
+                seen[indicator["id"]] += 1
+                passing[indicator["id"]] += bool(indicator["passed"])
         for issue in quality.get("issues", []):
             key = (issue["field"], issue["problem"])
             problems[key] += 1

@@ -42,6 +42,7 @@ from harvester.store import NormalisedRow, Store
 log = logging.getLogger(__name__)
 Key = tuple[str, str]  # a raw record's identifier and content hash
 INDEX_BEHIND = 2  # pages the index may lag behind the store while a harvest runs
+CATCH_UP_BATCH = 1000
 
 
 class PendingRows:
@@ -158,6 +159,23 @@ class PageIngest:
         self._indexing.append(self._indexer.submit(index_changed, self.index, rows, documents))
         while len(self._indexing) > INDEX_BEHIND:
             self._indexing.popleft().result()
+
+    def catch_up(self, since: datetime) -> int:
+        """Index again what the store changed for this source since ``since``: a run that
+        died (killed, or its index thread failing) may have stored pages that never reached
+        the index. Returns the rows sent."""
+        if self.index is None:
+            return 0
+        sent = 0
+        batch: list[NormalisedRow] = []
+        rows = self.store.iter_normalised(self.source.id, include_deleted=True, changed_since=since)
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= CATCH_UP_BATCH:
+                index_changed(self.index, batch)
+                sent, batch = sent + len(batch), []
+        index_changed(self.index, batch)
+        return sent + len(batch)
 
     def close(self) -> None:
         """Wait for the index to have every page, stop the worker processes."""

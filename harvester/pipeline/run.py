@@ -10,16 +10,17 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from harvester.core.errors import CsfinderError, HarvestError
 from harvester.fetch.base import Harvester, HarvestRequest
 from harvester.pipeline.ingest import PageIngest, PendingRows
-from harvester.store import FAILED, SUCCEEDED, Checkpoint, Counts, PageWrite, Run, utcnow
+from harvester.store import FAILED, STALLED, SUCCEEDED, Checkpoint, Counts, PageWrite, Run, utcnow
 from harvester.store.engine import database_problem
 from harvester.store.liveness import claim, lease_holder, this_host
 
 log = logging.getLogger(__name__)
+CLOCK_MARGIN = timedelta(seconds=5)  # processes on several machines: clocks differ a little
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class HarvestRun:
 
     def _run(self, request: HarvestRequest, resumable: Run | None) -> Run:
         resumed = resumable if request.mode == "incremental" else None
+        self._catch_up_after_a_dead_run()
         run = self.store.start_run(
             self.source.id,
             mode=resumed.mode if resumed else request.mode,
@@ -142,6 +144,15 @@ class HarvestRun:
             if database_problem(exc) is None:
                 raise
             log.error("run %s failed (%s) and cannot be recorded: %s", run_id, reason, exc)
+
+    def _catch_up_after_a_dead_run(self) -> None:
+        """After a run that did not end well (killed, stalled, failed), send the index what
+        that run stored since it began: its last pages may never have reached the index."""
+        previous = self.store.runs(self.source.id, limit=1)
+        if self.ingest is None or not previous or previous[0].status not in (FAILED, STALLED):
+            return
+        sent = self.ingest.catch_up(previous[0].started_at - CLOCK_MARGIN)
+        log.info("index caught up with %d records of run %s", sent, previous[0].id)
 
     def write(
         self, page: PageWrite, checkpoint: Checkpoint | None, label: str | None = None

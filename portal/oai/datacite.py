@@ -19,6 +19,7 @@ from portal.oai.document import (
     organisations_where,
 )
 from portal.oai.xml import sub
+from portal.vocabularies import COAR_ACCESS_RIGHTS
 
 OAI_DATACITE_NS: Final = "http://schema.datacite.org/oai/oai-1.1/"
 OAI_DATACITE_SCHEMA: Final = "http://schema.datacite.org/oai/oai-1.1/oai.xsd"
@@ -150,6 +151,32 @@ def _related_type(related: Mapping[str, Any]) -> str | None:
     return None
 
 
+_NAME_SCHEMES: Final = {
+    "orcid.org": ("ORCID", "https://orcid.org/"),
+    "ror.org": ("ROR", "https://ror.org/"),
+}
+"""Name identifier hosts and their DataCite nameIdentifierScheme and schemeURI."""
+
+
+def _creator_agents(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The record's creators, else its creator organisations (as agents)."""
+    agents = [a for a in doc.get("creators") or [] if str(a.get("name") or "").strip()]
+    if agents:
+        return agents
+    return [
+        {"name": o["name"], "kind": "organisation", "identifier": o.get("identifier")}
+        for o in organisations_where(doc, is_creator)
+        if str(o.get("name") or "").strip()
+    ]
+
+
+def _size(distribution: Mapping[str, Any]) -> str | None:
+    """A distribution's size as DataCite writes it ('1234 bytes')."""
+    if distribution.get("size_bytes") is not None:
+        return f"{distribution['size_bytes']} bytes"
+    return str(distribution["size_text"]) if distribution.get("size_text") else None
+
+
 def oai_datacite(doc: Mapping[str, Any], record_url: str) -> etree._Element:
     """The record as DataCite kernel 4 inside the ``oai_datacite`` 1.1 wrapper."""
     root = etree.Element(f"{{{OAI_DATACITE_NS}}}oai_datacite", nsmap={None: OAI_DATACITE_NS})
@@ -168,22 +195,22 @@ def oai_datacite(doc: Mapping[str, Any], record_url: str) -> etree._Element:
     el(resource, "identifier", main.value, identifierType=main.kind)
 
     creators = el(resource, "creators")
-    organisations = [
-        o for o in organisations_where(doc, is_creator) if str(o.get("name") or "").strip()
-    ]
-    for organisation in organisations:
+    for agent in _creator_agents(doc):
         creator = el(creators, "creator")
-        el(creator, "creatorName", organisation["name"], nameType="Organizational")
-        ror = str(organisation.get("identifier") or "")
-        if "ror.org/" in ror:
+        person = agent.get("kind") == "person"
+        name_type = "Personal" if person else "Organizational" if agent.get("kind") else None
+        el(creator, "creatorName", agent["name"], nameType=name_type)
+        identifier = str(agent.get("identifier") or "")
+        name_scheme = _NAME_SCHEMES.get(identifier.split("/")[2] if "//" in identifier else "")
+        if name_scheme:
             el(
                 creator,
                 "nameIdentifier",
-                ror,
-                nameIdentifierScheme="ROR",
-                schemeURI="https://ror.org/",
+                identifier,
+                nameIdentifierScheme=name_scheme[0],
+                schemeURI=name_scheme[1],
             )
-    if not organisations:
+    if not len(creators):
         el(el(creators, "creator"), "creatorName", UNAVAILABLE)
 
     titles = el(resource, "titles")
@@ -197,9 +224,13 @@ def oai_datacite(doc: Mapping[str, Any], record_url: str) -> etree._Element:
             lang=alternate.get("lang"),
         )
     publishers = organisations_where(doc, lambda role: role == "publisher")
-    publisher = next((str(o["name"]) for o in publishers if o.get("name")), None)
+    publisher = (doc.get("publisher") or {}).get("name") or next(
+        (str(o["name"]) for o in publishers if o.get("name")), None
+    )
     el(resource, "publisher", publisher or provenance.get("platform") or UNAVAILABLE)
     year = _year(
+        doc.get("date_published"),
+        doc.get("date_created"),
         doc.get("date_modified"),
         doc.get("start_date"),
         provenance.get("datestamp"),
@@ -237,6 +268,10 @@ def oai_datacite(doc: Mapping[str, Any], record_url: str) -> etree._Element:
             el(el(funding, "fundingReference"), "funderName", organisation["name"])
 
     dates: list[tuple[str, str]] = []
+    if doc.get("date_published"):
+        dates.append((str(doc["date_published"]), "Issued"))
+    if doc.get("date_created"):
+        dates.append((str(doc["date_created"]), "Created"))
     if doc.get("date_modified"):
         dates.append((str(doc["date_modified"]), "Updated"))
     if doc.get("start_date") or doc.get("end_date"):
@@ -249,6 +284,18 @@ def oai_datacite(doc: Mapping[str, Any], record_url: str) -> etree._Element:
     languages = doc.get("languages") or []
     if languages:
         el(resource, "language", languages[0])
+
+    files = doc.get("distributions") or []
+    sizes = [_size(f) for f in files if _size(f)]
+    if sizes:
+        parent = el(resource, "sizes")
+        for size in sizes:
+            el(parent, "size", size)
+    formats = list(dict.fromkeys(f.get("media_type") or f.get("format") for f in files))
+    if any(formats):
+        parent = el(resource, "formats")
+        for name in filter(None, formats):
+            el(parent, "format", name)
 
     alternates: list[tuple[str, str]] = []
     for identifier in doc.get("identifiers") or []:
@@ -293,6 +340,9 @@ def oai_datacite(doc: Mapping[str, Any], record_url: str) -> etree._Element:
             )
         if rights_access:
             el(parent, "rights", str(doc.get("access_rights")), rightsURI=rights_access)
+            coar = COAR_ACCESS_RIGHTS.get(str(doc.get("access_rights")))
+            if coar:
+                el(parent, "rights", coar[1], rightsURI=coar[0])
 
     if doc.get("description"):
         parent = el(resource, "descriptions")

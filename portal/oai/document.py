@@ -18,6 +18,7 @@ ACCESS_RIGHTS: Final = {
     "closed": "info:eu-repo/semantics/closedAccess",
 }
 """Access rights as the info:eu-repo/semantics vocabulary."""
+
 _NOT_CREATORS: Final = ("publisher", "funder", "sponsor")
 
 

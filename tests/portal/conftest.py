@@ -12,6 +12,8 @@ from playwright.sync_api import Browser, Playwright
 
 from harvester.core.settings import Settings, load_settings
 from tests.support.demo import demo_data
+from tests.support.fair_portal import FairPortal, fair_portal
+from tests.support.fixture_provider import SHARED_FIXTURES
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +33,7 @@ def portal_settings(demo_home: Path) -> Settings:
 @pytest.fixture
 def app(portal_settings: Settings) -> Flask:
     """The portal app, in testing mode."""
-    from portal import create_app
+    from portal.app import create_app
 
     return create_app(portal_settings, TESTING=True)
 
@@ -59,3 +61,12 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
     yield launched
     launched.close()
+
+
+@pytest.fixture(scope="session")
+def fair(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FairPortal]:
+    """The demo's records and real records that state their files, served over HTTP."""
+    if SHARED_FIXTURES is None:
+        pytest.skip("shared/fixtures is absent")
+    with fair_portal(demo_home, tmp_path_factory.mktemp("fair") / "home") as running:
+        yield running

@@ -15,7 +15,7 @@ from harvester.core.settings import load_settings
 from harvester.sample_provider import OAIProvider, SyntheticRepository
 from harvester.sample_provider.server import RunningServer
 from harvester.store import STALLED, SUCCEEDED
-from portal import create_app
+from portal.app import create_app
 from tests.conftest import CliEnv
 from tests.support.misbehaving import Misbehaving
 from tests.support.processes import harvest_process, wait_for

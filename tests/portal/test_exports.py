@@ -19,7 +19,7 @@ from harvester.index.base import SearchResult
 from harvester.index.query import MAX_WINDOW, SearchQuery
 from harvester.index.service import apply_rows, open_index
 from harvester.store import NormalisedRow, Store
-from portal import create_app
+from portal.app import create_app
 from portal.exports import COLUMNS, EXPORT_PAGE, csv_cell
 from portal.services import services
 from tests.harvester.index.corpus import record

@@ -17,7 +17,7 @@ from lxml import etree
 
 from harvester.core.settings import Settings, load_settings
 from harvester.store import NormalisedRow, Store
-from portal import create_app
+from portal.app import create_app
 from portal.oai import tokens
 from portal.oai.config import signing_key
 from tests.support.oai_schemas import (

@@ -12,7 +12,7 @@ from sickle.oaiexceptions import BadResumptionToken, NoRecordsMatch
 from harvester.core.settings import Settings
 from harvester.sample_provider import RunningServer, serve
 from harvester.store import Store
-from portal import create_app
+from portal.app import create_app
 
 PAGE = 5
 

@@ -23,7 +23,8 @@ from schemathesis.specs.openapi.checks import (
 
 from harvester.core.settings import Settings
 from harvester.index.query import ACCESS, FACETS, KINDS, MAX_PER_PAGE, SORTS
-from portal import api, create_app
+from portal import api
+from portal.app import create_app
 from portal.openapi.document import openapi_document
 from portal.openapi.record import RECORD_SCHEMA_PATH
 from portal.params import KNOWN_PARAMS

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from harvester.core.settings import Settings, load_settings
 from harvester.index.service import apply_rows, open_index
 from harvester.store import NormalisedRow, Store
-from portal import create_app
+from portal.app import create_app
 from tests.harvester.index.corpus import record
 
 
@@ -94,7 +94,7 @@ def test_the_record_page_shows_fields_provenance_and_quality(client: FlaskClient
     embedded = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
     assert embedded
     data = json.loads(embedded.group(1))
-    assert data["@context"] == "https://schema.org" and data["name"]
+    assert data["@context"]["@vocab"] == "https://schema.org/" and data["name"]
 
 
 def test_records_negotiate_json_and_json_ld(client: FlaskClient) -> None:
@@ -134,11 +134,11 @@ def test_a_source_page_shows_how_its_records_fare(
         indicator["passed"]
         for document in documents
         for indicator in document["quality"]["indicators"]
-        if indicator["id"] == "F1-persistent-id"
+        if indicator["id"] == "FsF-F1-02D"
     )
     page = client.get(f"/sources/{source_id}").get_data(as_text=True)
     share = f"{with_pid / len(documents):.0%}"
-    row = re.search(r"Persistent identifier <code>F1-persistent-id</code></th><td>([^<]+)<", page)
+    row = re.search(r"Persistent identifier <code>FsF-F1-02D</code></th><td>([^<]+)<", page)
     assert row and row.group(1) == share
     example = re.search(r'for example <a href="(/records/[^"]+)"', page)
     assert example and client.get(example.group(1)).status_code == 200

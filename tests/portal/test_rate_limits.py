@@ -10,7 +10,7 @@ from typing import cast
 import pytest
 
 from harvester.core.settings import load_settings
-from portal import create_app
+from portal.app import create_app
 from tests.conftest import CliEnv
 from tests.support.engines import RedisServer
 from tests.support.portal_server import serve_portal

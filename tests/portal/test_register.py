@@ -17,7 +17,7 @@ from harvester.core.settings import load_settings
 from harvester.sample_provider import RunningServer
 from harvester.store import Store
 from harvester.store.registrations import load_all_sources
-from portal import create_app
+from portal.app import create_app
 
 PASSWORD = "correct horse battery staple"
 

@@ -7,8 +7,9 @@ identifiers, date-times to UTC) and reject the rest with a message naming the pr
 
 Its modules, bottom to top: :mod:`~.checks` (value checks), :mod:`~.ids` (source and record
 ids), :mod:`~.fields` (the base model and reusable field types), :mod:`~.identifiers`,
-:mod:`~.parts` and :mod:`~.quality` (the parts of a record), :mod:`~.record` (the record) and
-:mod:`~.schema` (the published JSON Schema). Import the model from here.
+:mod:`~.parts`, :mod:`~.dissemination` and :mod:`~.quality` (the parts of a record),
+:mod:`~.record` (the record) and :mod:`~.schema` (the published JSON Schema). Import the model
+from here.
 
 ``python -m harvester.core.model > mappings/record.schema.json`` writes the published JSON Schema.
 """
@@ -16,6 +17,7 @@ ids), :mod:`~.fields` (the base model and reusable field types), :mod:`~.identif
 from __future__ import annotations
 
 from harvester.core.model.checks import USER_ASSIGNED_COUNTRIES, contains_email
+from harvester.core.model.dissemination import Agent, AgentKind, Distribution
 from harvester.core.model.fields import (
     CountryCode,
     IsoDate,
@@ -65,8 +67,11 @@ __all__ = [
     "UNTITLED",
     "USER_ASSIGNED_COUNTRIES",
     "AccessRights",
+    "Agent",
+    "AgentKind",
     "BoundingBox",
     "CountryCode",
+    "Distribution",
     "FairIndicator",
     "Geo",
     "Identifier",

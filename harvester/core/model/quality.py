@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, model_validator
 
 from harvester.core.model.checks import _unique
 from harvester.core.model.fields import Text, _Model
@@ -25,13 +25,41 @@ class QualityIssue(_Model):
 
 
 class FairIndicator(_Model):
-    """One FAIR indicator's outcome for one record."""
+    """One FAIR indicator's outcome for one record: a FAIRsFAIR metric (v0.5 identifiers,
+    as F-UJI implements them) judged on what the record page will publish."""
 
-    id: Text = Field(description="Stable indicator id, e.g. 'F1-persistent-id'.")
+    id: Text = Field(description="The FAIRsFAIR metric id, e.g. 'FsF-F1-02D'.")
     principle: Principle = Field(description="The FAIR principle it belongs to: F, A, I or R.")
-    passed: bool = Field(description="Whether the record meets the indicator.")
-    reason: Text = Field(description="Why it passed or failed.")
-    weight: int = Field(ge=1, description="Its weight in the score.")
+    passed: bool = Field(description="Whether the record earned every point of the metric.")
+    reason: Text = Field(description="Why it passed or failed, test by test.")
+    weight: int = Field(ge=1, description="The metric's points (its weight in the score).")
+    earned: int = Field(
+        default=0,
+        ge=0,
+        description="Points earned, 0..weight (the whole weight when passed, if not given).",
+    )
+    applicable: bool = Field(
+        default=True,
+        description="False where the metric cannot apply (data metrics on a project); such "
+        "metrics count neither for nor against the score.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _earned_from_passed(cls, data: Any) -> Any:
+        """An indicator stored before points were kept earned its weight if it passed."""
+        if isinstance(data, dict) and "earned" not in data and data.get("passed") is True:
+            return {**data, "earned": data.get("weight")}
+        return data
+
+    @model_validator(mode="after")
+    def _earned_within_weight(self) -> FairIndicator:
+        """Reject more points earned than the metric has, or a pass without them all."""
+        if self.earned > self.weight:
+            raise ValueError(f"earned {self.earned} exceeds the weight {self.weight}")
+        if self.passed and self.earned != self.weight:
+            raise ValueError("a passed indicator earns its whole weight")
+        return self
 
 
 class Quality(_Model):
@@ -44,5 +72,8 @@ class Quality(_Model):
         default_factory=list, description="FAIR indicators with their outcomes."
     )
     score: int = Field(
-        default=0, ge=0, le=100, description="Weighted share of indicators passed, 0..100."
+        default=0,
+        ge=0,
+        le=100,
+        description="Points earned over the points of the applicable indicators, 0..100.",
     )

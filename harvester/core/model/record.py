@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
 from harvester.core.model.checks import _blank_to_none, _unique
+from harvester.core.model.dissemination import Agent, Distribution
 from harvester.core.model.fields import (
     CountryCode,
     LanguageCode,
@@ -137,6 +138,27 @@ class Record(_Model):
     access_rights: Annotated[AccessRights | None, BeforeValidator(_blank_to_none)] = Field(
         default=None,
         description="Access to the content: open, embargoed, restricted, closed or metadata-only.",
+    )
+    # Attribution and distribution: what citations and the FAIRsFAIR metrics ask for
+    # (see harvester.core.model.dissemination).
+    creators: Annotated[list[Agent], AfterValidator(_unique)] = Field(
+        default_factory=list,
+        description="Creators or authors, persons and organisations, in the source's order.",
+    )
+    publisher: Agent | None = Field(
+        default=None, description="Who publishes the described thing (DataCite publisher)."
+    )
+    date_published: OptDate = Field(
+        default=None, description="When it was published or issued (ISO 8601)."
+    )
+    date_created: OptDate = Field(default=None, description="When it was created (ISO 8601).")
+    distributions: Annotated[list[Distribution], AfterValidator(_unique)] = Field(
+        default_factory=list,
+        description="Files, archives and endpoints through which the data is available.",
+    )
+    variables: TextList = Field(
+        default_factory=list,
+        description="Variables measured or observation types (schema.org variableMeasured).",
     )
     provenance: Provenance = Field(description="Where and when the record was harvested.")
     quality: Quality = Field(

@@ -1,5 +1,5 @@
 """The quality report of one record: crosswalk, missing and inconsistent field issues, the
-FAIR indicators' outcomes and their weighted score, 0–100."""
+FAIR indicators' outcomes and the share of their points earned, 0–100."""
 
 from __future__ import annotations
 
@@ -11,17 +11,18 @@ from harvester.normalise.quality.fields import consistency_issues, missing_issue
 
 
 def score(results: Sequence[FairIndicator]) -> int:
-    """Return the weighted share of passed indicators, 0–100, rounded half up."""
-    return _weighted_share([(result.weight, result.passed) for result in results])
+    """Return the points earned over the points of the applicable indicators, 0–100,
+    rounded half up."""
+    return _points_share([(r.weight, r.earned) for r in results if r.applicable])
 
 
-def _weighted_share(outcomes: Sequence[tuple[int, bool]]) -> int:
-    """The share of the weight of ``(weight, passed)`` outcomes that passed, 0–100."""
-    total = sum(weight for weight, _ in outcomes)
+def _points_share(outcomes: Sequence[tuple[int, int]]) -> int:
+    """The share of ``(points, earned)`` outcomes' points that were earned, 0–100."""
+    total = sum(points for points, _ in outcomes)
     if not total:
         return 0
-    passed = sum(weight for weight, ok in outcomes if ok)
-    return (200 * passed + total) // (2 * total)
+    earned = sum(got for _, got in outcomes)
+    return (200 * earned + total) // (2 * total)
 
 
 def assess(record: Record, issues: Sequence[QualityIssue] = ()) -> Quality:
@@ -41,7 +42,7 @@ def assess(record: Record, issues: Sequence[QualityIssue] = ()) -> Quality:
     report = {
         "issues": [*issues, *missing_issues(record), *consistency_issues(record)],
         "indicators": rows,
-        "score": _weighted_share([(row["weight"], row["passed"]) for row in rows]),
+        "score": _points_share([(r["weight"], r["earned"]) for r in rows if r["applicable"]]),
     }
     return Quality.model_validate(report)
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 from harvester.normalise.transforms import (  # noqa: F401 - imported to register their transforms
     classification,
     dates,
+    dissemination,
     elements,
     identifiers,
     licences,

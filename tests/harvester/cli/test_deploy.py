@@ -35,7 +35,7 @@ def test_a_sqlite_deployment_moves_to_postgresql_and_elasticsearch(
     cli_env.add_source("sample", sample_server.url)
     sqlite_env = cli_env.environ
     assert cli(sqlite_env, "harvest", "sample")[0] == 0
-    before = json.loads(cli(sqlite_env, "search", "--json", "")[1])
+    before = json.loads(cli(sqlite_env, "search", "--json", "--per-page", "100", "")[1])
     runs_before = json.loads(cli(sqlite_env, "runs", "--json")[1])
 
     code, output = cli(sqlite_env, "db", "copy", postgres_url)
@@ -64,7 +64,7 @@ def test_a_sqlite_deployment_moves_to_postgresql_and_elasticsearch(
     code, output = cli(moved, "reindex")
     assert code == 0, output
     assert "reindexed 11 records into the elasticsearch index" in output
-    after = json.loads(cli(moved, "search", "--json", "")[1])
+    after = json.loads(cli(moved, "search", "--json", "--per-page", "100", "")[1])
     assert after["total"] == before["total"] == 11
     assert {h["id"] for h in after["hits"]} == {h["id"] for h in before["hits"]}
     assert json.loads(cli(moved, "runs", "--json")[1]) == runs_before

@@ -53,7 +53,7 @@ def test_quality_summary(cli_env: CliEnv, sample_server: RunningServer) -> None:
     report = json.loads(run("quality", "sample", "--json").stdout)
     assert report["records"] == sum(1 for r in sample_repository().records if not r.deleted)
     ids = {indicator["id"] for indicator in report["indicators"]}
-    assert "F1-persistent-id" in ids
+    assert "FsF-F1-02D" in ids
     assert all(0.0 <= i["passing"] <= 1.0 for i in report["indicators"])
     table = run("quality", "sample").stdout
     assert "mean FAIR score" in table

@@ -31,6 +31,18 @@ PROVENANCE = {
     "original_url": None,
 }
 
+CREATOR = {
+    "name": "Vogel, Anna",
+    "kind": "person",
+    "identifier": "https://orcid.org/0000-0002-1825-0097",
+}
+FILE = {
+    "title": "counts.csv",
+    "download_url": "https://example.org/birds/counts.csv",
+    "media_type": "text/csv",
+    "size_bytes": 2048,
+}
+
 GOOD: dict[str, Any] = {
     "id": record_id("eu-cs", "42"),
     "kind": "project",
@@ -46,7 +58,19 @@ GOOD: dict[str, Any] = {
     "url": "https://example.org/birds",
     "identifiers": [{"scheme": "doi", "value": "10.5281/zenodo.42"}],
     "license": {"spdx": "CC-BY-4.0"},
+    "creators": [CREATOR],
+    "publisher": {"name": "Vogelfreunde e.V.", "kind": "organisation"},
+    "date_published": "2019-02-01",
+    "related": [{"relation": "IsDocumentedBy", "identifier": "https://example.org/methods"}],
     "provenance": PROVENANCE,
+}
+
+DATASET: dict[str, Any] = {
+    **GOOD,
+    "kind": "dataset",
+    "status": None,
+    "access_rights": "open",
+    "distributions": [FILE],
 }
 
 
@@ -72,33 +96,66 @@ def indicator(rec: Record, id_: str, issues: list[QualityIssue] | None = None) -
 # --- the whole report ---------------------------------------------------------------------
 
 
-def test_indicators_are_fixed_with_unique_ids_and_weights_adding_up_to_100() -> None:
+# --- the whole report ---------------------------------------------------------------------
+
+
+def test_indicators_are_the_fairsfair_metrics_with_their_points() -> None:
     assert [spec.id for spec in INDICATORS] == [
-        "F1-persistent-id",
-        "F2-rich-metadata",
-        "A1-landing-page",
-        "I2-controlled-vocabularies",
-        "R1.1-licence",
-        "R1.1-licence-spdx",
-        "R1.2-provenance",
+        "FsF-F1-01D",
+        "FsF-F1-02D",
+        "FsF-F2-01M",
+        "FsF-F3-01M",
+        "FsF-F4-01M",
+        "FsF-A1-01M",
+        "FsF-A1-02M",
+        "FsF-A1-03D",
+        "FsF-I1-01M",
+        "FsF-I2-01M",
+        "FsF-I3-01M",
+        "FsF-R1-01MD",
+        "FsF-R1.1-01M",
+        "FsF-R1.2-01M",
+        "FsF-R1.3-01M",
+        "FsF-R1.3-02D",
     ]
-    assert sum(spec.weight for spec in INDICATORS) == 100
-    assert [spec.principle for spec in INDICATORS] == ["F", "F", "A", "I", "R", "R", "R"]
+    assert sum(spec.weight for spec in INDICATORS) == 24
+    assert all(spec.id[4] == spec.principle for spec in INDICATORS)
 
 
-def test_a_good_record_passes_everything() -> None:
+def test_a_good_dataset_fails_only_the_measured_variables() -> None:
+    quality = assess(record(**DATASET))
+    failed = {i.id: i.reason for i in quality.indicators if not i.passed}
+    assert list(failed) == ["FsF-R1-01MD"]
+    assert "measured variables are not stated" in failed["FsF-R1-01MD"]
+    assert quality.score == round(100 * 23 / 24)
+    assert all(i.applicable for i in quality.indicators)
+
+
+def test_data_metrics_do_not_apply_to_a_project() -> None:
     quality = assess(record())
-    failed = [i.reason for i in quality.indicators if not i.passed]
-    assert failed == []
-    assert quality.score == 100
-    assert quality.issues == []
+    not_applicable = [i.id for i in quality.indicators if not i.applicable]
+    assert not_applicable == ["FsF-F3-01M", "FsF-A1-01M", "FsF-A1-03D", "FsF-R1.3-02D"]
+    content = indicator(record(), "FsF-R1-01MD")
+    assert (content.weight, content.earned) == (2, 1)  # type yes, variables no; files n/a
+    applicable_points = sum(i.weight for i in quality.indicators if i.applicable)
+    assert applicable_points == 24 - 4 - 2
+    assert quality.score == round(100 * 17 / 18)
 
 
-def test_a_bare_record_scores_only_provenance() -> None:
+def test_a_bare_project_earns_what_the_page_itself_provides() -> None:
     quality = assess(bare())
-    passed = [i.id for i in quality.indicators if i.passed]
-    assert passed == ["R1.2-provenance"]
-    assert quality.score == 14
+    earned = {i.id: i.earned for i in quality.indicators if i.earned}
+    assert earned == {
+        "FsF-F1-01D": 1,
+        "FsF-F4-01M": 2,
+        "FsF-A1-02M": 1,
+        "FsF-I1-01M": 2,
+        "FsF-I2-01M": 1,
+        "FsF-R1-01MD": 1,
+        "FsF-R1.2-01M": 1,
+        "FsF-R1.3-01M": 1,
+    }
+    assert quality.score == round(100 * 10 / 18)
 
 
 def test_with_quality_replaces_the_report_and_is_idempotent() -> None:
@@ -158,211 +215,13 @@ def test_end_before_start_is_invalid(start: str, end: str, bad: bool) -> None:
 # --- F1 persistent identifier -------------------------------------------------------------
 
 
-def test_f1_passes_with_a_doi() -> None:
-    result = indicator(record(), "F1-persistent-id")
-    assert result.passed
-    assert result.reason == "persistent identifier: DOI 10.5281/zenodo.42"
-
-
-def test_f1_passes_with_a_handle_and_counts_the_rest() -> None:
-    ids = [
-        {"scheme": "url", "value": "https://example.org/x"},
-        {"scheme": "handle", "value": "11304/abc"},
-        {"scheme": "urn", "value": "urn:nbn:de:1234-5"},
-    ]
-    result = indicator(record(identifiers=ids), "F1-persistent-id")
-    assert result.passed
-    assert result.reason == "persistent identifier: Handle 11304/abc (and 1 more)"
-
-
-def test_f1_fails_without_a_persistent_scheme() -> None:
-    ids = [
-        {"scheme": "url", "value": "https://example.org/x"},
-        {"scheme": "isbn", "value": "978-3-16-148410-0"},
-    ]
-    result = indicator(record(identifiers=ids), "F1-persistent-id")
-    assert not result.passed
-    assert result.reason == "no DOI, Handle, ARK or URN among 2 identifiers (url, isbn)"
-
-
-def test_f1_fails_without_identifiers() -> None:
-    result = indicator(record(identifiers=[]), "F1-persistent-id")
-    assert not result.passed
-    assert result.reason == "no identifiers; a DOI, Handle, ARK or URN is needed"
-
-
-# --- F2 rich metadata ---------------------------------------------------------------------
-
-
-def test_f2_passes_and_says_what_it_found() -> None:
-    result = indicator(record(), "F2-rich-metadata")
-    assert result.passed
-    assert result.reason == "title, description of 138 characters, 3 keywords or topics and a date"
-
-
-def test_f2_names_every_missing_part() -> None:
-    result = indicator(
-        record(
-            title=UNTITLED,
-            description="Counting birds.",
-            keywords=["birds"],
-            topics=[],
-            start_date=None,
-        ),
-        "F2-rich-metadata",
-    )
-    assert not result.passed
-    assert result.reason == (
-        "no title; description has 15 characters (needs 100); "
-        "1 keyword or topic (needs 3); no date (start, end or modified)"
-    )
-
-
-def test_f2_fails_on_a_missing_description_alone() -> None:
-    result = indicator(record(description=None), "F2-rich-metadata")
-    assert not result.passed
-    assert result.reason == "no description"
-
-
-def test_f2_counts_repeated_terms_once() -> None:
-    result = indicator(record(keywords=["1.6", "birds"], topics=["1.6"]), "F2-rich-metadata")
-    assert result.reason == "2 keywords or topics (needs 3)"
-
-
-# --- A1 landing page ----------------------------------------------------------------------
-
-
-def test_a1_passes_for_a_public_landing_page() -> None:
-    result = indicator(record(), "A1-landing-page")
-    assert result.passed
-    assert (
-        result.reason
-        == "landing page https://example.org/birds is an http(s) URL with a public host"
-    )
-
-
-@pytest.mark.parametrize(
-    ("url", "reason"),
-    [
-        ("http://localhost:8080/p", "points to the local host name 'localhost'"),
-        ("http://birds.local/p", "points to the local host name 'birds.local'"),
-        ("http://192.168.1.10/p", "points to the private or reserved address 192.168.1.10"),
-        ("http://127.0.0.1/p", "points to the private or reserved address 127.0.0.1"),
-        ("http://[::1]/p", "points to the private or reserved address ::1"),
-        ("http://intranet/p", "has host 'intranet', which is not a public domain name"),
-        ("https://example.org:99999/p", "has an invalid port"),
-    ],
-)
-def test_a1_fails_for_hosts_that_do_not_resolve_publicly(url: str, reason: str) -> None:
-    result = indicator(record(url=url), "A1-landing-page")
-    assert not result.passed
-    assert result.reason == f"landing page {url} {reason}"
-
-
-def test_a1_falls_back_to_a_resolvable_identifier() -> None:
-    result = indicator(record(url=None), "A1-landing-page")
-    assert result.passed
-    assert (
-        result.reason
-        == "no landing page URL, but the DOI resolves at https://doi.org/10.5281/zenodo.42"
-    )
-
-
-def test_a1_fails_without_url_or_resolvable_identifier() -> None:
-    ids = [{"scheme": "isbn", "value": "978-3-16-148410-0"}]
-    result = indicator(record(url=None, identifiers=ids), "A1-landing-page")
-    assert not result.passed
-    assert result.reason == "no landing page URL and no identifier that resolves over http(s)"
-
-
 def test_landing_page_problem_on_other_schemes() -> None:
     assert landing_page_problem("ftp://example.org/x") == "is not an http(s) URL"
     assert landing_page_problem("https:///x") == "has no host"
     assert landing_page_problem("https://8.8.8.8/x") is None
-
-
-# --- I2 controlled vocabularies -----------------------------------------------------------
-
-
-def test_i2_passes_with_controlled_values() -> None:
-    result = indicator(record(), "I2-controlled-vocabularies")
-    assert result.passed
-    assert result.reason == "controlled: countries (1), languages (1), topics (1), status (1)"
-
-
-def test_i2_fails_with_one_controlled_field_and_names_the_gaps() -> None:
-    result = indicator(
-        record(languages=[], topics=[], status=None, kind="project"), "I2-controlled-vocabularies"
+    assert landing_page_problem("http://192.168.1.10/p") == (
+        "points to the private or reserved address 192.168.1.10"
     )
-    assert not result.passed
-    assert result.reason == (
-        "controlled: countries (1); empty: languages, topics, status; "
-        "needs at least 2 controlled fields"
-    )
-
-
-def test_i2_fails_on_a_status_outside_ppsr_core() -> None:
-    result = indicator(record(status="running"), "I2-controlled-vocabularies")
-    assert not result.passed
-    assert result.reason.endswith("status 'running' is not a PPSR Core term")
-
-
-def test_i2_does_not_ask_datasets_for_a_status() -> None:
-    result = indicator(record(kind="dataset", status=None), "I2-controlled-vocabularies")
-    assert result.passed
-    assert result.reason == "controlled: countries (1), languages (1), topics (1)"
-
-
-def test_i2_names_values_the_crosswalk_could_not_normalise() -> None:
-    issues = [QualityIssue(field="countries", problem="invalid", detail="'Narnia' unknown")]
-    result = indicator(record(countries=[]), "I2-controlled-vocabularies", issues)
-    assert result.passed
-    assert result.reason == (
-        "controlled: languages (1), topics (1), status (1); empty: countries; "
-        "not normalised: countries"
-    )
-
-
-# --- R1.1 licence -------------------------------------------------------------------------
-
-
-def test_r11_passes_both_halves_for_a_known_spdx_id() -> None:
-    quality = assess(record())
-    stated, spdx = (i for i in quality.indicators if i.id.startswith("R1.1"))
-    assert (stated.passed, stated.reason) == (True, "licence stated: CC-BY-4.0")
-    assert (spdx.passed, spdx.reason) == (True, "CC-BY-4.0 is a known SPDX licence id")
-
-
-def test_r11_free_text_counts_half() -> None:
-    rec = record(license={"text": "Free to use with attribution"})
-    quality = assess(rec)
-    stated, spdx = (i for i in quality.indicators if i.id.startswith("R1.1"))
-    assert (stated.passed, stated.reason) == (
-        True,
-        "licence stated as text: 'Free to use with attribution'",
-    )
-    assert not spdx.passed
-    assert spdx.reason == (
-        "licence given as text only ('Free to use with attribution'), not as an SPDX id"
-    )
-    assert stated.weight == spdx.weight
-    assert quality.score == 100 - spdx.weight
-
-
-def test_r11_url_only_and_unknown_ids() -> None:
-    only_url = indicator(record(license={"url": "https://example.org/terms"}), "R1.1-licence-spdx")
-    assert (
-        only_url.reason
-        == "licence given only as a URL (https://example.org/terms), not as an SPDX id"
-    )
-    unknown = indicator(record(license={"spdx": "Birds-1.0"}), "R1.1-licence-spdx")
-    assert (unknown.passed, unknown.reason) == (False, "'Birds-1.0' is not a known SPDX licence id")
-
-
-def test_r11_fails_both_halves_without_a_licence() -> None:
-    quality = assess(record(license=None))
-    reasons = [(i.passed, i.reason) for i in quality.indicators if i.id.startswith("R1.1")]
-    assert reasons == [(False, "no licence stated"), (False, "no licence stated")]
 
 
 def test_known_spdx_ids_are_case_insensitive() -> None:
@@ -372,51 +231,151 @@ def test_known_spdx_ids_are_case_insensitive() -> None:
     assert not is_known_spdx("CC-BY-5.0")
 
 
-# --- R1.2 provenance ----------------------------------------------------------------------
+# --- the metrics one by one ---------------------------------------------------------------
 
 
-def test_r12_passes_with_full_provenance() -> None:
-    result = indicator(record(), "R1.2-provenance")
-    assert result.passed
-    assert result.reason == (
-        "from source 'eu-cs' as 42, datestamp 2024-01-02T03:04:05Z, harvested 2024-02-01T00:00:00Z"
+def test_persistent_id_needs_a_doi_handle_ark_or_urn() -> None:
+    assert (
+        indicator(record(), "FsF-F1-02D").reason == "persistent identifier: DOI 10.5281/zenodo.42"
+    )
+    urls = [{"scheme": "url", "value": "https://example.org/x"}]
+    failed = indicator(record(identifiers=urls), "FsF-F1-02D")
+    assert (failed.passed, failed.reason) == (
+        False,
+        "no DOI, Handle, ARK or URN among the identifiers (url)",
+    )
+    assert not indicator(record(identifiers=[]), "FsF-F1-02D").passed
+
+
+def test_core_metadata_scores_citation_and_description_apart() -> None:
+    full = indicator(record(), "FsF-F2-01M")
+    assert (full.earned, full.weight) == (2, 2)
+    no_creator = indicator(record(creators=[]), "FsF-F2-01M")
+    assert no_creator.earned == 0
+    assert "citation metadata lacks creator" in no_creator.reason
+    no_keywords = indicator(record(keywords=[]), "FsF-F2-01M")
+    assert no_keywords.earned == 1
+    assert no_keywords.reason.endswith("descriptive metadata lacks keywords")
+
+
+def test_a_creation_date_stands_in_for_the_publication_date() -> None:
+    dated = indicator(record(date_published=None, date_created="2018"), "FsF-F2-01M")
+    assert dated.earned == 2
+    undated = indicator(record(date_published=None), "FsF-F2-01M")
+    assert "lacks publication date" in undated.reason
+
+
+def test_data_links_format_size_and_protocol() -> None:
+    endpoint = {"access_url": "https://example.org/api/counts"}
+    served = indicator(record(**{**DATASET, "distributions": [endpoint]}), "FsF-A1-03D")
+    assert (served.passed, served.reason) == (True, "data reachable over HTTPS")
+    no_file = record(**{**DATASET, "distributions": []})
+    for id_ in ("FsF-F3-01M", "FsF-A1-03D", "FsF-R1.3-02D"):
+        assert not indicator(no_file, id_).passed, id_
+    assert indicator(no_file, "FsF-R1.3-02D").reason == "the source states no file format"
+    unsized = record(
+        **{**DATASET, "distributions": [FILE, {**FILE, "size_bytes": None, "title": "b"}]}
+    )
+    content = indicator(unsized, "FsF-R1-01MD")
+    assert content.earned == 2
+    assert "not every file states format and size" in content.reason
+
+
+def test_a_proprietary_format_is_not_recommended() -> None:
+    odd = {**FILE, "media_type": "application/x-msaccess"}
+    result = indicator(record(**{**DATASET, "distributions": [odd]}), "FsF-R1.3-02D")
+    assert (result.passed, result.reason) == (
+        False,
+        "format application/x-msaccess is not among the recommended ones",
     )
 
 
-def test_r12_fails_without_a_datestamp() -> None:
-    result = indicator(record(provenance={**PROVENANCE, "datestamp": ""}), "R1.2-provenance")
-    assert not result.passed
-    assert result.reason == "provenance lacks datestamp"
+def test_access_level_is_asked_of_datasets_only() -> None:
+    assert not indicator(record(**{**DATASET, "access_rights": None}), "FsF-A1-01M").passed
+    assert indicator(record(**DATASET), "FsF-A1-01M").reason == "access level stated: open"
+
+
+@pytest.mark.parametrize(
+    ("licence", "earned"),
+    [
+        ({"spdx": "CC-BY-4.0"}, 2),
+        ({"url": "https://example.org/terms"}, 1),
+        ({"text": "Free for non-commercial use"}, 1),
+        ({"spdx": "Made-Up-1.0"}, 1),
+        (None, 0),
+    ],
+)
+def test_licence_points(licence: dict[str, str] | None, earned: int) -> None:
+    result = indicator(record(license=licence), "FsF-R1.1-01M")
+    assert result.earned == earned
+
+
+def test_related_resources_and_provenance() -> None:
+    unrelated = indicator(record(related=[]), "FsF-I3-01M")
+    assert unrelated.reason == "no related resources stated, and no link to the source's record"
+    linked = {**PROVENANCE, "original_url": "https://eu-citizen.science/project/42"}
+    based_on = indicator(record(related=[], provenance=linked), "FsF-I3-01M")
+    assert (based_on.passed, based_on.reason) == (
+        True,
+        "based on the source's record https://eu-citizen.science/project/42",
+    )
+    prov = indicator(record(creators=[], publisher=None, date_published=None), "FsF-R1.2-01M")
+    assert prov.earned == 1
+    assert prov.reason.startswith("provenance elements: none; PROV: derived from 42")
+
+
+def test_vocabularies_named_in_the_reason() -> None:
+    reason = indicator(record(**DATASET), "FsF-I2-01M").reason
+    assert "COAR access rights" in reason
+    assert "SPDX licences" in reason
 
 
 # --- score --------------------------------------------------------------------------------
 
 
-def outcome(passed: bool, weight: int) -> FairIndicator:
-    return FairIndicator(id="x", principle="F", passed=passed, reason="r", weight=weight)
+def outcome(earned: int, weight: int, applicable: bool = True) -> FairIndicator:
+    return FairIndicator(
+        id="x",
+        principle="F",
+        passed=earned == weight and applicable,
+        reason="r",
+        weight=weight,
+        earned=earned,
+        applicable=applicable,
+    )
 
 
 @pytest.mark.parametrize(
     ("outcomes", "expected"),
     [
         ([], 0),
-        ([(True, 1)], 100),
-        ([(False, 1)], 0),
-        ([(True, 1), (False, 2)], 33),
-        ([(True, 2), (False, 1)], 67),
-        ([(True, 1)] + [(False, 1)] * 7, 13),  # 12.5 rounds half up
-        ([(True, 20), (True, 20), (False, 15), (True, 15), (True, 8), (False, 8), (True, 14)], 77),
+        ([(1, 1, True)], 100),
+        ([(0, 1, True)], 0),
+        ([(1, 1, True), (0, 2, True)], 33),
+        ([(1, 2, True), (1, 1, True)], 67),
+        ([(1, 1, True)] + [(0, 1, True)] * 7, 13),  # 12.5 rounds half up
+        ([(1, 1, True), (0, 5, False)], 100),  # not applicable counts for nothing
     ],
 )
-def test_score_is_the_weighted_share_rounded_half_up(
-    outcomes: list[tuple[bool, int]], expected: int
+def test_score_is_the_share_of_applicable_points_rounded_half_up(
+    outcomes: list[tuple[int, int, bool]], expected: int
 ) -> None:
-    assert score([outcome(passed, weight) for passed, weight in outcomes]) == expected
+    assert score([outcome(*item) for item in outcomes]) == expected
 
 
 def test_score_in_the_report_matches_the_indicators() -> None:
-    rec = record(url="http://localhost/x", license={"text": "Free"})
-    quality = assess(rec)
-    failed = {i.id for i in quality.indicators if not i.passed}
-    assert failed == {"A1-landing-page", "R1.1-licence-spdx"}
-    assert quality.score == 100 - 15 - 8
+    quality = assess(record(license={"text": "Free"}, related=[]))
+    assert quality.score == score(quality.indicators) == round(100 * 15 / 18)
+
+
+def test_an_indicator_cannot_earn_more_than_its_weight() -> None:
+    with pytest.raises(ValueError, match="exceeds the weight"):
+        outcome(3, 2)
+    with pytest.raises(ValueError, match="earns its whole weight"):
+        FairIndicator(id="x", principle="F", passed=True, reason="r", weight=2, earned=1)
+
+
+def test_xml_and_json_vocabularies_are_recommended_formats() -> None:
+    tei = {**FILE, "media_type": "application/tei+xml"}
+    result = indicator(record(**{**DATASET, "distributions": [tei]}), "FsF-R1.3-02D")
+    assert (result.passed, result.reason) == (True, "recommended format: application/tei+xml")

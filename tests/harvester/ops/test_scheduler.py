@@ -194,9 +194,10 @@ def test_jobs_persist_in_the_database_across_scheduler_restarts(
 
 
 def slow_source(env: CliEnv, server_factory: Callable[..., RunningServer]) -> Store:
-    """Configure source ``slow`` (400 records, 0.3 s a page of 10); open the store."""
+    """Configure source ``slow`` (400 records, 0.5 s a page of 10: 20 s in all); open the
+    store."""
     slow = Misbehaving(
-        OAIProvider(SyntheticRepository(400, sets=1), page_size=10), "slow_pages", delay=0.3
+        OAIProvider(SyntheticRepository(400, sets=1), page_size=10), "slow_pages", delay=0.5
     )
     env.add_source("slow", server_factory(slow).url)
     return open_store(env)
@@ -207,7 +208,9 @@ def test_a_child_over_its_time_limit_is_killed_and_its_run_recorded_failed(
     cli_env: CliEnv, server_factory: Callable[..., RunningServer]
 ) -> None:
     store = slow_source(cli_env, server_factory)
-    runner = HarvestRunner(store, SchedulerSettings(time_limit=4.0, kill_grace=1.0))
+    # 8 s: time for the child to start and store some pages even on a busy machine, well
+    # short of the 20 s the whole list takes.
+    runner = HarvestRunner(store, SchedulerSettings(time_limit=8.0, kill_grace=1.0))
 
     outcome = runner.run("slow")
 
@@ -215,7 +218,7 @@ def test_a_child_over_its_time_limit_is_killed_and_its_run_recorded_failed(
     (run,) = store.runs("slow")
     assert outcome.recorded == [run.id]
     assert run.status == FAILED
-    assert "exceeded the time limit of 4s" in (run.error or "")
+    assert "exceeded the time limit of 8s" in (run.error or "")
     assert 0 < run.counts.seen < 400
     assert store.leases() == []
 

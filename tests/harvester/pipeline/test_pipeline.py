@@ -143,3 +143,25 @@ def test_worker_index_documents_equal_those_made_from_the_stored_json() -> None:
             assert row == normaliser.row(raw, at)
             made = document_from_record(record.model_dump(mode="json"))
             assert made == document_from_json(row.document)
+
+
+def test_after_a_run_that_died_the_next_run_sends_the_index_what_it_missed(
+    server_factory: Callable[..., RunningServer],
+    store: Store,
+    fast_settings: HarvestSettings,
+    tmp_path: Path,
+) -> None:
+    repository = SyntheticRepository(RECORDS, sets=1)
+    source = oai_source("synthetic", server_factory(OAIProvider(repository, page_size=PAGE)).url)
+    # A run stores every page but its index never gets them (as when the process is
+    # killed with pages still queued for the index thread), and it ends failed.
+    died = harvest_source(source, store, fast_settings, index=None)
+    store.finish_run(died.id, FAILED, "killed")
+    index = SqliteIndex(tmp_path / "index")
+    live = store.normalised_counts()["synthetic"]
+
+    # Listed again, every record is unchanged in the store, yet the index gets them all.
+    run = harvest_source(source, store, fast_settings, HarvestRequest(full=True), index=index)
+
+    assert run.status == SUCCEEDED and run.counts.unchanged == RECORDS
+    assert index.count() == live
