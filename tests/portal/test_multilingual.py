@@ -37,7 +37,7 @@ def test_the_api_takes_mode_and_lang_and_says_how_each_hit_matched(client: Flask
 def test_without_the_encoder_search_is_by_words_with_a_notice(
     portal_settings: Settings,
 ) -> None:
-    from portal import create_app
+    from portal.app import create_app
 
     lexical = replace(portal_settings, index=replace(portal_settings.index, encoder="none"))
     app: Flask = create_app(lexical, TESTING=True)
