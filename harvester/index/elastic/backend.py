@@ -29,18 +29,10 @@ from elasticsearch.helpers import streaming_bulk
 from harvester.core import paths
 from harvester.core.errors import CsfinderError
 from harvester.enrich.encoders import Encoder
-from harvester.index.base import (
-    FacetCount,
-    Hit,
-    IndexStats,
-    Progress,
-    SearchResult,
-    Suggestion,
-    VectorItem,
-)
+from harvester.index.base import FacetCount, Hit, IndexStats, Progress, SearchResult, Suggestion
 from harvester.index.documents import IndexDocument
+from harvester.index.elastic import semantic
 from harvester.index.elastic.query import document_body, effective_sort, search_body, suggest_body
-from harvester.index.elastic.semantic import VECTOR_FIELD, fused_hits, hybrid_bodies, vector_update
 from harvester.index.highlight import END, START, marked_html
 from harvester.index.query import FACETS, SearchQuery
 from harvester.index.text import positive_text
@@ -165,7 +157,7 @@ class ElasticIndex:
     def put_template(self) -> None:
         """Install (or update) the index template for ``<alias>-*``."""
         body = template_for(self.alias, self.template)
-        vector = body["template"]["mappings"]["properties"].get(VECTOR_FIELD)
+        vector = body["template"]["mappings"]["properties"].get(semantic.VECTOR_FIELD)
         if vector is not None and self.encoder is not None:
             vector["dims"] = self.encoder.dims  # the template's width is the default encoder's
         with asking(f"installing the index template '{self.alias}'"):
@@ -240,10 +232,11 @@ class ElasticIndex:
         actions = ({"_op_type": "delete", "_index": self.alias, "_id": i} for i in ids)
         return self._write(actions, self.alias)
 
-    def set_vectors(self, items: Sequence[VectorItem]) -> int:
+    def set_vectors(self, items: Sequence[semantic.VectorItem]) -> int:
         """Give documents their vectors (the mean of their versions'); unknown ids skipped."""
         self._ensure()
-        stats = self._write((vector_update(self.alias, item) for item in items), self.alias)
+        updates = (semantic.vector_update(self.alias, item) for item in items)
+        stats = self._write(updates, self.alias)
         self._vectors_seen = self._vectors_seen or stats.indexed > 0
         return stats.indexed
 
@@ -262,7 +255,7 @@ class ElasticIndex:
         self,
         documents: Iterable[IndexDocument],
         progress: Progress | None = None,
-        vectors: Iterable[VectorItem] = (),
+        vectors: Iterable[semantic.VectorItem] = (),
     ) -> int:
         """Load a new versioned index (documents, then their vectors), swap the alias to it
         at once, drop the old one.
@@ -280,7 +273,7 @@ class ElasticIndex:
         new: str,
         documents: Iterable[IndexDocument],
         progress: Progress | None,
-        vectors: Iterable[VectorItem],
+        vectors: Iterable[semantic.VectorItem],
     ) -> int:
         self.client.indices.create(index=new, settings={"index": {"refresh_interval": "-1"}})
         count = 0
@@ -293,7 +286,7 @@ class ElasticIndex:
                 count += 1
                 if progress is not None and count % BULK_CHUNK == 0:
                     progress(count)
-            for ok, item in self._bulk(vector_update(new, v) for v in vectors):
+            for ok, item in self._bulk(semantic.vector_update(new, v) for v in vectors):
                 if not ok and next(iter(item.values())).get("status") != 404:
                     self.rebuild_errors.append(f"vector: {_item_error(next(iter(item.values())))}")
             self.client.indices.put_settings(
@@ -339,22 +332,19 @@ class ElasticIndex:
         assert self.encoder is not None  # semantic_ready says so
         mode = query.mode or "hybrid"
         vector = [float(x) for x in self.encoder.query(wanted)]
-        bodies = hybrid_bodies(query, vector, self.encoder.floor, mode)
         searches: list[Mapping[str, Any]] = []
-        for body in bodies:
+        for body in semantic.hybrid_bodies(query, vector, self.encoder.floor, mode):
             searches += [{"index": self.alias}, body]
         with asking(f"searching the index '{self.alias}' by words and meaning"):
             responses = self.client.msearch(searches=searches).body["responses"]
-        for response in responses:
-            if "error" in response:
-                raise ElasticError(f"searching by meaning: {response['error']}")
+        if errors := [r["error"] for r in responses if "error" in r]:
+            raise ElasticError(f"searching by meaning: {errors[0]}")
         union, words, nearest = responses
         result = result_from_response(union, query)
-        sort = effective_sort(query)
-        hits = result.hits  # another sort than relevance: the union's page
-        if sort == "relevance":
-            hits = fused_hits(words, nearest, query, mode, hit_from_response)
-        return SearchResult(result.total, hits, result.facets, query, sort, mode)
+        if result.sort == "relevance":  # otherwise the union's page, in the order asked
+            hits = semantic.fused_hits(words, nearest, query, mode, hit_from_response)
+            return SearchResult(result.total, hits, result.facets, query, result.sort, mode)
+        return SearchResult(result.total, result.hits, result.facets, query, result.sort, mode)
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
         """Titles with a word starting as typed; titles that start so come first."""

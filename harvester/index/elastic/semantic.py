@@ -30,6 +30,8 @@ from harvester.index.elastic.query import (
 from harvester.index.fusion import LEXICAL_DEPTH, SEMANTIC_DEPTH, fuse
 from harvester.index.query import SearchQuery
 
+__all__ = ["VectorItem", "fused_hits", "hybrid_bodies", "vector_update"]
+
 SCALE = 127.0
 VECTOR_FIELD = "vector"
 LANGUAGES_FIELD = "vector_languages"
