@@ -93,8 +93,11 @@ def text_hash(encoder: str, versions: Sequence[LanguageVersion]) -> str:
 
 def embed_batch(
     store: Store, encoder: Encoder, queued: Sequence[Queued], stats: EmbedStats
-) -> list[StoredVectors]:
-    """The vectors of a batch of queued records (unchanged texts are not encoded again)."""
+) -> tuple[list[StoredVectors], list[StoredVectors]]:
+    """The vectors of a batch of queued records: those computed now, and those kept from
+    before for records whose text did not change (not encoded again, but given to the
+    index again: an index that replaces whole documents lost them when the record was
+    written)."""
     wanted: list[tuple[str, list[LanguageVersion], str]] = []
     for item in queued:
         if item.document is None:
@@ -105,7 +108,8 @@ def embed_batch(
             wanted.append((item.record_id, versions, text_hash(encoder.name, versions)))
     kept = store.stored_vectors([record_id for record_id, _v, _h in wanted])
     fresh = [w for w in wanted if kept.get(w[0]) is None or kept[w[0]].text_hash != w[2]]
-    stats.unchanged += len(wanted) - len(fresh)
+    reused = [kept[w[0]] for w in wanted if w not in fresh]
+    stats.unchanged += len(reused)
     texts = [version.full for _id, versions, _h in fresh for version in versions]
     matrix = quantise(encoder.passages(texts)) if texts else np.zeros((0, encoder.dims), np.int8)
     computed: list[StoredVectors] = []
@@ -125,7 +129,7 @@ def embed_batch(
         )
     stats.versions += len(texts)
     stats.records += len(fresh)
-    return computed
+    return computed, reused
 
 
 def drain(
@@ -147,9 +151,9 @@ def drain(
         queued = store.vector_backlog(batch)
         if not queued:
             break
-        computed = embed_batch(store, encoder, queued, stats)
-        if sink is not None and computed:
-            sink([(v.record_id, v.languages, as_matrix(v)) for v in computed])
+        computed, reused = embed_batch(store, encoder, queued, stats)
+        if sink is not None and (computed or reused):
+            sink([(v.record_id, v.languages, as_matrix(v)) for v in [*computed, *reused]])
         store.save_vectors(computed, queued)
         done += len(queued)
         if progress is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from harvester.core.errors import ConfigError
 from harvester.core.settings import Settings
@@ -57,9 +57,12 @@ def semantic_notice(settings: Settings) -> str | None:
     return encoder_notice(settings.index.encoder)
 
 
-def stored_vectors(store: Store, encoder: str) -> Iterator[VectorItem]:
-    """Every record's vectors made by ``encoder``, as the index takes them."""
-    for stored in store.iter_vectors(encoder):
+def stored_vectors(
+    store: Store, encoder: str, since: datetime | None = None
+) -> Iterator[VectorItem]:
+    """Every record's vectors made by ``encoder`` (computed at or after ``since`` when
+    given), as the index takes them."""
+    for stored in store.iter_vectors(encoder, computed_since=since):
         yield stored.record_id, stored.languages, as_matrix(stored)
 
 
@@ -104,11 +107,13 @@ def reindex(
     """Rebuild the index from the stored records, with the vectors ``encoder`` made of them;
     searching continues meanwhile.
 
-    Records that a harvest changes while the rebuild runs reach the old index only; they
-    are replayed into the new one once it is live, so nothing is lost.
+    Records that a harvest changes, and vectors that a worker computes, while the rebuild
+    runs reach the old index only; they are replayed into the new one once it is live, so
+    nothing is lost.
     """
     started = utcnow() - CATCH_UP_MARGIN
-    vectors = stored_vectors(store, encoder) if encoder and encoder != "none" else ()
+    embedded = bool(encoder) and encoder != "none"
+    vectors = stored_vectors(store, str(encoder)) if embedded else ()
     count = index.rebuild(stored_documents(store), progress, vectors)
     batch: list[NormalisedRow] = []
     for row in store.iter_normalised(include_deleted=True, changed_since=started):
@@ -117,6 +122,10 @@ def reindex(
             apply_rows(index, batch)
             batch = []
     apply_rows(index, batch)
+    if embedded:
+        late = list(stored_vectors(store, str(encoder), since=started))
+        for start in range(0, len(late), CATCH_UP_BATCH):
+            index.set_vectors(late[start : start + CATCH_UP_BATCH])
     return count
 
 

@@ -119,8 +119,11 @@ class Vectors(StoreBase):
                     .where(vector_backlog.c.queued_at <= item.queued_at)
                 )
 
-    def iter_vectors(self, encoder: str, batch: int = 1000) -> Iterator[StoredVectors]:
-        """Every record's vectors made by ``encoder``, in record id order."""
+    def iter_vectors(
+        self, encoder: str, batch: int = 1000, computed_since: datetime | None = None
+    ) -> Iterator[StoredVectors]:
+        """Every record's vectors made by ``encoder`` (only those computed at or after
+        ``computed_since`` when given), in record id order."""
         last = ""
         while True:
             stmt = (
@@ -130,6 +133,8 @@ class Vectors(StoreBase):
                 .order_by(record_vectors.c.record_id)
                 .limit(batch)
             )
+            if computed_since is not None:
+                stmt = stmt.where(record_vectors.c.computed_at >= computed_since)
             with self.engine.connect() as conn:
                 rows = conn.execute(stmt).all()
             if not rows:
