@@ -28,6 +28,7 @@ from typing import Any
 
 import click
 
+from harvester.bench.fusion_tuning import ranked_lists, sweep, sweep_table
 from harvester.bench.relevance_corpus import (
     Need,
     default_fixtures,
@@ -63,9 +64,19 @@ TARGET_SHARE = 0.9
 )
 @click.option("--encoder", type=click.Choice(ENCODER_NAMES), default="use", show_default=True)
 @click.option("--ui-lang", default=None, help="One page language for every query.")
+@click.option(
+    "--tune",
+    is_flag=True,
+    help="Also sweep the fusion's k and meaning's weight (hybrid) and report the best.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON line only.")
 def bench_relevance(
-    judgements: Path, fixtures: Path | None, encoder: str, ui_lang: str | None, as_json: bool
+    judgements: Path,
+    fixtures: Path | None,
+    encoder: str,
+    ui_lang: str | None,
+    tune: bool,
+    as_json: bool,
 ) -> None:
     """Recall@20 and nDCG@10 per language for lexical, semantic and hybrid search."""
     chosen = load_encoder(encoder, 2)
@@ -80,6 +91,7 @@ def bench_relevance(
         embedded = drain(store, chosen, index.set_vectors) if chosen is not None else None
         embed_seconds = time.perf_counter() - started
         scores = run_queries(index, needs, modes, ui_lang)
+        swept = sweep(ranked_lists(index, needs, ui_lang), measure) if tune and chosen else []
         index.close()
         store.close()
     report = summarise(scores, modes)
@@ -92,8 +104,12 @@ def bench_relevance(
         embed_seconds=round(embed_seconds, 1),
         versions=embedded.versions if embedded is not None else 0,
     )
+    if swept:
+        report["fusion_sweep"] = swept
     if not as_json:
         click.echo(table(report, modes))
+        if swept:
+            click.echo(sweep_table(swept))
     click.echo(summary_json(report))
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from harvester.bench.fusion_tuning import GRID_K, GRID_SEMANTIC_WEIGHT
 from harvester.bench.relevance import measure
 from harvester.bench.relevance_corpus import (
     RelevanceSetError,
@@ -66,11 +67,15 @@ def test_recall_and_ndcg() -> None:
     assert measure([str(n) for n in range(20)], many)[:2] == (0.5, 1.0)
 
 
-def test_the_command_reports_each_mode_and_language(tmp_path: Path) -> None:
+def test_the_command_reports_each_mode_and_language_and_sweeps_the_fusion(
+    tmp_path: Path,
+) -> None:
     (tmp_path / "corpus.yaml").write_text(CORPUS, encoding="utf-8")
     (tmp_path / "needs.yaml").write_text(NEEDS, encoding="utf-8")
     result = CliRunner().invoke(
-        main, ["bench", "relevance", "--judgements", str(tmp_path)], catch_exceptions=False
+        main,
+        ["bench", "relevance", "--judgements", str(tmp_path), "--tune"],
+        catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
     report = json.loads(result.output.strip().splitlines()[-1])
@@ -82,3 +87,15 @@ def test_the_command_reports_each_mode_and_language(tmp_path: Path) -> None:
     assert hybrid["de"]["recall@20"] == 1.0  # "Mückenmeldungen" finds the Greek project
     assert report["modes"]["lexical"]["languages"]["de"]["recall@20"] == 0.0
     assert set(report["targets"]) >= {"other_languages_vs_english"}
+    # The sweep fuses each query's two lists again; with the constants in use it must
+    # reproduce the index's own hybrid figures.
+    swept = report["fusion_sweep"]
+    assert len(swept) == len(GRID_K) * len(GRID_SEMANTIC_WEIGHT)
+    in_use = [row for row in swept if row["in_use"]]
+    assert len(in_use) == 1
+    assert in_use[0]["en_recall@20"] == hybrid["en"]["recall@20"]
+    assert in_use[0]["other_recall@20"] == report["modes"]["hybrid"]["other_languages"]["recall@20"]
+    queries = {"en": 2, "de": 1, "fr": 1}  # the sweep's nDCG is the mean of every query's
+    ndcg = sum(hybrid[lang]["ndcg@10"] * n for lang, n in queries.items()) / 4
+    assert in_use[0]["ndcg@10"] == pytest.approx(ndcg, abs=0.002)
+    assert "← in use" in result.output
