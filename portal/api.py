@@ -38,6 +38,7 @@ from harvester.core.model import public_text
 from harvester.index.query import MAX_WINDOW, QueryError, SearchQuery
 from portal.auth import limiter
 from portal.exports import ExportPlan, csv_lines, export_row, iter_hits, json_chunks, plan_export
+from portal.i18n import page_language
 from portal.jsonld import record_jsonld
 from portal.openapi import operations
 from portal.openapi.checking import check_request
@@ -191,7 +192,7 @@ def _cors(response: Response) -> Response:
 @documented(operations.SEARCH)
 def search() -> ResponseReturnValue:
     """Search: the search page's parameters; one page of hits, the total and facet counts."""
-    query = query_from_args(request.args)  # checked against the document already
+    query = query_from_args(request.args, ui_lang=page_language())  # checked already
     result = services().search(query)
     data = result.as_dict()
     data["links"] = _links(query, result.total)

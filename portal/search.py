@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 from harvester.index.base import SearchResult
 from harvester.index.query import FACETS, MAX_WINDOW, SORTS, QueryError, build_query
 from portal.api import error_response
+from portal.i18n import page_language
 from portal.params import KNOWN_PARAMS, args_with, args_without, query_from_args
 from portal.request_checks import InvalidQueryString
 from portal.services import services
@@ -33,11 +34,13 @@ def _unreadable(exc: InvalidQueryString) -> ResponseReturnValue:
 def page() -> ResponseReturnValue:
     """Search across every platform; the URL holds the whole state."""
     try:
-        query = query_from_args(request.args)
+        query = query_from_args(request.args, ui_lang=page_language())
     except QueryError as exc:
         return render_template("search.html", error=str(exc), result=None, **_shared()), 400
     result = services().search(query)
-    return render_template("search.html", error=None, result=result, **_shared(result))
+    shared = _shared(result)
+    shared["semantic"] = result.mode != "lexical" or services().index.semantic_ready()
+    return render_template("search.html", error=None, result=result, **shared)
 
 
 def _shared(result: SearchResult | None = None) -> dict[str, object]:
@@ -75,6 +78,7 @@ def _shared(result: SearchResult | None = None) -> dict[str, object]:
             + ([("collapse", "false")] if result is None or result.query.collapse else [])
         ),
         "safe": Markup,
+        "semantic": False,
     }
 
 

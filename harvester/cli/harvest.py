@@ -9,8 +9,10 @@ from harvester.core.errors import CsfinderError, RunConflictError
 from harvester.core.sources import SourceConfig
 from harvester.enrich.clusters.runs import summary_line
 from harvester.fetch.oai.harvest import validate_oai_date
+from harvester.index.service import semantic_notice
 from harvester.ops.progress import ProgressLine
 from harvester.pipeline.clustering import cluster_changes
+from harvester.pipeline.embedding import EmbedWorker
 from harvester.pipeline.harvest import HarvestRequest, harvest_source
 from harvester.store import SUCCEEDED, Run
 
@@ -45,6 +47,26 @@ def harvest(
     if bool(source_id) == all_sources:
         raise click.UsageError("name one SOURCE_ID, or give --all")
     request = HarvestRequest(full=full, from_date=from_date)
+    worker = _embed_worker(app)
+    try:
+        _harvest(app, source_id, request)
+    finally:
+        if worker is not None:
+            worker.finish()
+
+
+def _embed_worker(app: App) -> EmbedWorker | None:
+    """The worker computing vectors of the records harvested, started (None when switched
+    off, or without an encoder)."""
+    if not app.settings.index.embed_worker or semantic_notice(app.settings) is not None:
+        return None
+    app.store  # noqa: B018 (the schema is checked before the worker opens the store)
+    worker = EmbedWorker(app.settings)
+    worker.start()
+    return worker
+
+
+def _harvest(app: App, source_id: str | None, request: HarvestRequest) -> None:
     if source_id:
         run = _harvest_one(app, app.source(source_id), request)
         _cluster(app, [run])

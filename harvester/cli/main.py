@@ -27,6 +27,7 @@ COMMANDS = {
     "search": "harvester.cli.search:search_command",
     "reindex": "harvester.cli.search:reindex_command",
     "cluster": "harvester.cli.clusters:cluster_command",
+    "embed": "harvester.cli.embed:embed_command",
     "scheduler": "harvester.cli.ops:scheduler_command",
     "up": "harvester.cli.ops:up_command",
     "status": "harvester.cli.ops:status_command",
@@ -42,6 +43,7 @@ BENCH_COMMANDS = {
     "ingest": "harvester.bench.ingest:bench_ingest",
     "fair": "harvester.bench.fair.command:bench_fair",
     "clusters": "harvester.bench.clusters:bench_clusters",
+    "relevance": "harvester.bench.relevance:bench_relevance",
 }
 
 

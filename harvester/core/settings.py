@@ -23,6 +23,9 @@ ENV_ES_URL = "CSFINDER_ES_URL"
 ENV_SEARCH_CACHE_MB = "CSFINDER_SEARCH_CACHE_MB"
 ENV_ES_INDEX = "CSFINDER_ES_INDEX"
 ENV_ES_TEMPLATE = "CSFINDER_ES_TEMPLATE"
+ENV_ENCODER = "CSFINDER_ENCODER"
+ENV_EMBED_WORKER = "CSFINDER_EMBED_WORKER"
+ENCODERS = ("use", "e5", "none")  # kept equal to harvester.enrich.encoders.ENCODER_NAMES
 INDEX_BACKENDS = ("sqlite", "elasticsearch")
 ENV_ADMIN_USER = "CSFINDER_ADMIN_USER"
 ENV_ADMIN_PASSWORD_HASH = "CSFINDER_ADMIN_PASSWORD_HASH"  # noqa: S105 (a variable's name)
@@ -115,6 +118,11 @@ class IndexSettings:
     """An index template file to install instead of ``mappings/elasticsearch/``'s."""
     cache_mb: int = 64
     """Per-process memory for the embedded index's caches of match sets and orders (0: none)."""
+    encoder: str = "use"
+    """The multilingual sentence encoder (``use``, ``e5``; ``none``: search by words only)."""
+    embed_worker: bool = True
+    """Whether a harvest computes vectors of the records it changed while it runs (in a
+    worker process of its own), rather than leaving them all to ``csfinder embed``."""
 
 
 @dataclass(frozen=True)
@@ -317,12 +325,17 @@ def _index_settings(env: Mapping[str, str]) -> IndexSettings:
     template = env.get(ENV_ES_TEMPLATE) or None
     if template is not None and not Path(template).is_file():
         raise ConfigError(f"{ENV_ES_TEMPLATE}={template}: no such file")
+    encoder = env.get(ENV_ENCODER, "").strip().lower() or "use"
+    if encoder not in ENCODERS:
+        raise ConfigError(f"{ENV_ENCODER} must be one of {', '.join(ENCODERS)}, not {encoder!r}")
     return IndexSettings(
         backend=backend,
         es_url=es_url,
         es_index=env.get(ENV_ES_INDEX, "").strip() or "csfinder",
         es_template=Path(template) if template else None,
         cache_mb=int(cache),
+        encoder=encoder,
+        embed_worker=env.get(ENV_EMBED_WORKER, "1").strip().lower() in (*TRUE_WORDS, ""),
     )
 
 

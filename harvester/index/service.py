@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from harvester.core.errors import ConfigError
 from harvester.core.settings import Settings
-from harvester.index.base import IndexStats, Progress, SearchIndex
+from harvester.enrich.encoders import Encoder, encoder_notice, load_encoder
+from harvester.enrich.vectors import as_matrix
+from harvester.index.base import IndexStats, Progress, SearchIndex, VectorItem
 from harvester.index.cluster_feed import (
     ClusterDocuments,
     documents_for,
@@ -26,8 +28,11 @@ CATCH_UP_MARGIN = timedelta(seconds=5)  # clocks of harvesting processes may dif
 CATCH_UP_BATCH = 1000
 
 
-def open_index(settings: Settings) -> SearchIndex:
-    """The search backend the settings choose (``CSFINDER_INDEX``)."""
+def open_index(settings: Settings, *, with_encoder: bool = True) -> SearchIndex:
+    """The search backend the settings choose (``CSFINDER_INDEX``), with the encoder they
+    choose (``CSFINDER_ENCODER``) to search by meaning, unless ``with_encoder`` is false
+    (writers never encode queries, and need not load it)."""
+    encoder = search_encoder(settings) if with_encoder else None
     if settings.index.backend == "elasticsearch":
         # Imported here: the Elasticsearch client is loaded only by deployments that use it.
         from harvester.index.elastic import ElasticIndex
@@ -40,8 +45,31 @@ def open_index(settings: Settings) -> SearchIndex:
             except (OSError, ValueError) as exc:
                 message = f"{settings.index.es_template}: not an index template: {exc}"
                 raise ConfigError(message) from None
-        return ElasticIndex(settings.index.es_url, settings.index.es_index, template=template)
-    return SqliteIndex(settings.index_dir, cache_bytes=settings.index.cache_mb << 20)
+        return ElasticIndex(
+            settings.index.es_url, settings.index.es_index, template=template, encoder=encoder
+        )
+    return SqliteIndex(
+        settings.index_dir, cache_bytes=settings.index.cache_mb << 20, encoder=encoder
+    )
+
+
+def search_encoder(settings: Settings, threads: int = 1) -> Encoder | None:
+    """The encoder the settings choose, or None (its notice logged once)."""
+    return load_encoder(settings.index.encoder, threads)
+
+
+def semantic_notice(settings: Settings) -> str | None:
+    """Why searches cannot match by meaning (no encoder), or None."""
+    return encoder_notice(settings.index.encoder)
+
+
+def stored_vectors(
+    store: Store, encoder: str, since: datetime | None = None
+) -> Iterator[VectorItem]:
+    """Every record's vectors made by ``encoder`` (computed at or after ``since`` when
+    given), as the index takes them."""
+    for stored in store.iter_vectors(encoder, computed_since=since):
+        yield stored.record_id, stored.languages, as_matrix(stored)
 
 
 def apply_rows(
@@ -122,13 +150,19 @@ def stored_documents(store: Store) -> Iterator[IndexDocument]:
             continue  # counted by reindex from the difference
 
 
-def reindex(store: Store, index: SearchIndex, progress: Progress | None = None) -> int:
-    """Rebuild the index from the stored records; searching continues meanwhile.
+def reindex(
+    store: Store, index: SearchIndex, progress: Progress | None = None, encoder: str | None = None
+) -> int:
+    """Rebuild the index from the stored records, with the vectors ``encoder`` made of them;
+    searching continues meanwhile.
 
-    Records that a harvest changes while the rebuild runs reach the old index only; they
-    are replayed into the new one once it is live, so nothing is lost.
+    Records that a harvest changes, and vectors that a worker computes, while the rebuild
+    runs reach the old index only; they are replayed into the new one once it is live, so
+    nothing is lost.
     """
     started = utcnow() - CATCH_UP_MARGIN
+    embedded = bool(encoder) and encoder != "none"
+    vectors = stored_vectors(store, str(encoder)) if embedded else ()
     clusters = [0]
 
     def counted() -> Iterator[IndexDocument]:
@@ -136,7 +170,7 @@ def reindex(store: Store, index: SearchIndex, progress: Progress | None = None) 
             clusters[0] += document.id.startswith(CLUSTER_PREFIX)
             yield document
 
-    count = index.rebuild(counted(), progress)
+    count = index.rebuild(counted(), progress, vectors)
     batch: list[NormalisedRow] = []
     for row in store.iter_normalised(include_deleted=True, changed_since=started):
         batch.append(row)
@@ -144,6 +178,10 @@ def reindex(store: Store, index: SearchIndex, progress: Progress | None = None) 
             apply_rows(index, batch, store=store)
             batch = []
     apply_rows(index, batch, store=store)
+    if embedded:
+        late = list(stored_vectors(store, str(encoder), since=started))
+        for start in range(0, len(late), CATCH_UP_BATCH):
+            index.set_vectors(late[start : start + CATCH_UP_BATCH])
     return count - clusters[0]
 
 

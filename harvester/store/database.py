@@ -15,10 +15,19 @@ from harvester.store.normalised import NormalisedRecords
 from harvester.store.raw import RawRecords
 from harvester.store.runs import Runs
 from harvester.store.sessions import AdminSessions
+from harvester.store.vectors import Vectors
 
 
 class Store(
-    RawRecords, NormalisedRecords, Runs, Leases, Changes, AdminSessions, Clusters, Decisions
+    RawRecords,
+    NormalisedRecords,
+    Runs,
+    Leases,
+    Changes,
+    AdminSessions,
+    Clusters,
+    Decisions,
+    Vectors,
 ):
     """Raw records and harvest runs in one relational database.
 

@@ -229,3 +229,29 @@ cluster_runs = Table(
 )
 """Clustering runs: ``full`` or ``incremental``; records changed before ``high_water`` were
 clustered by the run; ``summary`` (JSON) says what changed."""
+vector_backlog = Table(
+    "vector_backlog",
+    metadata,
+    Column("record_id", String(128), primary_key=True),
+    Column("queued_at", DateTime(timezone=True), nullable=False),
+    Index("ix_vector_backlog_queued", "queued_at"),
+)
+"""Normalised records whose multilingual vectors are still to be computed (or computed
+again): each record added or changed is queued in the transaction that writes it, and the
+enrich stage's worker drains the queue off the harvest's path (``csfinder embed``)."""
+
+record_vectors = Table(
+    "record_vectors",
+    metadata,
+    Column("record_id", String(128), primary_key=True),
+    Column("encoder", String(64), nullable=False),
+    Column("text_hash", String(64), nullable=False),
+    Column("languages", String(255), nullable=False),
+    Column("dims", Integer, nullable=False),
+    Column("vectors", LargeBinary, nullable=False),
+    Column("computed_at", DateTime(timezone=True), nullable=False),
+)
+"""The vectors of each record's language versions (title and description in one language),
+one row of ``dims`` signed bytes per version (``languages``: their codes, comma-separated,
+``-`` where a version's language could not be told), computed by ``encoder`` from text
+whose hash is ``text_hash``: a rebuild of the search index reads them, never the encoder."""

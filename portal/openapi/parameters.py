@@ -39,6 +39,7 @@ from harvester.index.query import (
     MAX_WINDOW,
     TWO_LETTERS,
     YEAR,
+    Mode,
     Sort,
 )
 
@@ -121,6 +122,17 @@ class ExportParameters(BaseModel):
     sort: Sort | Absent = Field(
         None,
         description="Order of the results; relevance with text, newest without, when not given.",
+    )
+    mode: Mode | Absent = Field(
+        None,
+        description="How the text finds records: by its words (lexical), by its meaning in any "
+        "language (semantic), or both, their orders fused (hybrid). Hybrid when not given, "
+        "where vectors exist; lexical otherwise. Each hit says how it matched.",
+    )
+    lang: TwoLetters | Absent = Field(
+        None,
+        description="The language of the text (ISO 639-1), for matching the stems of its "
+        "words; told from the text, or the page's language, when not given.",
     )
     kind: list[KindName] = facet("What the record describes.")
     country: list[TwoLetters] = facet("Country concerned, ISO 3166-1 alpha-2 (any case).")

@@ -43,7 +43,7 @@ def test_search_answers_the_page_parameters_with_facets(app: Flask, client: Flas
     response = client.get("/api/v1/search?per_page=5")
     assert response.status_code == 200 and response.mimetype == "application/json"
     body = response.get_json()
-    assert set(body) == {"total", "page", "per_page", "sort", "hits", "facets", "links"}
+    assert set(body) == {"total", "page", "per_page", "sort", "mode", "hits", "facets", "links"}
     with app.test_request_context():
         assert body["total"] == services().index.count() > 20
     assert (body["page"], body["per_page"], body["sort"]) == (1, 5, "newest")

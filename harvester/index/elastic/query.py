@@ -30,7 +30,7 @@ FIELDS: tuple[tuple[str, float], ...] = (
     ("description", 1.0),
     ("other", 1.0),
 )
-STEMMED_WEIGHT = 0.5
+STEMMED_WEIGHT = 2.0  # as the embedded index weighs its stems: below the words as written
 # Languages with a ``stemmed.<lang>`` field in the index template (kept equal by a test).
 STEMMED_LANGUAGES: frozenset[str] = frozenset(
     {
@@ -105,12 +105,13 @@ def suggest_inputs(title: str, boost: int) -> list[Body]:
 
 
 def stemmed_text(doc: IndexDocument) -> dict[str, str]:
-    """Title and description under the record's language, when it has exactly one we stem."""
-    languages = doc.facets.get("language", ())
-    if len(languages) != 1 or languages[0] not in STEMMED_LANGUAGES:
-        return {}
-    text = "\n".join(t for t in (doc.title, doc.description) if t)
-    return {languages[0]: text} if text else {}
+    """Title and description of each language version, under its language (those the
+    template has a stemming analyzer for)."""
+    return {
+        lang: text
+        for lang, text in doc.language_texts.items()
+        if lang in STEMMED_LANGUAGES and text
+    }
 
 
 # -- text ------------------------------------------------------------------------------
@@ -136,40 +137,44 @@ def field_query(field: str, boost: float, atom: Atom) -> Body:
     return {"match": {field: {"query": text, "operator": "and", "boost": boost}}}
 
 
-def atom_query(atom: Atom, *, stemming: bool = False) -> Body:
-    """An atom in any searchable field; scores add up over the fields (as BM25 in FTS5)."""
+def atom_query(atom: Atom, languages: Sequence[str] = ()) -> Body:
+    """An atom in any searchable field; scores add up over the fields (as BM25 in FTS5).
+    A single unquoted word also matches the stemmed text of records in ``languages``."""
     should = [field_query(field, boost, atom) for field, boost in FIELDS]
-    if stemming and not atom.prefix:
+    if not atom.prefix and not atom.quoted and len(atom.words) == 1:
         should += [
             field_query(f"stemmed.{lang}", STEMMED_WEIGHT, atom)
-            for lang in sorted(STEMMED_LANGUAGES)
+            for lang in languages
+            if lang in STEMMED_LANGUAGES
         ]
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
-def clause_query(atoms: Sequence[Atom], *, stemming: bool = False) -> Body:
+def clause_query(atoms: Sequence[Atom], languages: Sequence[str] = ()) -> Body:
     """Any of the atoms (``a OR b``)."""
     if len(atoms) == 1:
-        return atom_query(atoms[0], stemming=stemming)
+        return atom_query(atoms[0], languages)
     return {
         "bool": {
-            "should": [atom_query(a, stemming=stemming) for a in atoms],
+            "should": [atom_query(a, languages) for a in atoms],
             "minimum_should_match": 1,
         }
     }
 
 
-def text_query(text: TextQuery, *, stemming: bool = False) -> Body:
+def text_query(text: TextQuery, *, stemming: bool = True) -> Body:
     """All clauses, none of the excluded atoms; everything when the text is empty.
 
-    With ``stemming`` a word also matches its stem in the record's own language
-    (``stemmed.<lang>``); off by default, so both backends find the same records.
+    With ``stemming`` a single word also matches its stem in the query's languages
+    (``text.languages``), in the text of records in those languages (``stemmed.<lang>``),
+    as the embedded index stems them.
     """
     if text.empty:
         return {"match_all": {}}
     query: Body = {}
+    languages = text.languages if stemming else ()
     if text.clauses:
-        query["must"] = [clause_query(c, stemming=stemming) for c in text.clauses]
+        query["must"] = [clause_query(c, languages) for c in text.clauses]
     if text.excluded:
         query["must_not"] = [atom_query(a) for a in text.excluded]
     return {"bool": query}
@@ -282,7 +287,7 @@ def highlight_clause() -> Body:
     }
 
 
-def search_body(query: SearchQuery, *, stemming: bool = False) -> Body:
+def search_body(query: SearchQuery, *, stemming: bool = True) -> Body:
     """The one request that answers a query: a page of hits, the total, all facet counts."""
     parsed = query.parsed
     main: Body = {"bool": {"must": [text_query(parsed, stemming=stemming)]}}
