@@ -38,6 +38,7 @@ FACETS_SHOWN = 5
     show_default=True,
     help="One result per project listed on several platforms, or every listing.",
 )
+@click.option(
     "--mode",
     type=click.Choice(MODES),
     help="By words (lexical), by meaning (semantic) or both fused (hybrid, the default "
