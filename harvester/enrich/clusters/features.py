@@ -73,13 +73,25 @@ class Features:
     @property
     def sites(self) -> tuple[Address, ...]:
         """The landing pages, with their hosts and site names."""
-        found = (fold_url(a) for a in self.addresses)
+        found = (_site(a) for a in self.addresses)
         return tuple(a for a in found if a is not None)
 
     @property
     def names(self) -> frozenset[str]:
         """The site names of the record's landing pages."""
         return frozenset(a.name for a in self.sites if a.name)
+
+
+@lru_cache(maxsize=65_536)
+def _site(address: str) -> Address | None:
+    """A folded landing page's host and site name (asked for at every pair scored)."""
+    return fold_url(address)
+
+
+@lru_cache(maxsize=4_096)
+def _countries(codes: tuple[str, ...]) -> tuple[str, ...]:
+    """One shared tuple per set of countries (few sets, many records)."""
+    return codes
 
 
 def fold(text: str) -> str:
@@ -150,7 +162,7 @@ def features_of(record: Mapping[str, Any]) -> Features:
         addresses=_shared(list(addresses)),
         pids=_shared(sorted(pids)),
         orgs=_shared([o for o in orgs if o]),
-        countries=_shared(sorted(sys.intern(str(c)) for c in record.get("countries") or ())),
+        countries=_countries(tuple(sorted(str(c) for c in record.get("countries") or ()))),
         start_year=_year(record.get("start_date")),
         description=description[:DESCRIPTION_CHARS],
         quality=int((record.get("quality") or {}).get("score") or 0),

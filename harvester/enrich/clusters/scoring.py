@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -35,10 +36,12 @@ Common = Callable[[str, str], bool]
 so many records that it identifies none of them (a platform's home page, a portal host)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Signal:
+class Signal(NamedTuple):
     """One piece of evidence: what it is (a fixed phrase, translated where shown), the
-    points it adds (or takes), and the value it is about (a page, a word), if any."""
+    points it adds (or takes), and the value it is about (a page, a word), if any.
+
+    A tuple ``(name, points, detail)``, so that the evidence kept for the store is the
+    signals themselves, not a copy (a million records' links stay small)."""
 
     name: str
     points: float
@@ -83,7 +86,14 @@ def score(a: Features, b: Features, common: Common) -> Score:
         signals.append(Signal("one title named in the other's description", 1.5))
     if a.source_id == b.source_id:
         signals.append(Signal("same source", -3.0))
-    return Score(tuple(signals))
+    return Score(tuple(_shared(s) for s in signals))
+
+
+@lru_cache(maxsize=8_192)
+def _shared(signal: Signal) -> Signal:
+    """One instance of a frequent signal (say, "same country"): a million pairs' evidence
+    holds references, not copies."""
+    return signal
 
 
 def _identifiers(a: Features, b: Features) -> list[Signal]:
