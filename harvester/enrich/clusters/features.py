@@ -73,19 +73,13 @@ class Features:
     @property
     def sites(self) -> tuple[Address, ...]:
         """The landing pages, with their hosts and site names."""
-        found = (_site(a) for a in self.addresses)
+        found = (fold_url(a) for a in self.addresses)
         return tuple(a for a in found if a is not None)
 
     @property
     def names(self) -> frozenset[str]:
         """The site names of the record's landing pages."""
         return frozenset(a.name for a in self.sites if a.name)
-
-
-@lru_cache(maxsize=65_536)
-def _site(address: str) -> Address | None:
-    """A folded landing page's host and site name (asked for at every pair scored)."""
-    return fold_url(address)
 
 
 @lru_cache(maxsize=4_096)
