@@ -90,7 +90,7 @@ def bench_pairs(pairs_file: Path, fixtures: Path | None = None) -> dict[str, Any
     pairs = list(csv.DictReader(pairs_file.open(encoding="utf-8", newline="")))
     with tempfile.TemporaryDirectory(prefix="csfinder-bench-pairs-") as home:
         store = Store(f"sqlite:///{home}/store.sqlite3")
-        harvested = {inv.key: _harvest(store, inv, folder) for inv in INVENTORIES}
+        harvested = {inv.key: harvest_inventory(store, inv, folder) for inv in INVENTORIES}
         report = rebuild_clusters(store)
         cluster_of = {m.record_id: m.cluster_id for m in store.iter_members()}
         documents = store.documents(
@@ -115,7 +115,8 @@ def record_key(key: str) -> str:
     return record_id(source, native)
 
 
-def _harvest(store: Store, inventory: Inventory, folder: Path) -> int:
+def harvest_inventory(store: Store, inventory: Inventory, folder: Path) -> int:
+    """Normalise a fixture inventory into ``store`` as one source; return how many records."""
     source = SourceConfig(
         id=inventory.key,
         name=inventory.key,

@@ -44,7 +44,7 @@ class Member:
     keys: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StoredLink:
     """A scored pair behind a cluster: ``signals`` as (name, points, detail); ``refused``
     says why

@@ -25,6 +25,8 @@ from harvester.store.clusters import Member, StoredLink
 COMMON_LIMIT = 12
 """Records sharing a landing page, a host or a site name beyond which it is no evidence
 (the platform's own host, a portal many projects link to)."""
+PAIRS_CHUNK = 65_536
+"""Candidate pairs turned into Python numbers at a time (not a million at once)."""
 
 
 @dataclass
@@ -73,15 +75,17 @@ def cluster_pairs(
         return score(features[a], features[b], common)
 
     edges = []
-    for x, y in pairs.tolist():
-        found = rescore(ids[x], ids[y])
-        if found.joins:  # weaker pairs join nothing: not kept (a million pairs would weigh)
-            edges.append(Edge(ids[x], ids[y], found))
+    for start in range(0, len(pairs), PAIRS_CHUNK):
+        for x, y in pairs[start : start + PAIRS_CHUNK].tolist():
+            found = rescore(ids[x], ids[y])
+            if found.joins:  # weaker pairs join nothing: not kept (a million would weigh)
+                edges.append(Edge(ids[x], ids[y], found))
     wanted = {p: same for p, same in decisions.items() if p[0] in features and p[1] in features}
     joined = {r for e in edges for r in (e.a, e.b)} | {r for p in wanted for r in p}
     involved = joined | set(previous)
     sources = {r: features[r].source_id for r in joined}
     grouping = group(sorted(joined), edges, sources, rescore, wanted)
+    del edges  # the links keep the evidence
     groups = [g for g in grouping.groups if len(g) > 1]
     grouped = {r for g in groups for r in g}
     groups += [[r] for r in sorted(involved - grouped)]
@@ -98,9 +102,8 @@ def cluster_pairs(
             )
     for link in grouping.links:
         a, b = pair(link.a, link.b)
-        signals = tuple((s.name, s.points, s.detail) for s in link.score.signals)
         outcome.links.append(
-            StoredLink(a, b, cluster_of[a], link.score.total, signals, link.refused)
+            StoredLink(a, b, cluster_of[a], link.score.total, link.score.signals, link.refused)
         )
     return outcome
 

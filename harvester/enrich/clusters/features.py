@@ -82,6 +82,12 @@ class Features:
         return frozenset(a.name for a in self.sites if a.name)
 
 
+@lru_cache(maxsize=4_096)
+def _countries(codes: tuple[str, ...]) -> tuple[str, ...]:
+    """One shared tuple per set of countries (few sets, many records)."""
+    return codes
+
+
 def fold(text: str) -> str:
     """Lower case, accents off (any script)."""
     if text.isascii():
@@ -150,7 +156,7 @@ def features_of(record: Mapping[str, Any]) -> Features:
         addresses=_shared(list(addresses)),
         pids=_shared(sorted(pids)),
         orgs=_shared([o for o in orgs if o]),
-        countries=_shared(sorted(sys.intern(str(c)) for c in record.get("countries") or ())),
+        countries=_countries(tuple(sorted(str(c) for c in record.get("countries") or ()))),
         start_year=_year(record.get("start_date")),
         description=description[:DESCRIPTION_CHARS],
         quality=int((record.get("quality") or {}).get("score") or 0),

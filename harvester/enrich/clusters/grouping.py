@@ -40,7 +40,7 @@ def pair(a: str, b: str) -> Pair:
     return (a, b) if a <= b else (b, a)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edge:
     """A scored pair of records."""
 
@@ -49,7 +49,7 @@ class Edge:
     score: Score
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """Why two records are in one cluster (or why they are not): the pair, its evidence,
     and whether it joined them (``refused`` says why not)."""

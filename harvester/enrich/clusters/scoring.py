@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -27,6 +28,8 @@ from harvester.normalise.vocab import country_code
 
 JOIN = 8.0
 """Points at which two records are the same project."""
+SUFFIX = 4
+"""Letters a word may add to another and still count as the same word ("-ness", "-s")."""
 NEVER = -100.0
 """The score of a pair that can never be joined (different kinds of thing)."""
 
@@ -35,10 +38,12 @@ Common = Callable[[str, str], bool]
 so many records that it identifies none of them (a platform's home page, a portal host)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Signal:
+class Signal(NamedTuple):
     """One piece of evidence: what it is (a fixed phrase, translated where shown), the
-    points it adds (or takes), and the value it is about (a page, a word), if any."""
+    points it adds (or takes), and the value it is about (a page, a word), if any.
+
+    A tuple ``(name, points, detail)``, so that the evidence kept for the store is the
+    signals themselves, not a copy (a million records' links stay small)."""
 
     name: str
     points: float
@@ -83,7 +88,14 @@ def score(a: Features, b: Features, common: Common) -> Score:
         signals.append(Signal("one title named in the other's description", 1.5))
     if a.source_id == b.source_id:
         signals.append(Signal("same source", -3.0))
-    return Score(tuple(signals))
+    return Score(tuple(_shared(s) for s in signals))
+
+
+@lru_cache(maxsize=8_192)
+def _shared(signal: Signal) -> Signal:
+    """One instance of a frequent signal (say, "same country"): a million pairs' evidence
+    holds references, not copies."""
+    return signal
 
 
 def _identifiers(a: Features, b: Features) -> list[Signal]:
@@ -151,9 +163,47 @@ def _titles(a: Features, b: Features) -> list[Signal]:
         signals += _part_of(a, b)
     elif similar >= 70:
         signals.append(Signal("related titles", 1.0, f"{similar:.0f}"))
+    elif told := _told_in(a, b) or _told_in(b, a):
+        signals.append(Signal("a title in the other's words", 3.0, told))
     elif not shared_acronyms and not (set(a.words) & set(b.words)) and contained < 50:
         signals.append(Signal("different titles", -3.0))
     return signals
+
+
+def _told_in(a: Features, b: Features) -> str:
+    """``a``'s title when each of its words (two or more) is in ``b``'s title or
+    description, some only in the description: a title translated, the other record
+    describing the project in the title's language ("The Freshness of Water" against
+    "Versheid van Water: ... whether water is a fresh product"). Words match when one
+    begins the other and adds at most a suffix (fresh, freshness; bee, bees)."""
+    words = [w for w in a.words if len(w) >= 3 and not YEAR.match(w)]
+    if len(words) < 2 or _named_in(a, b):  # the title written out: a signal of its own
+        return ""
+    titled = set(b.words)
+    described = set(b.description.split()) - STOPWORDS
+    if all(w in titled for w in words):
+        return ""
+    if all(w in titled or _stem_in(w, described) for w in words):
+        return " ".join(words)
+    return ""
+
+
+def _stem_in(word: str, words: set[str]) -> bool:
+    """True when ``word`` is in ``words``, or a word it begins or that begins it, adding at
+    most a suffix (see :func:`_suffix`)."""
+    if word in words:
+        return True
+    return any(
+        longer.startswith(shorter) and len(longer) - len(shorter) <= _suffix(len(shorter))
+        for w in words
+        for shorter, longer in ((w, word) if len(w) <= len(word) else (word, w),)
+    )
+
+
+def _suffix(length: int) -> int:
+    """The letters a word of ``length`` may gain: none below three letters, two below five
+    (bee, bees), otherwise :data:`SUFFIX`."""
+    return -1 if length < 3 else 2 if length < 5 else SUFFIX
 
 
 def _part_of(a: Features, b: Features) -> list[Signal]:

@@ -3,6 +3,7 @@ identifiers, against what marks a part of a project."""
 
 from __future__ import annotations
 
+from harvester.enrich.clusters.features import Features
 from harvester.enrich.clusters.scoring import JOIN, score
 from tests.harvester.enrich.clusters.records import features, never_common
 
@@ -101,3 +102,39 @@ def test_titles_fold_accents_case_and_bracketed_alternatives() -> None:
     accented = features("c", "3", "Évora água", url="https://agua.example.pt")
     plain = features("d", "4", "EVORA AGUA", url="http://www.agua.example.pt/")
     assert "same title" in names(score(accented, plain, never_common))
+
+
+def ditches(title: str, description: str, source: str) -> Features:
+    return features(
+        source,
+        "1",
+        title,
+        url=f"https://www.waterlab.example.nl/{source}/sloten/",
+        description=description,
+        countries=["NL"],
+        start_date="2016",
+    )
+
+
+def test_a_translated_title_described_in_the_other_language_is_evidence() -> None:
+    dutch = ditches("Helderheid van Sloten", "Volunteers measure how clear ditches are.", "nl")
+    english = ditches("The Clearness of Ditches", "A pilot of citizen measurements.", "jrc")
+    found = score(dutch, english, never_common)
+    assert "a title in the other's words (clearness ditches)" in names(found)
+    assert found.joins  # with the same site, country and year
+
+
+def test_a_title_only_partly_in_the_other_words_is_no_translation() -> None:
+    dutch = ditches("Helderheid van Sloten", "Volunteers measure how clear ditches are.", "nl")
+    other = ditches("The Depth of Ditches", "A pilot of citizen measurements.", "jrc")
+    found = score(dutch, other, never_common)
+    assert not any("other's words" in n for n in names(found))
+    assert not found.joins
+
+
+def test_a_title_written_out_in_a_description_is_not_counted_twice() -> None:
+    society = ditches("Ditch Keepers Society", "An association of volunteers.", "a")
+    project = ditches("Slootjesdag", "A day run by the ditch keepers society each May.", "b")
+    found = score(society, project, never_common)
+    assert "one title named in the other's description" in names(found)
+    assert not any("other's words" in n for n in names(found))
