@@ -85,7 +85,7 @@ def document_from_record(record: Mapping[str, Any]) -> IndexDocument:
         title=clean(str(record.get("title") or "")),
         alt_titles=clean(" · ".join(t.get("value", "") for t in alternates)),
         keywords=clean(" · ".join(record.get("keywords") or [])),
-        description=clean(str(record.get("description") or "")),
+        description=clean(_descriptions(record)),
         other=clean(_other_text(record)),
         facets={name: values for name, values in facets.items() if values},
         year=year,
@@ -94,6 +94,12 @@ def document_from_record(record: Mapping[str, Any]) -> IndexDocument:
         boost=min(100, score // 2 + (50 if has_pid else 0)),
         summary=_summary(record, provenance),
     )
+
+
+def _descriptions(record: Mapping[str, Any]) -> str:
+    """The description and its versions in other languages, all searchable."""
+    versions = [str(v.get("value") or "") for v in record.get("alternate_descriptions") or []]
+    return "\n\n".join(text for text in [str(record.get("description") or ""), *versions] if text)
 
 
 def _one(value: Any) -> tuple[str, ...]:

@@ -16,6 +16,7 @@ from typing import NamedTuple
 from harvester.core.model import PERSISTENT_SCHEMES, QualityIssue, Record
 from harvester.normalise.quality.formats import is_recommended
 from harvester.normalise.quality.licences import is_known_spdx
+from harvester.normalise.quality.reasons import Reason, joined, reason
 
 SCHEME_NAMES = {"doi": "DOI", "handle": "Handle", "ark": "ARK", "urn": "URN", "url": "URL"}
 """How the reasons name each identifier scheme."""
@@ -25,20 +26,30 @@ DATA_PROTOCOLS = ("https://", "http://", "ftp://", "sftp://", "ftps://")
 
 
 class Outcome(NamedTuple):
-    """A metric's result on one record: points earned, points that apply, and why."""
+    """A metric's result on one record: points earned, points that apply, and why (test by
+    test, as codes with parameters: see :mod:`~.reasons`)."""
 
     earned: int
     points: int
-    reason: str
+    reasons: tuple[Reason, ...]
+
+    @property
+    def reason(self) -> str:
+        """Why, in English."""
+        return joined(self.reasons)
 
 
-NOT_APPLICABLE = "not applicable to a project: it has no data files"
+def _outcome(earned: int, points: int, *reasons: Reason) -> Outcome:
+    return Outcome(earned, points, reasons)
 
 
-def _join(parts: Sequence[tuple[bool, str]]) -> Outcome:
-    """One point per passed test; the reasons joined."""
+NOT_APPLICABLE = reason("not-applicable-project")
+
+
+def _join(parts: Sequence[tuple[bool, Reason]]) -> Outcome:
+    """One point per passed test; the reasons in order."""
     earned = sum(1 for ok, _ in parts if ok)
-    return Outcome(earned, len(parts), "; ".join(text for _, text in parts))
+    return Outcome(earned, len(parts), tuple(why for _, why in parts))
 
 
 def _is_project(record: Record) -> bool:
@@ -50,8 +61,9 @@ def unique_id(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     schemes = ", ".join(
         dict.fromkeys(SCHEME_NAMES.get(i.scheme, i.scheme) for i in record.identifiers)
     )
-    also = f"; the source also gives {schemes}" if schemes else ""
-    return Outcome(1, 1, f"the record page's URL is a unique IRI{also}")
+    if schemes:
+        return _outcome(1, 1, reason("page-iri-also", schemes=schemes))
+    return _outcome(1, 1, reason("page-iri"))
 
 
 def persistent_id(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
@@ -59,11 +71,12 @@ def persistent_id(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     persistent = [i for i in record.identifiers if i.scheme in PERSISTENT_SCHEMES]
     if persistent:
         first = persistent[0]
-        return Outcome(1, 1, f"persistent identifier: {SCHEME_NAMES[first.scheme]} {first.value}")
+        found = reason("pid", scheme=SCHEME_NAMES[first.scheme], value=first.value)
+        return _outcome(1, 1, found)
     if not record.identifiers:
-        return Outcome(0, 1, "no identifiers; a DOI, Handle, ARK or URN is needed")
+        return _outcome(0, 1, reason("no-identifiers"))
     schemes = ", ".join(dict.fromkeys(i.scheme for i in record.identifiers))
-    return Outcome(0, 1, f"no DOI, Handle, ARK or URN among the identifiers ({schemes})")
+    return _outcome(0, 1, reason("no-pid", schemes=schemes))
 
 
 def core_metadata(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
@@ -80,15 +93,13 @@ def core_metadata(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     lacking = lacking_citation + [name for name, ok in descriptive.items() if not ok]
     first = (
         not lacking_citation,
-        "citation metadata complete (creator, title, identifier, publication date, publisher, type)"
-        if not lacking_citation
-        else f"citation metadata lacks {', '.join(lacking_citation)}",
+        reason("citation-lacks", fields=lacking_citation)
+        if lacking_citation
+        else reason("citation-complete"),
     )
     second = (
         not lacking,
-        "summary and keywords present"
-        if not lacking
-        else f"descriptive metadata lacks {', '.join(lacking)}",
+        reason("descriptive-lacks", fields=lacking) if lacking else reason("descriptive-complete"),
     )
     return _join([first, second])
 
@@ -96,49 +107,49 @@ def core_metadata(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
 def data_identifier(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     """FsF-F3-01M: the metadata links to the data (a download or access URL)."""
     if _is_project(record):
-        return Outcome(0, 0, NOT_APPLICABLE)
+        return _outcome(0, 0, NOT_APPLICABLE)
     urls = [d.url for d in record.distributions if d.url]
+    if len(urls) > 1:
+        return _outcome(1, 1, reason("data-at-more", url=urls[0], count=len(urls)))
     if urls:
-        more = f" (and {len(urls) - 1} more)" if len(urls) > 1 else ""
-        return Outcome(1, 1, f"data at {urls[0]}{more}")
-    return Outcome(0, 1, "the source names no data file or endpoint URL")
+        return _outcome(1, 1, reason("data-at", url=urls[0]))
+    return _outcome(0, 1, reason("no-data-url"))
 
 
 def searchable(_record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     """FsF-F4-01M: metadata search engines ingest: schema.org JSON-LD in the page."""
-    return Outcome(2, 2, "the page embeds schema.org JSON-LD, as search engines read it")
+    return _outcome(2, 2, reason("json-ld-embedded"))
 
 
 def access_level(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     """FsF-A1-01M: the access level of the data is stated (published as a COAR term)."""
     if _is_project(record):
-        return Outcome(0, 0, NOT_APPLICABLE)
+        return _outcome(0, 0, NOT_APPLICABLE)
     if record.access_rights:
-        return Outcome(1, 1, f"access level stated: {record.access_rights}")
-    return Outcome(0, 1, "the source states no access level")
+        return _outcome(1, 1, reason("access-stated", access=[record.access_rights]))
+    return _outcome(0, 1, reason("no-access"))
 
 
 def metadata_protocol(_record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     """FsF-A1-02M: the metadata is served over HTTP(S)."""
-    return Outcome(1, 1, "the record page and its metadata are served over HTTP(S)")
+    return _outcome(1, 1, reason("served-over-http"))
 
 
 def data_protocol(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     """FsF-A1-03D: the data URLs use a standard protocol."""
     if _is_project(record):
-        return Outcome(0, 0, NOT_APPLICABLE)
+        return _outcome(0, 0, NOT_APPLICABLE)
     urls = [d.url for d in record.distributions if d.url]
     standard = [url for url in urls if url.lower().startswith(DATA_PROTOCOLS)]
     if standard:
-        return Outcome(1, 1, f"data reachable over {standard[0].split(':', 1)[0].upper()}")
-    return Outcome(0, 1, "no data URL with a standard protocol")
+        protocol = standard[0].split(":", 1)[0].upper()
+        return _outcome(1, 1, reason("data-protocol", protocol=protocol))
+    return _outcome(0, 1, reason("no-data-protocol"))
 
 
 def formal_representation(_record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     """FsF-I1-01M: RDF embedded in the page (JSON-LD) and by content negotiation."""
-    return Outcome(
-        2, 2, "JSON-LD embedded in the page; JSON-LD, Turtle and RDF/XML by content negotiation"
-    )
+    return _outcome(2, 2, reason("rdf-offered"))
 
 
 def semantic_resources(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
@@ -150,7 +161,7 @@ def semantic_resources(record: Record, _issues: Sequence[QualityIssue]) -> Outco
         used.append("SPDX licences")
     if record.countries or record.languages:
         used.append("EU Vocabularies (countries, languages)")
-    return Outcome(1, 1, f"terms from {', '.join(used)}")
+    return _outcome(1, 1, reason("vocabularies-used", vocabularies=used))
 
 
 def _source_record_link(record: Record) -> str | None:
@@ -169,18 +180,22 @@ def related_resources(record: Record, _issues: Sequence[QualityIssue]) -> Outcom
     page links it as the record this one is based on)."""
     if record.related:
         first = record.related[0]
-        return Outcome(
-            1, 1, f"{len(record.related)} related, e.g. {first.relation} {first.identifier}"
+        said = reason(
+            "related",
+            count=len(record.related),
+            relation=first.relation,
+            identifier=first.identifier,
         )
+        return _outcome(1, 1, said)
     source = _source_record_link(record)
     if source:
-        return Outcome(1, 1, f"based on the source's record {source}")
-    return Outcome(0, 1, "no related resources stated, and no link to the source's record")
+        return _outcome(1, 1, reason("based-on-source", source=source))
+    return _outcome(0, 1, reason("no-related"))
 
 
 def content_description(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     """FsF-R1-01MD: resource type; file size and type; each file described; variables."""
-    tests = [(True, f"resource type: {record.kind}")]
+    tests = [(True, reason("resource-type", kind=[record.kind]))]
     if not _is_project(record):
         files = record.distributions
         described = [
@@ -191,25 +206,21 @@ def content_description(record: Record, _issues: Sequence[QualityIssue]) -> Outc
         tests.append(
             (
                 bool(described),
-                "a file states its format and size"
-                if described
-                else "no file with both format and size",
+                reason("a-file-described") if described else reason("no-file-described"),
             )
         )
         every = bool(files) and len(described) == len(files)
         tests.append(
             (
                 every,
-                "every file states format and size"
-                if every
-                else "not every file states format and size",
+                reason("every-file-described") if every else reason("not-every-file-described"),
             )
         )
     variables = len(record.variables)
     tests.append(
         (
             bool(variables),
-            f"{variables} measured variables" if variables else "measured variables are not stated",
+            reason("variables", count=variables) if variables else reason("no-variables"),
         )
     )
     return _join(tests)
@@ -220,11 +231,11 @@ def licence(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     published as its SPDX IRI)."""
     stated = record.license
     if stated is None:
-        return Outcome(0, 2, "no licence stated")
+        return _outcome(0, 2, reason("no-licence"))
     if stated.spdx and is_known_spdx(stated.spdx):
-        return Outcome(2, 2, f"licence {stated.spdx}, published as its SPDX IRI")
+        return _outcome(2, 2, reason("spdx-licence", licence=stated.spdx))
     shown = stated.spdx or stated.url or (stated.text or "")[:80]
-    return Outcome(1, 2, f"licence stated as '{shown}', not as a known SPDX licence")
+    return _outcome(1, 2, reason("other-licence", licence=shown))
 
 
 def provenance(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
@@ -236,27 +247,27 @@ def provenance(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     }
     present = [name for name, ok in named.items() if ok]
     origin = record.provenance
-    return _join(
-        [
-            (bool(present), f"provenance elements: {', '.join(present) or 'none'}"),
-            (
-                True,
-                f"PROV: derived from {origin.source_identifier} at source '{origin.source_id}', "
-                f"harvested {origin.harvested_at}",
-            ),
-        ]
+    derived = reason(
+        "prov-derived",
+        identifier=origin.source_identifier,
+        source=origin.source_id,
+        harvested_at=origin.harvested_at,
     )
+    elements = (
+        reason("provenance-elements", elements=present) if present else reason("provenance-none")
+    )
+    return _join([(bool(present), elements), (True, derived)])
 
 
 def community_standard(_record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     """FsF-R1.3-01M: metadata in community standards (DataCite, DCAT-AP, schema.org)."""
-    return Outcome(1, 1, "DataCite XML and DCAT by content negotiation, schema.org embedded")
+    return _outcome(1, 1, reason("community-standards"))
 
 
 def file_format(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     """FsF-R1.3-02D: the data is in a recommended (open, long-term, scientific) format."""
     if _is_project(record):
-        return Outcome(0, 0, NOT_APPLICABLE)
+        return _outcome(0, 0, NOT_APPLICABLE)
     formats = [d.media_type or d.format for d in record.distributions if d.media_type or d.format]
     good = [
         d.media_type or d.format
@@ -264,7 +275,7 @@ def file_format(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
         if is_recommended(d.media_type, d.format)
     ]
     if good:
-        return Outcome(1, 1, f"recommended format: {good[0]}")
+        return _outcome(1, 1, reason("recommended-format", format=str(good[0])))
     if formats:
-        return Outcome(0, 1, f"format {formats[0]} is not among the recommended ones")
-    return Outcome(0, 1, "the source states no file format")
+        return _outcome(0, 1, reason("format-not-recommended", format=str(formats[0])))
+    return _outcome(0, 1, reason("no-format"))
