@@ -6,10 +6,13 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from markupsafe import Markup
 
 from harvester.index.base import SearchResult
 from harvester.index.query import FACETS, MAX_WINDOW, SORTS, QueryError, build_query
+from portal.i18n.locales import PARAM as LANGUAGE_PARAM
+from portal.i18n.locales import asked_language
 from portal.params import args_with, args_without, query_from_args
 from portal.services import services
 
@@ -56,7 +59,15 @@ def _shared(result: SearchResult | None = None) -> dict[str, object]:
         "url_page": lambda number: (
             url_for(".page") + _query_string([*args_without(args, "page"), ("page", str(number))])
         ),
-        "export_query": _query_string(args_without(args, "page")),
+        "export_query": _query_string(
+            [(k, v) for k, v in args_without(args, "page") if k != LANGUAGE_PARAM]
+        ),
+        "ui_lang": asked_language(),
+        "range_labels": {
+            "year_from": gettext("From year"),
+            "year_to": gettext("To year"),
+            "bbox": gettext("Area"),
+        },
         "safe": Markup,
     }
 
