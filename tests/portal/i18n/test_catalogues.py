@@ -16,7 +16,7 @@ from babel.messages.plurals import get_plural
 from harvester.normalise.quality import INDICATORS, REASONS, TERMS
 from portal.i18n.audit import (
     DOMAINS,
-    TRANSLATIONS,
+    Key,
     check_catalogue,
     entries,
     extracted,
@@ -25,7 +25,7 @@ from portal.i18n.audit import (
     read_catalogue,
     shown,
 )
-from portal.i18n.catalogues import OFFICIAL, available_languages, compiled
+from portal.i18n.catalogues import OFFICIAL, TRANSLATIONS, available_languages, compiled
 from portal.i18n.labels import VOCABULARIES, vocabulary_labels
 from portal.i18n.todo import describe
 
@@ -102,7 +102,7 @@ def test_catalogues_compile_and_translate(language: str) -> None:
 
 def test_every_vocabulary_label_is_in_the_vocabulary_template() -> None:
     template = set(entries(read_catalogue(TRANSLATIONS / "vocabulary.pot")))
-    wanted = {
+    wanted: set[Key] = {
         (context, label)
         for (name, section), context in VOCABULARIES.items()
         for label in vocabulary_labels(name, section).values()
