@@ -155,6 +155,7 @@ def _summary(record: Mapping[str, Any], provenance: Mapping[str, Any]) -> dict[s
     license_ = record.get("license") or {}
     return {
         "title": record.get("title"),
+        "title_lang": record.get("title_lang"),
         "kind": record.get("kind"),
         "description": description,
         "countries": record.get("countries") or [],

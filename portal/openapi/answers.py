@@ -47,6 +47,9 @@ class Hit(BaseModel):
     title_html: str
     snippet_html: str
     title: str | None = None
+    title_lang: str | None = Field(
+        None, description="ISO 639-1 code of the title's language, where the source says."
+    )
     kind: KindName | None = None
     description: str | None = Field(
         None, description="Plain text, shortened to about 300 characters."

@@ -79,3 +79,8 @@ def test_reasons_of_a_record_assessed_differently_stay_in_english(
         assert changed["id"] not in again, "not the reason of another outcome"
         assert set(said) - set(again) == {changed["id"]}
         assert indicator_reasons({"id": "not a record"}) == {}
+
+
+def test_result_titles_are_marked_with_their_language(client: FlaskClient) -> None:
+    html = client.get("/?q=Futterhaus&lang=en").get_data(as_text=True)
+    assert re.search(r'<a href="/records/[^"]+" lang="de">(<mark>)?Winterg', html)
