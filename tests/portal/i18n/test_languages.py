@@ -145,3 +145,22 @@ def test_api_answers_are_not_marked_with_a_language(client: FlaskClient) -> None
     answer = client.get("/api/v1/search?q=water", headers={"Accept-Language": "de"})
     assert answer.status_code == 200
     assert "Content-Language" not in answer.headers
+
+
+def test_error_pages_are_in_the_readers_language_and_the_api_keeps_json(
+    client: FlaskClient,
+) -> None:
+    nowhere = client.get("/no/such/page", headers={"Accept-Language": "ga"})
+    assert nowhere.status_code == 404
+    assert "Níor aimsíodh an leathanach" in nowhere.get_data(as_text=True)
+    missing = client.get("/records/demo-x:0000000000000000?lang=de")
+    html = missing.get_data(as_text=True)
+    assert missing.status_code == 404
+    assert page_language(html) == "de"
+    assert "<h1>Seite nicht gefunden</h1>" in html
+    assert 'lang="en"' not in html.split("<main")[1], "no English detail for a plain 404"
+    wrong = client.delete("/sources", headers={"Accept-Language": "pl"})
+    assert wrong.status_code == 405
+    assert "GET" in wrong.headers["Allow"], "the error's own headers are kept"
+    api = client.get("/api/v1/nothing-here", headers={"Accept-Language": "de"})
+    assert api.status_code == 404 and api.is_json
