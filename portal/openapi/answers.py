@@ -15,9 +15,15 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from harvester.core.model import SOURCE_ID_PATTERN
 from harvester.core.sources import Protocol
-from harvester.index.query import MAX_PER_PAGE, MAX_WINDOW, Sort
+from harvester.index.query import MAX_PER_PAGE, MAX_WINDOW, Mode, Sort
 from harvester.store import FAILED, RUNNING, STALLED, SUCCEEDED
-from portal.openapi.parameters import MAX_SUGGESTIONS, Absent, FacetName, KindName
+from portal.openapi.parameters import (
+    MAX_SUGGESTIONS,
+    Absent,
+    FacetName,
+    KindName,
+    TwoLetters,
+)
 
 if TYPE_CHECKING:
     RunStatus = str
@@ -46,6 +52,14 @@ class Hit(BaseModel):
     id: str
     title_html: str
     snippet_html: str
+    matched: Literal["words", "meaning", "both"] = Field(
+        description="Why the record is a hit: its words match the text, its meaning is near "
+        "the text's (in any language), or both."
+    )
+    matched_language: TwoLetters | None = Field(
+        description="When matched by meaning: the language of the record's text that was "
+        "nearest (ISO 639-1), if known."
+    )
     title: str | None = None
     title_lang: str | None = Field(
         None, description="ISO 639-1 code of the title's language, where the source says."
@@ -84,6 +98,10 @@ class SearchResult(BaseModel):
     page: int = Field(ge=1)
     per_page: int = Field(ge=1, le=MAX_PER_PAGE)
     sort: Sort
+    mode: Mode = Field(
+        description="How the hits were found: lexical when the index has no vectors or no "
+        "encoder, whatever was asked."
+    )
     hits: list[Hit] = Field(max_length=MAX_PER_PAGE)
     facets: dict[FacetName, list[FacetCount]] = Field(
         description="Counts of each facet's values among the results."
@@ -233,6 +251,9 @@ class ExportRecord(BaseModel):
     license: str | None = None
     url: str | None = None
     record_page: str = Field(json_schema_extra={"format": "uri"})
+    cluster_id: str | None = Field(
+        None, description="The record's cluster: records of one project on several platforms."
+    )
 
 
 class Export(BaseModel):

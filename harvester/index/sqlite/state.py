@@ -65,14 +65,16 @@ def browse_counts(
     filters: dict[str, BitMap],
     query: SearchQuery,
     version: Version,
+    shown: BitMap,
 ) -> dict[str, list[FacetCount]]:
-    """Facet counts over every live record, narrowed by the filters only: cached per
-    choice of filters (few, and the costliest to count, as the sets are the largest)."""
+    """Facet counts over every record ``shown`` (the live ones of the view: collapsed or
+    not), narrowed by the filters only: cached per choice of filters (few, and the
+    costliest to count, as the sets are the largest)."""
     selection = tuple(sorted((name, tuple(sorted(v))) for name, v in query.filters.items()))
-    key = ("browse-facets", selection, query.year_from, query.year_to, query.bbox)
+    key = ("browse-facets", selection, query.year_from, query.year_to, query.bbox, query.collapse)
     found: dict[str, list[FacetCount]] | None = cache.get(version, key)
     if found is None:
-        found = state.counts(state.live, filters, query)
+        found = state.counts(shown, filters, query)
         cache.put(version, key, found, 64 * sum(len(c) for c in found.values()))
     return {facet: list(counts) for facet, counts in found.items()}  # callers' own lists
 

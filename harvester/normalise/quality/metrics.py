@@ -1,11 +1,17 @@
-"""The FAIRsFAIR metric tests judged on a record: each returns the points earned out of the
-points that apply, and why, test by test.
+"""The FAIRsFAIR metric tests judged on a record: each returns the points earned (in halves,
+as F-UJI scores some tests) out of the points that apply, and why, test by test.
 
 They judge what the record page publishes (see ``portal/jsonld.py`` and the page's
 signposting): the page itself always has a URL, embedded schema.org JSON-LD, RDF by content
 negotiation, PROV provenance and a DataCite rendering, so the tests on those pass for every
 record and say so; the rest depend on what the source stated. Data metrics cannot apply to
 a project (it has no data files) and are marked not applicable.
+
+Each test reads the metric as F-UJI (the FAIRsFAIR assessor) implements the v0.5 metrics.
+Where F-UJI looks something up over the network (a DOI in DataCite's registry, a PID's
+resolution, the data file's actual type, size and content), the test judges what the page
+declares, and its reason says so. Reasons are codes with parameters (:mod:`~.reasons`), so
+that the portal can say them in the reader's language.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from harvester.core.model import PERSISTENT_SCHEMES, QualityIssue, Record
+from harvester.core.model import PERSISTENT_SCHEMES, Distribution, QualityIssue, Record
 from harvester.normalise.quality.formats import is_recommended
 from harvester.normalise.quality.licences import is_known_spdx
 from harvester.normalise.quality.reasons import Reason, joined, reason
@@ -26,10 +32,10 @@ DATA_PROTOCOLS = ("https://", "http://", "ftp://", "sftp://", "ftps://")
 
 
 class Outcome(NamedTuple):
-    """A metric's result on one record: points earned, points that apply, and why (test by
-    test, as codes with parameters: see :mod:`~.reasons`)."""
+    """A metric's result on one record: points earned (in halves), points that apply, and
+    why (test by test, as codes with parameters: see :mod:`~.reasons`)."""
 
-    earned: int
+    earned: float
     points: int
     reasons: tuple[Reason, ...]
 
@@ -39,7 +45,7 @@ class Outcome(NamedTuple):
         return joined(self.reasons)
 
 
-def _outcome(earned: int, points: int, *reasons: Reason) -> Outcome:
+def _outcome(earned: float, points: int, *reasons: Reason) -> Outcome:
     return Outcome(earned, points, reasons)
 
 
@@ -80,8 +86,10 @@ def persistent_id(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
 
 
 def core_metadata(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
-    """FsF-F2-01M: citation metadata (creator, title, identifier, publication date,
-    publisher, type), then descriptive metadata (also a summary and keywords)."""
+    """FsF-F2-01M, as F-UJI scores it: half a point for metadata offered by common web
+    methods (the page embeds it), half a point more for the citation metadata (creator,
+    title, identifier, publication date, publisher, type), both points when the descriptive
+    metadata (also a summary and keywords) is complete."""
     citation = {
         "creator": bool(record.creators),
         "title": bool(record.title) and record.title != "[untitled]",
@@ -91,34 +99,40 @@ def core_metadata(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     descriptive = {"summary": bool(record.description), "keywords": bool(record.keywords)}
     lacking_citation = [name for name, ok in citation.items() if not ok]
     lacking = lacking_citation + [name for name, ok in descriptive.items() if not ok]
-    first = (
-        not lacking_citation,
+    earned = 2.0 if not lacking else 1.0 if not lacking_citation else 0.5
+    return _outcome(
+        earned,
+        2,
+        reason("metadata-embedded"),
         reason("citation-lacks", fields=lacking_citation)
         if lacking_citation
         else reason("citation-complete"),
-    )
-    second = (
-        not lacking,
         reason("descriptive-lacks", fields=lacking) if lacking else reason("descriptive-complete"),
     )
-    return _join([first, second])
 
 
 def data_identifier(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
-    """FsF-F3-01M: the metadata links to the data (a download or access URL)."""
+    """FsF-F3-01M: half a point for data content information (files named, typed or sized),
+    the whole point when the metadata links to the data (a download or access URL)."""
     if _is_project(record):
         return _outcome(0, 0, NOT_APPLICABLE)
     urls = [d.url for d in record.distributions if d.url]
     if len(urls) > 1:
-        return _outcome(1, 1, reason("data-at-more", url=urls[0], count=len(urls)))
+        return _outcome(1, 1, reason("data-at-more", url=urls[0], count=len(urls) - 1))
     if urls:
         return _outcome(1, 1, reason("data-at", url=urls[0]))
+    if record.distributions:
+        return _outcome(0.5, 1, reason("data-described-no-url"))
     return _outcome(0, 1, reason("no-data-url"))
 
 
-def searchable(_record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
-    """FsF-F4-01M: metadata search engines ingest: schema.org JSON-LD in the page."""
-    return _outcome(2, 2, reason("json-ld-embedded"))
+def searchable(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
+    """FsF-F4-01M: one point for metadata search engines ingest (schema.org JSON-LD in the
+    page), one for metadata in a research data registry: F-UJI looks the DOI up in
+    DataCite's; here a DOI counts, not looked up."""
+    dois = [i.value for i in record.identifiers if i.scheme == "doi"]
+    registry = reason("doi-registered", doi=dois[0]) if dois else reason("no-doi-registry")
+    return _join([(True, reason("json-ld-embedded")), (bool(dois), registry)])
 
 
 def access_level(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
@@ -154,7 +168,7 @@ def formal_representation(_record: Record, _issues: Sequence[QualityIssue]) -> O
 
 def semantic_resources(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     """FsF-I2-01M: terms from registered vocabularies besides schema.org."""
-    used = ["PROV-O", "DCMI terms", "DCAT"]
+    used = ["PROV-O", "DCAT"]  # DCMI terms, schema.org, FOAF: common, F-UJI leaves them out
     if record.access_rights and not _is_project(record):
         used.append("COAR access rights")
     if record.license and record.license.spdx and is_known_spdx(record.license.spdx):
@@ -193,36 +207,70 @@ def related_resources(record: Record, _issues: Sequence[QualityIssue]) -> Outcom
     return _outcome(0, 1, reason("no-related"))
 
 
+def _verifiable(distribution: Distribution) -> bool:
+    """A file whose type and size can be checked against the file itself: a URL, an IANA
+    media type and an exact size in bytes."""
+    return bool(
+        distribution.url and distribution.media_type and distribution.size_bytes is not None
+    )
+
+
+def _formats_and_size_unlinked(files: Sequence[Distribution]) -> bool:
+    """No file is linked, but the data's formats and its size are stated (as DataCite
+    lists them for the whole resource, which F-UJI accepts when it finds no data link)."""
+    return (
+        not any(d.url for d in files)
+        and any(d.media_type or d.format for d in files)
+        and any(d.size_bytes is not None or d.size_text for d in files)
+    )
+
+
+def _descriptors(files: Sequence[Distribution], variables: int) -> tuple[bool, Reason]:
+    """FsF-R1-01MD's second test: a file's format and size, the data's formats and size
+    (no file linked), or measured variables."""
+    described = any(
+        (d.media_type or d.format) and (d.size_bytes is not None or d.size_text) for d in files
+    )
+    unlinked = not described and _formats_and_size_unlinked(files)
+    if variables:
+        if described:
+            return True, reason("a-file-described-variables", count=variables)
+        if unlinked:
+            return True, reason("data-formats-size-variables", count=variables)
+        return True, reason("variables", count=variables)
+    if described:
+        return True, reason("a-file-described")
+    if unlinked:
+        return True, reason("data-formats-size")
+    return False, reason("no-descriptors")
+
+
 def content_description(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
-    """FsF-R1-01MD: resource type; file size and type; each file described; variables."""
-    tests = [(True, reason("resource-type", kind=[record.kind]))]
-    if not _is_project(record):
-        files = record.distributions
-        described = [
-            d
-            for d in files
-            if (d.media_type or d.format) and (d.size_bytes is not None or d.size_text)
-        ]
-        tests.append(
-            (
-                bool(described),
-                reason("a-file-described") if described else reason("no-file-described"),
-            )
-        )
-        every = bool(files) and len(described) == len(files)
-        tests.append(
-            (
-                every,
-                reason("every-file-described") if every else reason("not-every-file-described"),
-            )
-        )
+    """FsF-R1-01MD, as F-UJI scores it: the resource type; verifiable data descriptors (a
+    file's format and size, or measured variables); the data matching its declared type and
+    size; the data matching the measured variables. F-UJI downloads a file for the last
+    two; here they are judged on what is declared: a file with a URL, an IANA media type
+    and a size in bytes (what F-UJI compares), and variables stated. On a project only the
+    first two apply (variables being its only descriptors)."""
     variables = len(record.variables)
+    stated = reason("variables", count=variables) if variables else reason("no-variables")
+    tests = [(True, reason("resource-type", kind=[record.kind]))]
+    if _is_project(record):
+        tests.append((bool(variables), stated))
+        return _join(tests)
+    files = record.distributions
+    tests.append(_descriptors(files, variables))
+    verifiable = [d for d in files if _verifiable(d)]
     tests.append(
         (
-            bool(variables),
-            reason("variables", count=variables) if variables else reason("no-variables"),
+            bool(verifiable),
+            reason("file-verifiable", file=verifiable[0].title or verifiable[0].url or "")
+            if verifiable
+            else reason("no-file-verifiable"),
         )
     )
+    in_data = reason("variables-in-data", count=variables) if variables else stated
+    tests.append((bool(variables), in_data))
     return _join(tests)
 
 
@@ -260,8 +308,10 @@ def provenance(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
 
 
 def community_standard(_record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
-    """FsF-R1.3-01M: metadata in community standards (DataCite, DCAT-AP, schema.org)."""
-    return _outcome(1, 1, reason("community-standards"))
+    """FsF-R1.3-01M: metadata in a disciplinary standard of the data's community. The page's
+    DataCite, DCAT-AP and schema.org are multidisciplinary standards, which F-UJI's v0.5
+    scoring gives no point, and no source's disciplinary metadata is republished."""
+    return _outcome(0, 1, reason("multidisciplinary-standards"))
 
 
 def file_format(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:

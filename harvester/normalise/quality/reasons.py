@@ -29,6 +29,7 @@ REASONS: dict[str, str] = {
     "no-identifiers": N_("no identifiers; a DOI, Handle, ARK or URN is needed"),
     "no-pid": N_("no DOI, Handle, ARK or URN among the identifiers (%(schemes)s)"),
     # FsF-F2-01M
+    "metadata-embedded": N_("metadata embedded in the page and by content negotiation"),
     "citation-complete": N_(
         "citation metadata complete (creator, title, identifier, publication date, publisher, type)"
     ),
@@ -39,10 +40,20 @@ REASONS: dict[str, str] = {
     "not-applicable-project": N_("not applicable to a project: it has no data files"),
     # FsF-F3-01M
     "data-at": N_("data at %(url)s"),
-    "data-at-more": N_("data at %(url)s (data links in all: %(count)s)"),
+    "data-at-more": N_("data at %(url)s (and %(count)s more)"),
+    "data-described-no-url": N_(
+        "the source describes its data (format or size) but names no data URL"
+    ),
     "no-data-url": N_("the source names no data file or endpoint URL"),
     # FsF-F4-01M
     "json-ld-embedded": N_("the page embeds schema.org JSON-LD, as search engines read it"),
+    "doi-registered": N_(
+        "DOI %(doi)s: its metadata is registered with the DOI (DataCite's registry is not "
+        "queried here)"
+    ),
+    "no-doi-registry": N_(
+        "no DOI, so no metadata registered in a research data registry (DataCite)"
+    ),
     # FsF-A1-01M
     "access-stated": N_("access level stated: %(access)s"),
     "no-access": N_("the source states no access level"),
@@ -58,16 +69,26 @@ REASONS: dict[str, str] = {
     # FsF-I2-01M
     "vocabularies-used": N_("terms from %(vocabularies)s"),
     # FsF-I3-01M
-    "related": N_("related resources: %(count)s, e.g. %(relation)s %(identifier)s"),
+    "related": N_("%(count)s related, e.g. %(relation)s %(identifier)s"),
     "based-on-source": N_("based on the source's record %(source)s"),
     "no-related": N_("no related resources stated, and no link to the source's record"),
     # FsF-R1-01MD
     "resource-type": N_("resource type: %(kind)s"),
     "a-file-described": N_("a file states its format and size"),
-    "no-file-described": N_("no file with both format and size"),
-    "every-file-described": N_("every file states format and size"),
-    "not-every-file-described": N_("not every file states format and size"),
-    "variables": N_("measured variables: %(count)s"),
+    "data-formats-size": N_("the data's formats and size are stated"),
+    "variables": N_("%(count)s measured variables"),
+    "a-file-described-variables": N_(
+        "a file states its format and size and %(count)s measured variables"
+    ),
+    "data-formats-size-variables": N_(
+        "the data's formats and size are stated and %(count)s measured variables"
+    ),
+    "no-descriptors": N_("no file states both format and size, and no variables"),
+    "file-verifiable": N_("%(file)s declares its media type and size in bytes"),
+    "no-file-verifiable": N_(
+        "no data file with a URL declares both its media type and its size in bytes"
+    ),
+    "variables-in-data": N_("%(count)s measured variables (to be found in the data)"),
     "no-variables": N_("measured variables are not stated"),
     # FsF-R1.1-01M
     "no-licence": N_("no licence stated"),
@@ -80,7 +101,10 @@ REASONS: dict[str, str] = {
         "PROV: derived from %(identifier)s at source '%(source)s', harvested %(harvested_at)s"
     ),
     # FsF-R1.3-01M
-    "community-standards": N_("DataCite XML and DCAT by content negotiation, schema.org embedded"),
+    "multidisciplinary-standards": N_(
+        "DataCite XML, DCAT-AP and schema.org are multidisciplinary standards (no point in "
+        "FAIRsFAIR v0.5); no disciplinary metadata standard is offered"
+    ),
     # FsF-R1.3-02D
     "recommended-format": N_("recommended format: %(format)s"),
     "format-not-recommended": N_("format %(format)s is not among the recommended ones"),
