@@ -4,6 +4,7 @@ portal's layout and the headers the error carries (``Allow``, ``Retry-After``)."
 from __future__ import annotations
 
 from flask import render_template
+from flask.globals import request_ctx
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
@@ -36,8 +37,11 @@ def _explained(code: int) -> tuple[str, str]:
 
 
 def error_page(exc: HTTPException) -> ResponseReturnValue:
-    """The error as an HTML page."""
+    """The error as an HTML page; as Werkzeug's plain page when the request could not even
+    be routed (a host the portal does not serve: no URL can be built for the layout)."""
     code = exc.code or 500
+    if request_ctx.url_adapter is None:
+        return exc
     title, text = _explained(code)
     headers = {name: value for name, value in exc.get_headers() if name in KEPT_HEADERS}
     own = exc.description if exc.description != type(exc).description else None
