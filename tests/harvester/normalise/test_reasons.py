@@ -1,9 +1,11 @@
 """Why a metric passed or failed, as a code with parameters: only known codes and terms, an
 English text that reads as before, and the same reasons whatever the record."""
 
+import inspect
+
 import pytest
 
-from harvester.normalise.quality import INDICATORS, REASONS, TERMS, outcomes
+from harvester.normalise.quality import INDICATORS, REASONS, TERMS, metrics, outcomes
 from harvester.normalise.quality.reasons import N_, joined, reason
 from tests.harvester.normalise.test_quality import DATASET, bare, record
 
@@ -41,3 +43,10 @@ def test_every_metric_says_why_with_known_codes(which: str) -> None:
         assert outcome.reasons, spec.id
         assert all(why.code in REASONS for why in outcome.reasons)
         assert outcome.reason == joined(outcome.reasons)
+
+
+def test_every_reason_code_is_said_by_a_metric() -> None:
+    """No code is left in the catalogue of reasons that no metric gives any more."""
+    source = inspect.getsource(metrics)
+    unused = [code for code in REASONS if f'"{code}"' not in source]
+    assert not unused
