@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from harvester.store.registrations import RegistrationError, registrations, review, set_schedule
 from portal.auth import admin_required, end_session, limiter, logged_in, password_ok, start_session
@@ -29,7 +30,8 @@ def login() -> ResponseReturnValue:
     user = request.form.get("user", "")
     password = request.form.get("password", "")
     if not password_ok(services().settings.portal, user, password):
-        return render_template("login.html", error="Wrong user name or password."), 401
+        wrong = gettext("Wrong user name or password.")
+        return render_template("login.html", error=wrong), 401
     start_session(user)
     return redirect(url_for(".sources"))
 

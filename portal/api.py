@@ -37,6 +37,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 from harvester.core.model import public_text
 from harvester.index.query import MAX_WINDOW, QueryError, SearchQuery
 from portal.auth import limiter
+from portal.error_pages import error_page
 from portal.exports import ExportPlan, csv_lines, export_row, iter_hits, json_chunks, plan_export
 from portal.i18n import page_language
 from portal.jsonld import record_jsonld
@@ -160,10 +161,10 @@ def _blueprint_http_error(exc: HTTPException) -> ResponseReturnValue:
 @blueprint.app_errorhandler(HTTPException)
 def _app_http_error(exc: HTTPException) -> ResponseReturnValue:
     """Paths under /api/v1/ that match no route, and wrong methods, answer in the API's
-    shape; any other path keeps the app's default answer."""
+    shape; any other path answers with an HTML page in the reader's language."""
     if is_api_request():
         return _http_error(exc)
-    return exc
+    return error_page(exc)
 
 
 # -- CORS ----------------------------------------------------------------------------------

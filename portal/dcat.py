@@ -142,9 +142,14 @@ def add_record(
     graph.add((subject, RDF.type, DCAT.Resource))
     if dataset:
         graph.add((subject, RDF.type, DCAT.Dataset))
-    graph.add((subject, DCTERMS.title, Literal(str(doc.get("title")))))
+    graph.add((subject, DCTERMS.title, Literal(str(doc.get("title")), lang=doc.get("title_lang"))))
     if doc.get("description"):
-        graph.add((subject, DCTERMS.description, Literal(str(doc["description"]))))
+        said = Literal(str(doc["description"]), lang=doc.get("description_lang"))
+        graph.add((subject, DCTERMS.description, said))
+    for version in doc.get("alternate_descriptions") or []:  # one per language
+        if version.get("lang"):
+            said = Literal(str(version["value"]), lang=str(version["lang"]))
+            graph.add((subject, DCTERMS.description, said))
     for keyword in doc.get("keywords") or []:
         graph.add((subject, DCAT.keyword, Literal(str(keyword))))
     if doc.get("url"):

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
@@ -13,6 +14,8 @@ from harvester.index.base import SearchResult
 from harvester.index.query import FACETS, MAX_WINDOW, SORTS, QueryError, build_query
 from portal.api import error_response
 from portal.i18n import page_language
+from portal.i18n.locales import PARAM as LANGUAGE_PARAM
+from portal.i18n.locales import asked_language
 from portal.params import KNOWN_PARAMS, args_with, args_without, query_from_args
 from portal.request_checks import InvalidQueryString
 from portal.services import services
@@ -34,7 +37,7 @@ def _unreadable(exc: InvalidQueryString) -> ResponseReturnValue:
 def page() -> ResponseReturnValue:
     """Search across every platform; the URL holds the whole state."""
     try:
-        query = query_from_args(request.args, ui_lang=page_language())
+        query = query_from_args(_search_args(request.args), ui_lang=page_language())
     except QueryError as exc:
         return render_template("search.html", error=str(exc), result=None, **_shared()), 400
     result = services().search(query)
@@ -77,18 +80,32 @@ def _shared(result: SearchResult | None = None) -> dict[str, object]:
             [*args_without(args, "collapse")]
             + ([("collapse", "false")] if result is None or result.query.collapse else [])
         ),
+        "ui_lang": asked_language(),
+        "range_labels": {
+            "year_from": gettext("From year"),
+            "year_to": gettext("To year"),
+            "bbox": gettext("Area"),
+        },
         "safe": Markup,
         "semantic": False,
     }
 
 
+def _search_args(args: MultiDict[str, str]) -> MultiDict[str, str]:
+    """The search's parameters without the page's language: on this page ``lang`` chooses
+    the interface's language (:mod:`portal.i18n.locales`), while the API reads it as the
+    query's language; a query here is stemmed in its own language, guessed, or else the
+    page's."""
+    return MultiDict([(k, v) for k, v in args.items(multi=True) if k != LANGUAGE_PARAM])
+
+
 def _export_args(args: MultiDict[str, str]) -> list[tuple[str, str]]:
-    """The search's parameters an export takes: the page's empty fields and unknown
-    parameters left out (the exports, as all of the API, refuse both)."""
+    """The search's parameters an export takes: the page's empty fields, unknown parameters
+    (the exports, as all of the API, refuse both) and the page's language left out."""
     return [
         (name, value)
         for name, value in args_without(args, "page")
-        if value and name in KNOWN_PARAMS and name not in ("per_page", "collapse")
+        if value and name in KNOWN_PARAMS and name not in ("per_page", "collapse", LANGUAGE_PARAM)
     ]
 
 

@@ -91,7 +91,7 @@ def document_from_record(record: Mapping[str, Any]) -> IndexDocument:
         title=clean(str(record.get("title") or "")),
         alt_titles=clean(" · ".join(t.get("value", "") for t in alternates)),
         keywords=clean(" · ".join(record.get("keywords") or [])),
-        description=clean(str(record.get("description") or "")),
+        description=clean(_descriptions(record)),
         other=clean(_other_text(record)),
         facets={name: values for name, values in facets.items() if values},
         year=year,
@@ -104,6 +104,12 @@ def document_from_record(record: Mapping[str, Any]) -> IndexDocument:
             v.lang: clean(v.full) for v in versions if v.lang is not None and stemmable(v.lang)
         },
     )
+
+
+def _descriptions(record: Mapping[str, Any]) -> str:
+    """The description and its versions in other languages, all searchable."""
+    versions = [str(v.get("value") or "") for v in record.get("alternate_descriptions") or []]
+    return "\n\n".join(text for text in [str(record.get("description") or ""), *versions] if text)
 
 
 def _one(value: Any) -> tuple[str, ...]:
@@ -159,6 +165,7 @@ def _summary(record: Mapping[str, Any], provenance: Mapping[str, Any]) -> dict[s
     license_ = record.get("license") or {}
     return {
         "title": record.get("title"),
+        "title_lang": record.get("title_lang"),
         "kind": record.get("kind"),
         "description": description,
         "countries": record.get("countries") or [],

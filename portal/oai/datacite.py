@@ -214,7 +214,7 @@ def oai_datacite(doc: Mapping[str, Any], record_url: str) -> etree._Element:
         el(el(creators, "creator"), "creatorName", UNAVAILABLE)
 
     titles = el(resource, "titles")
-    el(titles, "title", doc.get("title") or UNAVAILABLE)
+    el(titles, "title", doc.get("title") or UNAVAILABLE, lang=doc.get("title_lang"))
     for alternate in doc.get("alternate_titles") or []:
         el(
             titles,
@@ -346,7 +346,11 @@ def oai_datacite(doc: Mapping[str, Any], record_url: str) -> etree._Element:
 
     if doc.get("description"):
         parent = el(resource, "descriptions")
-        el(parent, "description", doc["description"], descriptionType="Abstract")
+        lang = doc.get("description_lang")
+        el(parent, "description", doc["description"], descriptionType="Abstract", lang=lang)
+        for version in doc.get("alternate_descriptions") or []:
+            lang = version.get("lang")
+            el(parent, "description", version.get("value"), descriptionType="Abstract", lang=lang)
 
     geo = doc.get("geo") or {}
     places = [country_name(c) for c in doc.get("countries") or []]

@@ -57,7 +57,7 @@ def oai_dc(doc: Mapping[str, Any], record_url: str) -> etree._Element:
         if text is not None and str(text).strip():
             sub(root, f"{{{DC_NS}}}{name}", text, lang=lang)
 
-    dc("title", doc.get("title"))
+    dc("title", doc.get("title"), doc.get("title_lang"))
     for alternate in doc.get("alternate_titles") or []:
         dc("title", alternate.get("value"), alternate.get("lang"))
     for organisation in organisations_where(doc, is_creator):
@@ -69,7 +69,9 @@ def oai_dc(doc: Mapping[str, Any], record_url: str) -> etree._Element:
         dc("subject", f"{topic} {labels.get(topic, '')}".strip())
     for sdg in doc.get("sdgs") or []:
         dc("subject", f"SDG {sdg}")
-    dc("description", doc.get("description"))
+    dc("description", doc.get("description"), doc.get("description_lang"))
+    for version in doc.get("alternate_descriptions") or []:
+        dc("description", version.get("value"), version.get("lang"))
     publishers = organisations_where(doc, lambda role: role == "publisher")
     for organisation in publishers:
         dc("publisher", organisation.get("name"))

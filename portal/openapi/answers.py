@@ -61,6 +61,9 @@ class Hit(BaseModel):
         "nearest (ISO 639-1), if known."
     )
     title: str | None = None
+    title_lang: str | None = Field(
+        None, description="ISO 639-1 code of the title's language, where the source says."
+    )
     kind: KindName | None = None
     description: str | None = Field(
         None, description="Plain text, shortened to about 300 characters."

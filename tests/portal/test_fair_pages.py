@@ -177,7 +177,7 @@ def test_the_fair_panel_names_the_metrics_and_marks_what_does_not_apply(
     record = _first(client, "project")
     page = client.get(f"/records/{record['id']}").get_data(as_text=True)
     assert "FAIRsFAIR data object assessment metrics" in page
-    assert page.count('<th scope="row">FsF-') == 16
+    assert page.count('<th scope="row"><code>FsF-') == 16
     assert page.count('class="na"') == 4  # the data metrics on a project
     assert re.search(r"<td>\d / \d</td>", page)
 

@@ -507,3 +507,22 @@ def test_a_record_deleted_after_it_was_listed_keeps_its_sets(own_home: Settings)
         if (h.findtext("o:identifier", namespaces=NS) or "").endswith(row.id)
     ]
     assert len(mine) == 1 and mine[0].get("status") == "deleted"
+
+
+def test_texts_in_several_languages_are_re_exposed_with_their_language(
+    oai: FlaskClient, client: FlaskClient
+) -> None:
+    """A record whose source gave its title and description in German and English keeps
+    both, each with its xml:lang, in Dublin Core and in DataCite."""
+    query = {"q": "Futterhaus", "kind": "project"}
+    record_id = client.get("/api/v1/search", query_string=query).get_json()["hits"][0]["id"]
+    identifier = f"oai:localhost:{record_id}"
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    dc = fetch(oai, verb="GetRecord", metadataPrefix="oai_dc", identifier=identifier)
+    titles = {t.get(lang): t.text for t in dc.iterfind(".//dc:title", NS)}
+    assert titles == {"de": "Wintergäste am Futterhaus", "en": "Winter Guests at the Bird Feeder"}
+    described = [d.get(lang) for d in dc.iterfind(".//dc:description", NS)]
+    assert described == ["de", "en"]
+    datacite = fetch(oai, verb="GetRecord", metadataPrefix="oai_datacite", identifier=identifier)
+    abstracts = [d.get(lang) for d in datacite.iterfind(".//d:descriptions/d:description", NS)]
+    assert abstracts == ["de", "en"]

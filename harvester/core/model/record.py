@@ -80,8 +80,20 @@ class Record(_Model):
         default=None,
         description="Plain-text description (PPSR Core projectDescription; DataCite Abstract).",
     )
+    title_lang: Annotated[LanguageCode | None, BeforeValidator(_blank_to_none)] = Field(
+        default=None, description="ISO 639-1 code of the title's language, where the source says."
+    )
+    description_lang: Annotated[LanguageCode | None, BeforeValidator(_blank_to_none)] = Field(
+        default=None,
+        description="ISO 639-1 code of the description's language, where the source says.",
+    )
     alternate_titles: Annotated[list[LangText], AfterValidator(_unique)] = Field(
         default_factory=list, description="Other titles and translations, with their language."
+    )
+    alternate_descriptions: Annotated[list[LangText], AfterValidator(_unique)] = Field(
+        default_factory=list,
+        description="The description in other languages, one per language, where the source "
+        "gives it in several.",
     )
     keywords: TextList = Field(
         default_factory=list, description="Free keywords and tags (PPSR Core keyword, hasTag)."

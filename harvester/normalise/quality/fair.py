@@ -11,6 +11,7 @@ from typing import Any
 from harvester.core.model import FairIndicator, Principle, QualityIssue, Record
 from harvester.normalise.quality import metrics
 from harvester.normalise.quality.metrics import Outcome
+from harvester.normalise.quality.reasons import N_
 
 Check = Callable[[Record, Sequence[QualityIssue]], Outcome]
 """A metric's tests: the record and the crosswalk's issues to an outcome."""
@@ -28,32 +29,36 @@ class IndicatorSpec:
 
 
 INDICATORS: tuple[IndicatorSpec, ...] = (
-    IndicatorSpec("FsF-F1-01D", "F", 1, "Globally unique identifier", metrics.unique_id),
-    IndicatorSpec("FsF-F1-02D", "F", 1, "Persistent identifier", metrics.persistent_id),
-    IndicatorSpec("FsF-F2-01M", "F", 2, "Descriptive core metadata", metrics.core_metadata),
-    IndicatorSpec("FsF-F3-01M", "F", 1, "Data identifier in metadata", metrics.data_identifier),
-    IndicatorSpec("FsF-F4-01M", "F", 2, "Metadata search engines can index", metrics.searchable),
-    IndicatorSpec("FsF-A1-01M", "A", 1, "Data access level", metrics.access_level),
+    IndicatorSpec("FsF-F1-01D", "F", 1, N_("Globally unique identifier"), metrics.unique_id),
+    IndicatorSpec("FsF-F1-02D", "F", 1, N_("Persistent identifier"), metrics.persistent_id),
+    IndicatorSpec("FsF-F2-01M", "F", 2, N_("Descriptive core metadata"), metrics.core_metadata),
+    IndicatorSpec("FsF-F3-01M", "F", 1, N_("Data identifier in metadata"), metrics.data_identifier),
     IndicatorSpec(
-        "FsF-A1-02M", "A", 1, "Metadata over a standard protocol", metrics.metadata_protocol
+        "FsF-F4-01M", "F", 2, N_("Metadata search engines can index"), metrics.searchable
     ),
-    IndicatorSpec("FsF-A1-03D", "A", 1, "Data over a standard protocol", metrics.data_protocol),
+    IndicatorSpec("FsF-A1-01M", "A", 1, N_("Data access level"), metrics.access_level),
     IndicatorSpec(
-        "FsF-I1-01M", "I", 2, "Formal metadata representation", metrics.formal_representation
+        "FsF-A1-02M", "A", 1, N_("Metadata over a standard protocol"), metrics.metadata_protocol
+    ),
+    IndicatorSpec("FsF-A1-03D", "A", 1, N_("Data over a standard protocol"), metrics.data_protocol),
+    IndicatorSpec(
+        "FsF-I1-01M", "I", 2, N_("Formal metadata representation"), metrics.formal_representation
     ),
     IndicatorSpec(
-        "FsF-I2-01M", "I", 1, "Registered semantic resources", metrics.semantic_resources
+        "FsF-I2-01M", "I", 1, N_("Registered semantic resources"), metrics.semantic_resources
     ),
-    IndicatorSpec("FsF-I3-01M", "I", 1, "Qualified related resources", metrics.related_resources),
     IndicatorSpec(
-        "FsF-R1-01MD", "R", 4, "Description of the data content", metrics.content_description
+        "FsF-I3-01M", "I", 1, N_("Qualified related resources"), metrics.related_resources
     ),
-    IndicatorSpec("FsF-R1.1-01M", "R", 2, "Data usage licence", metrics.licence),
-    IndicatorSpec("FsF-R1.2-01M", "R", 2, "Data provenance", metrics.provenance),
     IndicatorSpec(
-        "FsF-R1.3-01M", "R", 1, "Community metadata standard", metrics.community_standard
+        "FsF-R1-01MD", "R", 4, N_("Description of the data content"), metrics.content_description
     ),
-    IndicatorSpec("FsF-R1.3-02D", "R", 1, "Recommended file format", metrics.file_format),
+    IndicatorSpec("FsF-R1.1-01M", "R", 2, N_("Data usage licence"), metrics.licence),
+    IndicatorSpec("FsF-R1.2-01M", "R", 2, N_("Data provenance"), metrics.provenance),
+    IndicatorSpec(
+        "FsF-R1.3-01M", "R", 1, N_("Community metadata standard"), metrics.community_standard
+    ),
+    IndicatorSpec("FsF-R1.3-02D", "R", 1, N_("Recommended file format"), metrics.file_format),
 )
 """Every metric, in report order; their points add up to 24, as in FAIRsFAIR v0.5."""
 
@@ -63,6 +68,14 @@ def indicators(record: Record, issues: Sequence[QualityIssue] = ()) -> list[Fair
     return [FairIndicator.model_validate(row) for row in indicator_rows(record, issues)]
 
 
+def outcomes(
+    record: Record, issues: Sequence[QualityIssue] = ()
+) -> list[tuple[IndicatorSpec, Outcome]]:
+    """Every metric of :data:`INDICATORS` with its outcome on ``record``: points, and the
+    reasons as codes with parameters (what the portal says in the reader's language)."""
+    return [(spec, spec.check(record, issues)) for spec in INDICATORS]
+
+
 def indicator_rows(record: Record, issues: Sequence[QualityIssue]) -> list[dict[str, Any]]:
     """The fields of :func:`indicators`' results, not yet validated.
 
@@ -70,8 +83,7 @@ def indicator_rows(record: Record, issues: Sequence[QualityIssue]) -> list[dict[
     fall away (data tests on a project) weighs only the points that apply.
     """
     rows = []
-    for spec in INDICATORS:
-        outcome = spec.check(record, issues)
+    for spec, outcome in outcomes(record, issues):
         applicable = outcome.points > 0
         weight = outcome.points if applicable else spec.weight
         rows.append(

@@ -10,7 +10,8 @@ a project (it has no data files) and are marked not applicable.
 Each test reads the metric as F-UJI (the FAIRsFAIR assessor) implements the v0.5 metrics.
 Where F-UJI looks something up over the network (a DOI in DataCite's registry, a PID's
 resolution, the data file's actual type, size and content), the test judges what the page
-declares, and its reason says so.
+declares, and its reason says so. Reasons are codes with parameters (:mod:`~.reasons`), so
+that the portal can say them in the reader's language.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import NamedTuple
 from harvester.core.model import PERSISTENT_SCHEMES, Distribution, QualityIssue, Record
 from harvester.normalise.quality.formats import is_recommended
 from harvester.normalise.quality.licences import is_known_spdx
+from harvester.normalise.quality.reasons import Reason, joined, reason
 
 SCHEME_NAMES = {"doi": "DOI", "handle": "Handle", "ark": "ARK", "urn": "URN", "url": "URL"}
 """How the reasons name each identifier scheme."""
@@ -31,20 +33,29 @@ DATA_PROTOCOLS = ("https://", "http://", "ftp://", "sftp://", "ftps://")
 
 class Outcome(NamedTuple):
     """A metric's result on one record: points earned (in halves), points that apply, and
-    why."""
+    why (test by test, as codes with parameters: see :mod:`~.reasons`)."""
 
     earned: float
     points: int
-    reason: str
+    reasons: tuple[Reason, ...]
+
+    @property
+    def reason(self) -> str:
+        """Why, in English."""
+        return joined(self.reasons)
 
 
-NOT_APPLICABLE = "not applicable to a project: it has no data files"
+def _outcome(earned: float, points: int, *reasons: Reason) -> Outcome:
+    return Outcome(earned, points, reasons)
 
 
-def _join(parts: Sequence[tuple[bool, str]]) -> Outcome:
-    """One point per passed test; the reasons joined."""
+NOT_APPLICABLE = reason("not-applicable-project")
+
+
+def _join(parts: Sequence[tuple[bool, Reason]]) -> Outcome:
+    """One point per passed test; the reasons in order."""
     earned = sum(1 for ok, _ in parts if ok)
-    return Outcome(earned, len(parts), "; ".join(text for _, text in parts))
+    return Outcome(earned, len(parts), tuple(why for _, why in parts))
 
 
 def _is_project(record: Record) -> bool:
@@ -56,8 +67,9 @@ def unique_id(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     schemes = ", ".join(
         dict.fromkeys(SCHEME_NAMES.get(i.scheme, i.scheme) for i in record.identifiers)
     )
-    also = f"; the source also gives {schemes}" if schemes else ""
-    return Outcome(1, 1, f"the record page's URL is a unique IRI{also}")
+    if schemes:
+        return _outcome(1, 1, reason("page-iri-also", schemes=schemes))
+    return _outcome(1, 1, reason("page-iri"))
 
 
 def persistent_id(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
@@ -65,11 +77,12 @@ def persistent_id(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     persistent = [i for i in record.identifiers if i.scheme in PERSISTENT_SCHEMES]
     if persistent:
         first = persistent[0]
-        return Outcome(1, 1, f"persistent identifier: {SCHEME_NAMES[first.scheme]} {first.value}")
+        found = reason("pid", scheme=SCHEME_NAMES[first.scheme], value=first.value)
+        return _outcome(1, 1, found)
     if not record.identifiers:
-        return Outcome(0, 1, "no identifiers; a DOI, Handle, ARK or URN is needed")
+        return _outcome(0, 1, reason("no-identifiers"))
     schemes = ", ".join(dict.fromkeys(i.scheme for i in record.identifiers))
-    return Outcome(0, 1, f"no DOI, Handle, ARK or URN among the identifiers ({schemes})")
+    return _outcome(0, 1, reason("no-pid", schemes=schemes))
 
 
 def core_metadata(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
@@ -87,32 +100,30 @@ def core_metadata(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     lacking_citation = [name for name, ok in citation.items() if not ok]
     lacking = lacking_citation + [name for name, ok in descriptive.items() if not ok]
     earned = 2.0 if not lacking else 1.0 if not lacking_citation else 0.5
-    reasons = [
-        "metadata embedded in the page and by content negotiation",
-        "citation metadata complete (creator, title, identifier, publication date, publisher, type)"
-        if not lacking_citation
-        else f"citation metadata lacks {', '.join(lacking_citation)}",
-        "summary and keywords present"
-        if not lacking
-        else f"descriptive metadata lacks {', '.join(lacking)}",
-    ]
-    return Outcome(earned, 2, "; ".join(reasons))
+    return _outcome(
+        earned,
+        2,
+        reason("metadata-embedded"),
+        reason("citation-lacks", fields=lacking_citation)
+        if lacking_citation
+        else reason("citation-complete"),
+        reason("descriptive-lacks", fields=lacking) if lacking else reason("descriptive-complete"),
+    )
 
 
 def data_identifier(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     """FsF-F3-01M: half a point for data content information (files named, typed or sized),
     the whole point when the metadata links to the data (a download or access URL)."""
     if _is_project(record):
-        return Outcome(0, 0, NOT_APPLICABLE)
+        return _outcome(0, 0, NOT_APPLICABLE)
     urls = [d.url for d in record.distributions if d.url]
+    if len(urls) > 1:
+        return _outcome(1, 1, reason("data-at-more", url=urls[0], count=len(urls) - 1))
     if urls:
-        more = f" (and {len(urls) - 1} more)" if len(urls) > 1 else ""
-        return Outcome(1, 1, f"data at {urls[0]}{more}")
+        return _outcome(1, 1, reason("data-at", url=urls[0]))
     if record.distributions:
-        return Outcome(
-            0.5, 1, "the source describes its data (format or size) but names no data URL"
-        )
-    return Outcome(0, 1, "the source names no data file or endpoint URL")
+        return _outcome(0.5, 1, reason("data-described-no-url"))
+    return _outcome(0, 1, reason("no-data-url"))
 
 
 def searchable(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
@@ -120,50 +131,39 @@ def searchable(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     page), one for metadata in a research data registry: F-UJI looks the DOI up in
     DataCite's; here a DOI counts, not looked up."""
     dois = [i.value for i in record.identifiers if i.scheme == "doi"]
-    registry = (
-        f"DOI {dois[0]}: its metadata is registered with the DOI (DataCite's registry is not "
-        "queried here)"
-        if dois
-        else "no DOI, so no metadata registered in a research data registry (DataCite)"
-    )
-    return _join(
-        [
-            (True, "the page embeds schema.org JSON-LD, as search engines read it"),
-            (bool(dois), registry),
-        ]
-    )
+    registry = reason("doi-registered", doi=dois[0]) if dois else reason("no-doi-registry")
+    return _join([(True, reason("json-ld-embedded")), (bool(dois), registry)])
 
 
 def access_level(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     """FsF-A1-01M: the access level of the data is stated (published as a COAR term)."""
     if _is_project(record):
-        return Outcome(0, 0, NOT_APPLICABLE)
+        return _outcome(0, 0, NOT_APPLICABLE)
     if record.access_rights:
-        return Outcome(1, 1, f"access level stated: {record.access_rights}")
-    return Outcome(0, 1, "the source states no access level")
+        return _outcome(1, 1, reason("access-stated", access=[record.access_rights]))
+    return _outcome(0, 1, reason("no-access"))
 
 
 def metadata_protocol(_record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     """FsF-A1-02M: the metadata is served over HTTP(S)."""
-    return Outcome(1, 1, "the record page and its metadata are served over HTTP(S)")
+    return _outcome(1, 1, reason("served-over-http"))
 
 
 def data_protocol(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     """FsF-A1-03D: the data URLs use a standard protocol."""
     if _is_project(record):
-        return Outcome(0, 0, NOT_APPLICABLE)
+        return _outcome(0, 0, NOT_APPLICABLE)
     urls = [d.url for d in record.distributions if d.url]
     standard = [url for url in urls if url.lower().startswith(DATA_PROTOCOLS)]
     if standard:
-        return Outcome(1, 1, f"data reachable over {standard[0].split(':', 1)[0].upper()}")
-    return Outcome(0, 1, "no data URL with a standard protocol")
+        protocol = standard[0].split(":", 1)[0].upper()
+        return _outcome(1, 1, reason("data-protocol", protocol=protocol))
+    return _outcome(0, 1, reason("no-data-protocol"))
 
 
 def formal_representation(_record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     """FsF-I1-01M: RDF embedded in the page (JSON-LD) and by content negotiation."""
-    return Outcome(
-        2, 2, "JSON-LD embedded in the page; JSON-LD, Turtle and RDF/XML by content negotiation"
-    )
+    return _outcome(2, 2, reason("rdf-offered"))
 
 
 def semantic_resources(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
@@ -175,7 +175,7 @@ def semantic_resources(record: Record, _issues: Sequence[QualityIssue]) -> Outco
         used.append("SPDX licences")
     if record.countries or record.languages:
         used.append("EU Vocabularies (countries, languages)")
-    return Outcome(1, 1, f"terms from {', '.join(used)}")
+    return _outcome(1, 1, reason("vocabularies-used", vocabularies=used))
 
 
 def _source_record_link(record: Record) -> str | None:
@@ -194,13 +194,17 @@ def related_resources(record: Record, _issues: Sequence[QualityIssue]) -> Outcom
     page links it as the record this one is based on)."""
     if record.related:
         first = record.related[0]
-        return Outcome(
-            1, 1, f"{len(record.related)} related, e.g. {first.relation} {first.identifier}"
+        said = reason(
+            "related",
+            count=len(record.related),
+            relation=first.relation,
+            identifier=first.identifier,
         )
+        return _outcome(1, 1, said)
     source = _source_record_link(record)
     if source:
-        return Outcome(1, 1, f"based on the source's record {source}")
-    return Outcome(0, 1, "no related resources stated, and no link to the source's record")
+        return _outcome(1, 1, reason("based-on-source", source=source))
+    return _outcome(0, 1, reason("no-related"))
 
 
 def _verifiable(distribution: Distribution) -> bool:
@@ -221,6 +225,26 @@ def _formats_and_size_unlinked(files: Sequence[Distribution]) -> bool:
     )
 
 
+def _descriptors(files: Sequence[Distribution], variables: int) -> tuple[bool, Reason]:
+    """FsF-R1-01MD's second test: a file's format and size, the data's formats and size
+    (no file linked), or measured variables."""
+    described = any(
+        (d.media_type or d.format) and (d.size_bytes is not None or d.size_text) for d in files
+    )
+    unlinked = not described and _formats_and_size_unlinked(files)
+    if variables:
+        if described:
+            return True, reason("a-file-described-variables", count=variables)
+        if unlinked:
+            return True, reason("data-formats-size-variables", count=variables)
+        return True, reason("variables", count=variables)
+    if described:
+        return True, reason("a-file-described")
+    if unlinked:
+        return True, reason("data-formats-size")
+    return False, reason("no-descriptors")
+
+
 def content_description(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     """FsF-R1-01MD, as F-UJI scores it: the resource type; verifiable data descriptors (a
     file's format and size, or measured variables); the data matching its declared type and
@@ -229,40 +253,24 @@ def content_description(record: Record, _issues: Sequence[QualityIssue]) -> Outc
     and a size in bytes (what F-UJI compares), and variables stated. On a project only the
     first two apply (variables being its only descriptors)."""
     variables = len(record.variables)
-    stated = f"{variables} measured variables" if variables else "measured variables are not stated"
-    tests = [(True, f"resource type: {record.kind}")]
+    stated = reason("variables", count=variables) if variables else reason("no-variables")
+    tests = [(True, reason("resource-type", kind=[record.kind]))]
     if _is_project(record):
         tests.append((bool(variables), stated))
         return _join(tests)
     files = record.distributions
-    described = [
-        d for d in files if (d.media_type or d.format) and (d.size_bytes is not None or d.size_text)
-    ]
-    descriptors = []
-    if described:
-        descriptors.append("a file states its format and size")
-    elif _formats_and_size_unlinked(files):
-        descriptors.append("the data's formats and size are stated")
-    if variables:
-        descriptors.append(stated)
-    tests.append(
-        (
-            bool(descriptors),
-            " and ".join(descriptors)
-            if descriptors
-            else "no file states both format and size, and no variables",
-        )
-    )
+    tests.append(_descriptors(files, variables))
     verifiable = [d for d in files if _verifiable(d)]
     tests.append(
         (
             bool(verifiable),
-            f"{verifiable[0].title or verifiable[0].url} declares its media type and size in bytes"
+            reason("file-verifiable", file=verifiable[0].title or verifiable[0].url or "")
             if verifiable
-            else "no data file with a URL declares both its media type and its size in bytes",
+            else reason("no-file-verifiable"),
         )
     )
-    tests.append((bool(variables), stated + (" (to be found in the data)" if variables else "")))
+    in_data = reason("variables-in-data", count=variables) if variables else stated
+    tests.append((bool(variables), in_data))
     return _join(tests)
 
 
@@ -271,11 +279,11 @@ def licence(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     published as its SPDX IRI)."""
     stated = record.license
     if stated is None:
-        return Outcome(0, 2, "no licence stated")
+        return _outcome(0, 2, reason("no-licence"))
     if stated.spdx and is_known_spdx(stated.spdx):
-        return Outcome(2, 2, f"licence {stated.spdx}, published as its SPDX IRI")
+        return _outcome(2, 2, reason("spdx-licence", licence=stated.spdx))
     shown = stated.spdx or stated.url or (stated.text or "")[:80]
-    return Outcome(1, 2, f"licence stated as '{shown}', not as a known SPDX licence")
+    return _outcome(1, 2, reason("other-licence", licence=shown))
 
 
 def provenance(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
@@ -287,34 +295,29 @@ def provenance(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     }
     present = [name for name, ok in named.items() if ok]
     origin = record.provenance
-    return _join(
-        [
-            (bool(present), f"provenance elements: {', '.join(present) or 'none'}"),
-            (
-                True,
-                f"PROV: derived from {origin.source_identifier} at source '{origin.source_id}', "
-                f"harvested {origin.harvested_at}",
-            ),
-        ]
+    derived = reason(
+        "prov-derived",
+        identifier=origin.source_identifier,
+        source=origin.source_id,
+        harvested_at=origin.harvested_at,
     )
+    elements = (
+        reason("provenance-elements", elements=present) if present else reason("provenance-none")
+    )
+    return _join([(bool(present), elements), (True, derived)])
 
 
 def community_standard(_record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     """FsF-R1.3-01M: metadata in a disciplinary standard of the data's community. The page's
     DataCite, DCAT-AP and schema.org are multidisciplinary standards, which F-UJI's v0.5
     scoring gives no point, and no source's disciplinary metadata is republished."""
-    return Outcome(
-        0,
-        1,
-        "DataCite XML, DCAT-AP and schema.org are multidisciplinary standards (no point in "
-        "FAIRsFAIR v0.5); no disciplinary metadata standard is offered",
-    )
+    return _outcome(0, 1, reason("multidisciplinary-standards"))
 
 
 def file_format(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     """FsF-R1.3-02D: the data is in a recommended (open, long-term, scientific) format."""
     if _is_project(record):
-        return Outcome(0, 0, NOT_APPLICABLE)
+        return _outcome(0, 0, NOT_APPLICABLE)
     formats = [d.media_type or d.format for d in record.distributions if d.media_type or d.format]
     good = [
         d.media_type or d.format
@@ -322,7 +325,7 @@ def file_format(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
         if is_recommended(d.media_type, d.format)
     ]
     if good:
-        return Outcome(1, 1, f"recommended format: {good[0]}")
+        return _outcome(1, 1, reason("recommended-format", format=str(good[0])))
     if formats:
-        return Outcome(0, 1, f"format {formats[0]} is not among the recommended ones")
-    return Outcome(0, 1, "the source states no file format")
+        return _outcome(0, 1, reason("format-not-recommended", format=str(formats[0])))
+    return _outcome(0, 1, reason("no-format"))

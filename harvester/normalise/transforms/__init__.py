@@ -18,7 +18,8 @@ transforms themselves in one module per family, each registering its own when im
   languages, participation;
 - :mod:`~harvester.normalise.transforms.dissemination`: creators, publishers, distributions;
 - :mod:`~harvester.normalise.transforms.files`: files as DataCite and Dublin Core list them;
-- :mod:`~harvester.normalise.transforms.elements`: XML elements read by their structure.
+- :mod:`~harvester.normalise.transforms.elements`: XML elements read by their structure;
+- :mod:`~harvester.normalise.transforms.versions`: texts in several languages.
 
 Importing this package imports every family, so :data:`REGISTRY` is complete whatever
 module of the package is imported first.
@@ -37,6 +38,7 @@ from harvester.normalise.transforms import (  # noqa: F401 - imported to registe
     organisations,
     places,
     text,
+    versions,
 )
 from harvester.normalise.transforms.classification import kind_of
 from harvester.normalise.transforms.identifiers import identifier_of

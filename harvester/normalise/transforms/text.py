@@ -140,8 +140,14 @@ def _markdown(values: Values, _arg: Any, _issues: Issues) -> Values:
 
 @transform("clean-description")
 def _clean_description(values: Values, _arg: Any, _issues: Issues) -> Values:
-    """Plain text with every e-mail address removed: what public descriptions carry."""
-    return [text for text in (vocab.clean_description(t) for t in as_texts(values)) if text]
+    """Plain text with every e-mail address removed: what public descriptions carry (an XML
+    value keeps its ``xml:lang``)."""
+    out: Values = []
+    for value in values:
+        text = vocab.clean_description(as_text(value).strip())
+        if text:
+            out.append(value.with_text(text) if isinstance(value, XmlValue) else text)
+    return out
 
 
 @transform("drop-unknown")
