@@ -22,6 +22,7 @@ from harvester.core.model.fields import (
     _Model,
 )
 from harvester.core.model.ids import _source_id
+from harvester.core.model.public_text import scrub_emails
 
 
 class LangText(_Model):
@@ -216,3 +217,11 @@ class Provenance(_Model):
     original_url: OptText = Field(
         default=None, description="A link to the record as the source serves it."
     )
+
+    def _public_text(self, name: str, value: str) -> str | None:
+        """The source's identifier is kept as the source wrote it (the record's id is its
+        hash, and it finds the record at the source), invisible characters included; only
+        an address in it is removed."""
+        if name == "source_identifier":
+            return scrub_emails(value)
+        return super()._public_text(name, value)

@@ -21,6 +21,7 @@ from harvester.core.model import (
     contains_email,
     excerpt,
     public_text,
+    record_id,
     scrub_emails,
     strip_controls,
 )
@@ -230,4 +231,22 @@ def test_a_part_made_public_reads_back() -> None:
     data = {**full(), "keywords": ["birds", "kw zqleak@example.org", "mallory＠example．org"]}
     record = Record.model_validate(data)
     assert record.keywords == ["birds", f"kw {EMAIL_REMOVED}"]
+    assert Record.model_validate_json(record.model_dump_json()) == record
+
+
+def test_a_source_identifier_is_kept_as_the_source_wrote_it() -> None:
+    """The Dutch inventory names a project "Geluid-\\u200b en luchtkwaliteit" and the name is
+    its identifier: the title loses the invisible character, the identifier (whose hash is
+    the record's id, and which finds the record at the source) keeps it."""
+    name = "Geluid-\u200b en luchtkwaliteit"
+    provenance = {**full()["provenance"], "source_identifier": name}
+    data = {
+        **full(),
+        "id": record_id(provenance["source_id"], name),
+        "title": name,
+        "provenance": provenance,
+    }
+    record = Record.model_validate(data)
+    assert record.title == "Geluid- en luchtkwaliteit"
+    assert record.provenance.source_identifier == name
     assert Record.model_validate_json(record.model_dump_json()) == record

@@ -70,15 +70,18 @@ def test_a_dying_child_is_restarted_with_backoff_and_all_stop_cleanly() -> None:
     assert not answers(port)
 
 
-def test_a_child_that_ignores_sigterm_is_killed_after_the_grace_period() -> None:
+def test_a_child_that_ignores_sigterm_is_killed_after_the_grace_period(tmp_path: Path) -> None:
+    ready = tmp_path / "ignoring"
     stubborn = [
         sys.executable,
         "-c",
-        "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)",
+        "import pathlib, signal, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+        "pathlib.Path(sys.argv[1]).touch(); time.sleep(60)",
+        str(ready),
     ]
     supervisor = Supervisor([ChildSpec("stubborn", stubborn)], grace=0.5)
     supervisor.start()
-    time.sleep(0.3)  # let it install its handler
+    wait_for(ready.exists)  # its handler is installed
     started = time.monotonic()
     supervisor.stop()
     assert 0.4 < time.monotonic() - started < 5
