@@ -24,6 +24,7 @@ from harvester.enrich.encoders import Encoder, Matrix
 from harvester.enrich.vectors import Quantised, quantise
 
 ENCODE_BATCH = 256
+START = 12  # characters that group the corpus sentences for reading descriptions back
 
 
 class TextVectors:
@@ -79,12 +80,39 @@ def _titles() -> frozenset[str]:
     return frozenset(corpus_texts()[0])
 
 
+@cache
+def _sentences_by_start() -> dict[str, tuple[str, ...]]:
+    """The corpus sentences by their first characters, longest first."""
+    groups: dict[str, list[str]] = {}
+    for sentence in corpus_texts()[1]:
+        groups.setdefault(sentence[:START] if len(sentence) >= START else "", []).append(sentence)
+    return {key: tuple(sorted(group, key=len, reverse=True)) for key, group in groups.items()}
+
+
 def texts_of(record: Mapping[str, Any]) -> list[str]:
     """The corpus title and sentences a synthetic record was made of."""
     title = str(record.get("title") or "")
     base = title.rsplit(" ", 1)[0]  # the generator may add a word to the corpus title
     found = [title if title in _titles() or base not in _titles() else base]
-    return found + [s for s in SENTENCE.split(str(record.get("description") or "")) if s]
+    return found + sentences_of(str(record.get("description") or ""))
+
+
+def sentences_of(description: str) -> list[str]:
+    """The corpus sentences a description joins, read back one after another (a sentence
+    without final punctuation cannot be split off by punctuation); what matches none is
+    split at punctuation."""
+    by_start = _sentences_by_start()
+    found: list[str] = []
+    at = 0
+    while at < len(description):
+        candidates = by_start.get(description[at : at + START], ())
+        candidates += by_start.get("", ())  # sentences shorter than START
+        sentence = next((s for s in candidates if description.startswith(s, at)), None)
+        if sentence is None:
+            return found + [s for s in SENTENCE.split(description[at:]) if s]
+        found.append(sentence)
+        at += len(sentence) + 1
+    return found
 
 
 def record_vectors(

@@ -3,8 +3,11 @@
 Reciprocal rank fusion (Cormack, Clarke and Büttcher, SIGIR 2009): a result scores
 ``weight / (k + rank)`` in each list it is in, and the sums decide. It needs no scores
 that could be compared across lists (BM25 and cosine are not), and ``k`` damps the weight
-of the very first ranks. Both backends fuse with this one function; the weights and ``k``
-were tuned on the relevance set (``csfinder bench relevance``).
+of the very first ranks. Both backends fuse with this one function. ``k`` and the weights
+were swept on the relevance set (``csfinder bench relevance --tune``: k 5–100, meaning's
+weight 0.5–3 against words' 1): the surface is flat (mean nDCG@10 of every query 0.231–
+0.237, English recall@20 0.498–0.504 with the USE encoder), equal weights with k 60 lie on
+its best plateau, and weighting meaning above words loses a little everywhere.
 """
 
 from __future__ import annotations
