@@ -66,6 +66,44 @@ class SearchResult:
 
 
 @dataclass(frozen=True)
+class FairCount:
+    """One FAIRsFAIR indicator over a selection."""
+
+    indicator: str
+    applicable: int
+    passed: int
+
+    @property
+    def share(self) -> float | None:
+        """The share passing among those it applies to; None when it applies to none."""
+        return self.passed / self.applicable if self.applicable else None
+
+
+@dataclass(frozen=True)
+class Insights:
+    """A selection counted: its total, each dimension's values, the FAIR profile."""
+
+    total: int
+    dimensions: Mapping[str, list[FacetCount]]
+    fair: list[FairCount]
+    query: SearchQuery
+
+    def as_dict(self) -> dict[str, object]:
+        """A JSON-ready form (without labels: the portal adds them in the reader's language)."""
+        return {
+            "total": self.total,
+            "dimensions": {
+                name: [{"value": c.value, "count": c.count} for c in counts]
+                for name, counts in self.dimensions.items()
+            },
+            "fair": [
+                {"indicator": f.indicator, "applicable": f.applicable, "passed": f.passed}
+                for f in self.fair
+            ],
+        }
+
+
+@dataclass(frozen=True)
 class Suggestion:
     """A title that starts with (a word starting with) what was typed."""
 
@@ -105,6 +143,11 @@ class SearchIndex(Protocol):
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Answer a query: one page of hits, the total and all facet counts."""
+        ...
+
+    def insights(self, query: SearchQuery) -> Insights:
+        """Count the query's selection by every dimension, by year and by FAIR indicator
+        (see :mod:`harvester.index.insights`); its paging and sort are ignored."""
         ...
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:

@@ -78,6 +78,10 @@ def check_index(settings: Settings) -> Check:
             if problem is not None:
                 return Check("index", False, f"{where}: {problem}")
             return Check("index", True, f"{where}: {index.count():,} documents")
+        format_problem = getattr(index, "format_problem", None)  # the embedded index's
+        problem = format_problem() if format_problem is not None else None
+        if problem is not None:
+            return Check("index", False, f"embedded: {problem}")
         return Check("index", True, f"embedded, {index.count():,} documents")
     except CsfinderError as exc:
         return Check("index", False, str(exc))

@@ -28,8 +28,17 @@ from elasticsearch.helpers import streaming_bulk
 
 from harvester.core import paths
 from harvester.core.errors import CsfinderError
-from harvester.index.base import FacetCount, Hit, IndexStats, Progress, SearchResult, Suggestion
+from harvester.index.base import (
+    FacetCount,
+    Hit,
+    IndexStats,
+    Insights,
+    Progress,
+    SearchResult,
+    Suggestion,
+)
 from harvester.index.documents import IndexDocument
+from harvester.index.elastic.insights import insights_body, insights_from_response
 from harvester.index.elastic.query import document_body, effective_sort, search_body, suggest_body
 from harvester.index.highlight import END, START, marked_html
 from harvester.index.query import FACETS, SearchQuery
@@ -280,6 +289,15 @@ class ElasticIndex:
         with asking(f"searching the index '{self.alias}'"):
             response = self.client.search(index=self.alias, **body)
         return result_from_response(response.body, query)
+
+    def insights(self, query: SearchQuery) -> Insights:
+        """The query's selection counted by every dimension, by year and FAIR indicator,
+        in one aggregation request."""
+        self._ensure()
+        body = insights_body(query, stemming=self.stemming)
+        with asking(f"counting insights in the index '{self.alias}'"):
+            response = self.client.search(index=self.alias, **body)
+        return insights_from_response(response.body, query)
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
         """Titles with a word starting as typed; titles that start so come first."""

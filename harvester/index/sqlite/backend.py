@@ -12,6 +12,8 @@ the parts in this package and runs one search through them:
   :mod:`~harvester.index.sqlite.ordering`, :mod:`~harvester.index.sqlite.hits` and
   :mod:`~harvester.index.sqlite.suggest`: match sets, relevance, sorting, the page's hits
   with snippets, suggestions;
+* :mod:`~harvester.index.sqlite.insights`: a selection counted for insights, from the
+  same bitmaps;
 * :mod:`~harvester.index.sqlite.cache`: this process's caches of what the engine computed.
 """
 
@@ -23,7 +25,7 @@ from pathlib import Path
 
 from pyroaring import BitMap
 
-from harvester.index.base import IndexStats, Progress, SearchResult, Suggestion
+from harvester.index.base import IndexStats, Insights, Progress, SearchResult, Suggestion
 from harvester.index.documents import IndexDocument
 from harvester.index.query import SearchQuery
 from harvester.index.sqlite import writer
@@ -31,11 +33,12 @@ from harvester.index.sqlite.cache import DEFAULT_BYTES, CacheStats, Version, Ver
 from harvester.index.sqlite.facets import FacetState
 from harvester.index.sqlite.generations import Generations
 from harvester.index.sqlite.hits import ROW_ENTRIES, Pages
+from harvester.index.sqlite.insights import count_insights
 from harvester.index.sqlite.matching import Matcher
 from harvester.index.sqlite.ordering import Orders, by_title, newest_first
 from harvester.index.sqlite.ranking import KEEP, Ranker, kept
-from harvester.index.sqlite.schema import SEQ
-from harvester.index.sqlite.state import LiveState, browse_counts
+from harvester.index.sqlite.schema import FORMAT, FORMAT_OF, SEQ
+from harvester.index.sqlite.state import LiveState, Selection, browse_counts
 from harvester.index.sqlite.suggest import suggest_titles
 from harvester.index.text import words_of
 
@@ -71,6 +74,18 @@ class SqliteIndex:
             return False
         return True
 
+    def format_problem(self) -> str | None:
+        """What is wrong with the live generation's format (``csfinder check``): None when
+        this csfinder wrote it, else what to run."""
+        found = self._generations.conn().execute(FORMAT_OF).fetchone()
+        written = int(found[0]) if found else 1
+        if written < FORMAT:
+            return (
+                f"built by an older csfinder (index format {written}, this one writes "
+                f"{FORMAT}): run `csfinder reindex`"
+            )
+        return None
+
     # -- writing -------------------------------------------------------------------------
 
     def upsert(self, documents: Iterable[IndexDocument]) -> IndexStats:
@@ -104,13 +119,24 @@ class SqliteIndex:
         state = self._live.of(conn, current)
         return conn, state, (current, state.seq)
 
-    def search(self, query: SearchQuery) -> SearchResult:
-        """One page of hits, the total and every facet's counts."""
+    def _select(self, query: SearchQuery) -> Selection:
+        """The rows a query selects: matched by its text, then narrowed by its filters."""
         conn, state, version = self._reader()
         text = query.parsed
         expression, matched = self._matcher.match(conn, text, state, version)
         filters = state.filters(query)
         final = BitMap.intersection(matched, *filters.values()) if filters else matched
+        return Selection(conn, state, version, expression, matched, filters, final)
+
+    def insights(self, query: SearchQuery) -> Insights:
+        """The query's selection counted by every dimension, by year and FAIR indicator."""
+        selection = self._select(query)
+        return count_insights(selection.state, selection.final, query)
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        """One page of hits, the total and every facet's counts."""
+        conn, state, version, expression, matched, filters, final = self._select(query)
+        text = query.parsed
         sort = query.effective_sort
         if sort == "relevance" and not text.clauses:
             sort = "newest"

@@ -9,6 +9,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from pyroaring import BitMap
 
@@ -22,6 +23,18 @@ from harvester.index.sqlite.schema import SEQ
 
 LOAD_CHUNK = 50_000
 SNAPSHOT_AFTER = 20_000  # replaying more changes than this saves a new facet snapshot
+
+
+class Selection(NamedTuple):
+    """The rows a query selects, and what selected them (shared by search and insights)."""
+
+    conn: sqlite3.Connection
+    state: FacetState
+    version: Version
+    expression: str | None  # the text as an FTS5 expression (None: no words to rank by)
+    matched: BitMap  # the rows the text matches (every live row without words)
+    filters: dict[str, BitMap]  # one bitmap per constrained facet
+    final: BitMap  # matched, narrowed by every filter
 
 
 class LiveState:
