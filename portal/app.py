@@ -11,6 +11,7 @@ from harvester.core.settings import Settings, load_settings
 from portal import admin, api, catalog, health, metrics, records, register, search, sources
 from portal.auth import csrf, init_auth
 from portal.i18n import init_i18n
+from portal.insights import views as insights
 from portal.oai import endpoint as oai
 from portal.security import init_security
 from portal.services import Services
@@ -33,7 +34,19 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     init_i18n(app)
     init_security(app)
     init_auth(app, chosen.portal)
-    for module in (search, records, catalog, register, sources, admin, api, health, oai, metrics):
+    for module in (
+        search,
+        insights,
+        records,
+        catalog,
+        register,
+        sources,
+        admin,
+        api,
+        health,
+        oai,
+        metrics,
+    ):
         app.register_blueprint(module.blueprint)
     for name in CSRF_EXEMPT:  # protocols other machines POST to, without a session
         if name in app.blueprints:

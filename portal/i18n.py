@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from babel import Locale, UnknownLocaleError
 from flask import Flask, request
-from flask_babel import Babel, get_locale, gettext
+from flask_babel import Babel, get_locale, gettext, lazy_gettext
+from flask_babel.speaklater import LazyString
 
+from harvester.normalise.vocab.sdgs import sdg_labels
 from harvester.normalise.vocab.topics import fields_of_science
 
 SUPPORTED = ("en",)
@@ -23,6 +25,7 @@ def init_i18n(app: Flask) -> None:
         country_name=country_name,
         language_name=language_name,
         facet_label=facet_label,
+        facet_title=facet_title,
         topic_name=topic_name,
         get_locale=get_locale,
     )
@@ -64,8 +67,68 @@ def facet_label(facet: str, value: str) -> str:
         return topic_name(value)
     if facet == "sdg":
         return str(gettext("SDG %(number)s", number=value))
-    if facet == "has_pid" and value == "true":
-        return str(gettext("Has a persistent identifier"))
-    if facet == "has_pid":
-        return str(gettext("No persistent identifier"))
+    if facet in YES_NO:
+        return str(YES_NO[facet][value == "true"])
+    if facet == "kind" and value in KINDS:
+        return str(KINDS[value])
     return value
+
+
+def facet_title(facet: str) -> str:
+    """A facet's (or an insights dimension's) name, as headings and legends show it."""
+    return str(FACET_TITLES.get(facet, facet))
+
+
+def sdg_name(value: str) -> str:
+    """``3`` → ``SDG 3: Good health and well-being``."""
+    name = sdg_labels().get(int(value)) if value.isdigit() else None
+    if name is None:
+        return facet_label("sdg", value)
+    return str(gettext("SDG %(number)s: %(name)s", number=value, name=name))
+
+
+FACET_TITLES: dict[str, LazyString] = {
+    "kind": lazy_gettext("Kind"),
+    "country": lazy_gettext("Country"),
+    "language": lazy_gettext("Language"),
+    "topic": lazy_gettext("Field of science"),
+    "sdg": lazy_gettext("Sustainable Development Goal"),
+    "status": lazy_gettext("Status"),
+    "license": lazy_gettext("Licence"),
+    "access": lazy_gettext("Access"),
+    "platform": lazy_gettext("Platform"),
+    "source": lazy_gettext("Source"),
+    "has_pid": lazy_gettext("Identifier"),
+    "year": lazy_gettext("Year"),
+    "participation": lazy_gettext("Participation task"),
+    "policy_relevance": lazy_gettext("Policy relevance"),
+    "policy_aims": lazy_gettext("Policy aims"),
+    "funder": lazy_gettext("Funder"),
+    "for_schools": lazy_gettext("Suited to schools"),
+    "year_started": lazy_gettext("Started"),
+    "year_active": lazy_gettext("Active"),
+    "year_ended": lazy_gettext("Ended"),
+}
+"""Facet and dimension names (translated when shown)."""
+YES_NO: dict[str, tuple[LazyString, LazyString]] = {
+    "has_pid": (
+        lazy_gettext("No persistent identifier"),
+        lazy_gettext("Has a persistent identifier"),
+    ),
+    "policy_aims": (
+        lazy_gettext("No policy aims stated"),
+        lazy_gettext("Results meant for policy making"),
+    ),
+    "for_schools": (
+        lazy_gettext("Not marked as suited to schools"),
+        lazy_gettext("Suited to schools"),
+    ),
+}
+"""The labels of the yes/no facets' values: (false, true)."""
+KINDS: dict[str, LazyString] = {
+    "project": lazy_gettext("Project"),
+    "dataset": lazy_gettext("Dataset"),
+    "publication": lazy_gettext("Publication"),
+    "resource": lazy_gettext("Other resource"),
+}
+"""What each kind of record is called."""
