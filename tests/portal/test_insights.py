@@ -8,7 +8,6 @@ import csv
 import io
 import json
 import re
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
