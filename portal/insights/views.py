@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
 from harvester.index.base import Insights
@@ -93,6 +94,7 @@ def _render(endpoint: str, *, compare: bool) -> ResponseReturnValue:
         chips=_chips(args, endpoint) if not context.comparing else [],
         views=_view_links(args, endpoint),
         search_link=url_for("search.page") + query_string(search_pairs(args)),
+        projects_only=_projects_only(args, endpoint),
         choices=_choices(context.sides[0]) if not context.comparing else _shared_choices(args),
         hidden=search_pairs(args),
         endpoint=endpoint,
@@ -132,10 +134,19 @@ def _empty(args: MultiDict[str, str], endpoint: str, error: str | None = None) -
         "chips": [],
         "views": [],
         "search_link": url_for("search.page") + query_string(search_pairs(args)),
+        "projects_only": None,
         "choices": _shared_choices(args),
         "hidden": search_pairs(args),
         "endpoint": endpoint,
     }
+
+
+def _projects_only(args: MultiDict[str, str], endpoint: str) -> str | None:
+    """The same page for projects alone, when the kind is not chosen yet."""
+    pairs = page_pairs(args)
+    if any(k == "kind" or k.endswith(".kind") for k, _ in pairs):
+        return None
+    return url_for(endpoint) + query_string([*pairs, ("kind", "project")])
 
 
 def _shared_choices(args: MultiDict[str, str]) -> dict[str, list[tuple[str, str]]]:
@@ -150,12 +161,21 @@ def _chips(args: MultiDict[str, str], endpoint: str) -> list[Chip]:
     pairs = page_pairs(args)
     chips = []
     for name, value in search_pairs(args):
-        shown = facet_label(name, value) if name in FACETS else f"{name}: {value}"
-        if name == "q":
-            shown = f"“{value}”"
+        shown = facet_label(name, value) if name in FACETS else range_label(name, value)
         rest = [(k, v) for k, v in pairs if (k, v) != (name, value)]
         chips.append(Chip(shown, url_for(endpoint) + query_string(rest)))
     return chips
+
+
+def range_label(name: str, value: str) -> str:
+    """A chip's words for the search words or a range."""
+    if name == "q":
+        return f"“{value}”"
+    if name == "year_from":
+        return str(gettext("from %(year)s", year=value))
+    if name == "year_to":
+        return str(gettext("until %(year)s", year=value))
+    return str(gettext("within the box %(box)s", box=value))
 
 
 def _view_links(args: MultiDict[str, str], endpoint: str) -> list[tuple[str, str, bool]]:

@@ -283,3 +283,12 @@ def test_the_search_page_links_to_its_insights(client: FlaskClient) -> None:
     page = client.get("/?kind=dataset&page=2").get_data(as_text=True)
     assert 'href="/insights?kind=dataset"' in page
     assert 'href="/insights"' in page  # in the header, from every page
+
+
+def test_the_year_figure_offers_projects_alone(policy_client: FlaskClient) -> None:
+    page = policy_client.get("/insights?country=DE").get_data(as_text=True)
+    assert 'href="/insights?country=DE&amp;kind=project#figure-years"' in page
+    filtered = policy_client.get("/insights?country=DE&kind=project").get_data(as_text=True)
+    assert "Count projects only" not in filtered
+    chips = policy_client.get("/insights?year_from=2015&q=air").get_data(as_text=True)
+    assert "from 2015" in chips and "“air”" in chips
