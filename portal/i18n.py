@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from babel import Locale, UnknownLocaleError
 from flask import Flask, request
-from flask_babel import Babel, get_locale, gettext, lazy_gettext
-from flask_babel.speaklater import LazyString
+from flask_babel import Babel, get_locale, gettext
 
 from harvester.normalise.vocab.sdgs import sdg_labels
 from harvester.normalise.vocab.topics import fields_of_science
 
 SUPPORTED = ("en",)
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction (Babel's ``N_`` keyword); it is translated, with
+    ``gettext``, where it is shown."""
+    return message
 
 
 def _locale() -> str:
@@ -68,15 +73,15 @@ def facet_label(facet: str, value: str) -> str:
     if facet == "sdg":
         return str(gettext("SDG %(number)s", number=value))
     if facet in YES_NO:
-        return str(YES_NO[facet][value == "true"])
+        return str(gettext(YES_NO[facet][value == "true"]))
     if facet == "kind" and value in KINDS:
-        return str(KINDS[value])
+        return str(gettext(KINDS[value]))
     return value
 
 
 def facet_title(facet: str) -> str:
     """A facet's (or an insights dimension's) name, as headings and legends show it."""
-    return str(FACET_TITLES.get(facet, facet))
+    return str(gettext(FACET_TITLES[facet])) if facet in FACET_TITLES else facet
 
 
 def sdg_name(value: str) -> str:
@@ -87,48 +92,48 @@ def sdg_name(value: str) -> str:
     return str(gettext("SDG %(number)s: %(name)s", number=value, name=name))
 
 
-FACET_TITLES: dict[str, LazyString] = {
-    "kind": lazy_gettext("Kind"),
-    "country": lazy_gettext("Country"),
-    "language": lazy_gettext("Language"),
-    "topic": lazy_gettext("Field of science"),
-    "sdg": lazy_gettext("Sustainable Development Goal"),
-    "status": lazy_gettext("Status"),
-    "license": lazy_gettext("Licence"),
-    "access": lazy_gettext("Access"),
-    "platform": lazy_gettext("Platform"),
-    "source": lazy_gettext("Source"),
-    "has_pid": lazy_gettext("Identifier"),
-    "year": lazy_gettext("Year"),
-    "participation": lazy_gettext("Participation task"),
-    "policy_relevance": lazy_gettext("Policy relevance"),
-    "policy_aims": lazy_gettext("Policy aims"),
-    "funder": lazy_gettext("Funder"),
-    "for_schools": lazy_gettext("Suited to schools"),
-    "year_started": lazy_gettext("Started"),
-    "year_active": lazy_gettext("Active"),
-    "year_ended": lazy_gettext("Ended"),
+FACET_TITLES: dict[str, str] = {
+    "kind": N_("Kind"),
+    "country": N_("Country"),
+    "language": N_("Language"),
+    "topic": N_("Field of science"),
+    "sdg": N_("Sustainable Development Goal"),
+    "status": N_("Status"),
+    "license": N_("Licence"),
+    "access": N_("Access"),
+    "platform": N_("Platform"),
+    "source": N_("Source"),
+    "has_pid": N_("Identifier"),
+    "year": N_("Year"),
+    "participation": N_("Participation task"),
+    "policy_relevance": N_("Policy relevance"),
+    "policy_aims": N_("Policy aims"),
+    "funder": N_("Funder"),
+    "for_schools": N_("Suited to schools"),
+    "year_started": N_("Started"),
+    "year_active": N_("Active"),
+    "year_ended": N_("Ended"),
 }
-"""Facet and dimension names (translated when shown)."""
-YES_NO: dict[str, tuple[LazyString, LazyString]] = {
+"""Facet and dimension names (marked with ``N_``, translated when shown)."""
+YES_NO: dict[str, tuple[str, str]] = {
     "has_pid": (
-        lazy_gettext("No persistent identifier"),
-        lazy_gettext("Has a persistent identifier"),
+        N_("No persistent identifier"),
+        N_("Has a persistent identifier"),
     ),
     "policy_aims": (
-        lazy_gettext("No policy aims stated"),
-        lazy_gettext("Results meant for policy making"),
+        N_("No policy aims stated"),
+        N_("Results meant for policy making"),
     ),
     "for_schools": (
-        lazy_gettext("Not marked as suited to schools"),
-        lazy_gettext("Suited to schools"),
+        N_("Not marked as suited to schools"),
+        N_("Suited to schools"),
     ),
 }
 """The labels of the yes/no facets' values: (false, true)."""
-KINDS: dict[str, LazyString] = {
-    "project": lazy_gettext("Project"),
-    "dataset": lazy_gettext("Dataset"),
-    "publication": lazy_gettext("Publication"),
-    "resource": lazy_gettext("Other resource"),
+KINDS: dict[str, str] = {
+    "project": N_("Project"),
+    "dataset": N_("Dataset"),
+    "publication": N_("Publication"),
+    "resource": N_("Other resource"),
 }
 """What each kind of record is called."""

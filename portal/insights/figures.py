@@ -8,12 +8,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from flask_babel import lazy_gettext
-from flask_babel.speaklater import LazyString
+from flask_babel import gettext
 
 from harvester.index.base import FacetCount, Insights
 from harvester.normalise.quality.fair import INDICATORS
-from portal.i18n import facet_label, sdg_name
+from portal.i18n import N_, facet_label, sdg_name
 from portal.insights.cite import source_names
 
 Kind = Literal["map", "bars", "years", "fair"]
@@ -26,22 +25,22 @@ class Figure:
 
     id: str
     kind: Kind
-    title: LazyString
+    title: str
     dimension: str = ""
 
 
 FIGURES: tuple[Figure, ...] = (
-    Figure("country", "map", lazy_gettext("Records per country"), "country"),
-    Figure("years", "years", lazy_gettext("Started, active and ended per year")),
-    Figure("topic", "bars", lazy_gettext("Fields of science"), "topic"),
-    Figure("sdg", "bars", lazy_gettext("Sustainable Development Goals"), "sdg"),
-    Figure("status", "bars", lazy_gettext("Status"), "status"),
-    Figure("participation", "bars", lazy_gettext("What participants do"), "participation"),
-    Figure("policy_relevance", "bars", lazy_gettext("Policy relevance"), "policy_relevance"),
-    Figure("funder", "bars", lazy_gettext("Funders"), "funder"),
-    Figure("platform", "bars", lazy_gettext("Platforms"), "platform"),
-    Figure("kind", "bars", lazy_gettext("Kinds of record"), "kind"),
-    Figure("fair", "fair", lazy_gettext("FAIR profile: share passing each indicator")),
+    Figure("country", "map", N_("Records per country"), "country"),
+    Figure("years", "years", N_("Started, active and ended per year")),
+    Figure("topic", "bars", N_("Fields of science"), "topic"),
+    Figure("sdg", "bars", N_("Sustainable Development Goals"), "sdg"),
+    Figure("status", "bars", N_("Status"), "status"),
+    Figure("participation", "bars", N_("What participants do"), "participation"),
+    Figure("policy_relevance", "bars", N_("Policy relevance"), "policy_relevance"),
+    Figure("funder", "bars", N_("Funders"), "funder"),
+    Figure("platform", "bars", N_("Platforms"), "platform"),
+    Figure("kind", "bars", N_("Kinds of record"), "kind"),
+    Figure("fair", "fair", N_("FAIR profile: share passing each indicator")),
 )
 BY_ID: dict[str, Figure] = {figure.id: figure for figure in FIGURES}
 SERIES: tuple[tuple[str, str], ...] = (
@@ -50,21 +49,21 @@ SERIES: tuple[tuple[str, str], ...] = (
     ("ended", "year_ended"),
 )
 """The columns of the year table and the dimension each counts."""
-SERIES_TITLES: dict[str, LazyString] = {
-    "started": lazy_gettext("Started"),
-    "active": lazy_gettext("Active"),
-    "ended": lazy_gettext("Ended"),
+SERIES_TITLES: dict[str, str] = {
+    "started": N_("Started"),
+    "active": N_("Active"),
+    "ended": N_("Ended"),
 }
-COLUMN_TITLES: dict[str, LazyString] = {
-    "value": lazy_gettext("Code"),
-    "label": lazy_gettext("Name"),
-    "count": lazy_gettext("Records"),
-    "year": lazy_gettext("Year"),
-    "indicator": lazy_gettext("Indicator"),
-    "principle": lazy_gettext("Principle"),
-    "applicable": lazy_gettext("Applies to"),
-    "passed": lazy_gettext("Passed"),
-    "share": lazy_gettext("Share passing"),
+COLUMN_TITLES: dict[str, str] = {
+    "value": N_("Code"),
+    "label": N_("Name"),
+    "count": N_("Records"),
+    "year": N_("Year"),
+    "indicator": N_("Indicator"),
+    "principle": N_("Principle"),
+    "applicable": N_("Applies to"),
+    "passed": N_("Passed"),
+    "share": N_("Share passing"),
     **SERIES_TITLES,
 }
 FAIR_LABELS: dict[str, tuple[str, str]] = {i.id: (i.label, i.principle) for i in INDICATORS}
@@ -96,8 +95,8 @@ def column_title(column: str) -> str:
     """A column's heading; ``count_a`` → ``Records (A)``."""
     base, _, side = column.rpartition("_")
     if side in ("a", "b") and base in COLUMN_TITLES:
-        return f"{COLUMN_TITLES[base]} ({side.upper()})"
-    return str(COLUMN_TITLES.get(column, column))
+        return f"{gettext(COLUMN_TITLES[base])} ({side.upper()})"
+    return str(gettext(COLUMN_TITLES[column])) if column in COLUMN_TITLES else column
 
 
 def table(figure: Figure, insights: Insights) -> Table:

@@ -118,7 +118,7 @@ def figure_view(figure: Figure, context: Context) -> FigureView | None:
 
 def figure_title(figure: Figure, context: Context) -> str:
     """The figure's title; the map names its view, a comparison its sides."""
-    title = str(figure.title)
+    title = str(gettext(figure.title))
     if figure.kind == "map":
         where = gettext("Europe") if context.view == "europe" else gettext("world")
         title = str(gettext("%(title)s, %(where)s", title=title, where=where))
@@ -186,7 +186,7 @@ def _years(numbers: Table, context: Context, anchor: str, title: str) -> list[Dr
     top = max(
         (int(row[f"{n}{t}"]) for row in numbers.rows for n, _ in SERIES for t in tags), default=0
     )
-    names = {name: str(SERIES_TITLES[name]) for name, _ in SERIES}
+    names = {name: str(gettext(SERIES_TITLES[name])) for name, _ in SERIES}
     drawn = []
     for k, tag in enumerate(tags):
         series = {name: [int(row[f"{name}{tag}"]) for row in numbers.rows] for name, _ in SERIES}
@@ -304,7 +304,7 @@ def _years_desc(years: Sequence[int], series: dict[str, list[int]]) -> str:
                 str(
                     gettext(
                         "%(series)s peaks in %(year)s (%(count)s)",
-                        series=SERIES_TITLES[name],
+                        series=gettext(SERIES_TITLES[name]),
                         year=years[peak],
                         count=format_decimal(values[peak]),
                     )
