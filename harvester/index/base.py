@@ -88,20 +88,6 @@ class Insights:
     fair: list[FairCount]
     query: SearchQuery
 
-    def as_dict(self) -> dict[str, object]:
-        """A JSON-ready form (without labels: the portal adds them in the reader's language)."""
-        return {
-            "total": self.total,
-            "dimensions": {
-                name: [{"value": c.value, "count": c.count} for c in counts]
-                for name, counts in self.dimensions.items()
-            },
-            "fair": [
-                {"indicator": f.indicator, "applicable": f.applicable, "passed": f.passed}
-                for f in self.fair
-            ],
-        }
-
 
 @dataclass(frozen=True)
 class Suggestion:

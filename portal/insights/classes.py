@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 RAMP: tuple[str, ...] = ("#c3d9ee", "#8db8df", "#5891c6", "#2b63a1", "#0b366b")
 """Five blues from light to dark (relative luminance strictly falling; see the tests)."""
-NONE_FILL = "#f2f2f2"
+NONE_FILL = "#f8f8f8"
 NONE_HATCH = "#9a9a9a"
 MAX_CLASSES = len(RAMP)
 NICE_STEPS = (1, 2, 2.5, 5, 10)
