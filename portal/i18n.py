@@ -3,8 +3,10 @@ languages come from the CLDR data Babel carries, in the reader's language."""
 
 from __future__ import annotations
 
-from babel import Locale, UnknownLocaleError
-from flask import Flask, request
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError, numbers
+from flask import Flask, g, has_request_context, request
 from flask_babel import Babel, get_locale, gettext
 
 from harvester.normalise.vocab.sdgs import sdg_labels
@@ -35,16 +37,45 @@ def init_i18n(app: Flask) -> None:
         get_locale=get_locale,
     )
     app.jinja_env.filters.update(
-        country_name=country_name, language_name=language_name, topic_name=topic_name
+        country_name=country_name,
+        language_name=language_name,
+        topic_name=topic_name,
+        number=number,
+        percent=percent,
     )
 
 
 def _current() -> Locale:
+    """The reader's locale, looked up once per request (pages name hundreds of things)."""
+    if has_request_context() and "csfinder_locale" in g:
+        cached: Locale = g.csfinder_locale
+        return cached
     try:
         found = get_locale()
-        return found if isinstance(found, Locale) else Locale("en")
+        chosen = found if isinstance(found, Locale) else Locale("en")
     except (UnknownLocaleError, RuntimeError):
-        return Locale("en")
+        chosen = Locale("en")
+    if has_request_context():
+        g.csfinder_locale = chosen
+    return chosen
+
+
+def number(value: float) -> str:
+    """A number written the reader's way (Babel's CLDR data): ``12,345`` in English."""
+    return _formatted(value, False, str(_current()))
+
+
+def percent(share: float) -> str:
+    """A share (0..1) as a whole percentage written the reader's way: ``42%``."""
+    return _formatted(share, True, str(_current()))
+
+
+@lru_cache(maxsize=16_384)
+def _formatted(value: float, as_percent: bool, locale: str) -> str:
+    """Numbers repeat across a page's figures: each is formatted once per language."""
+    if as_percent:
+        return str(numbers.format_percent(value, "#,##0%", locale=locale))
+    return str(numbers.format_decimal(value, locale=locale))
 
 
 def country_name(code: str) -> str:

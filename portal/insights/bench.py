@@ -36,6 +36,7 @@ from harvester.index.documents import document_from_record
 from harvester.index.query import build_query
 from harvester.index.sqlite import SqliteIndex
 from portal.app import create_app
+from portal.bench import HOME_VERSION
 
 Selection = tuple[str, tuple[tuple[str, str], ...]]
 FIXED: tuple[Selection, ...] = (
@@ -51,22 +52,23 @@ BUDGET_MS = 300.0
 @click.command("insights")
 @click.option("--records", "count", default=100_000, show_default=True, help="Records indexed.")
 @click.option("--repeat", default=20, show_default=True, help="Timed answers per selection.")
-def bench_insights(count: int, repeat: int) -> None:
+@click.option(
+    "--keep",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep the index in this folder and reuse it next time (built once per N).",
+)
+def bench_insights(count: int, repeat: int, keep: Path | None) -> None:
     """Index N synthetic records, then time the insights answer of several selections."""
     with tempfile.TemporaryDirectory(prefix="csfinder-bench-insights-") as folder:
-        home = Path(folder)
-        started = time.perf_counter()
-        index = SqliteIndex(home / "index")
-        built = index.rebuild(document_from_record(r) for r in synthetic_records(count))
-        index.close()
-        build_seconds = time.perf_counter() - started
+        home = keep / f"insights-{count}-v{HOME_VERSION}" if keep else Path(folder)
+        built, build_seconds = _build(home, count)
         results = _time_selections(home, repeat)
     load = os.getloadavg()
     output: dict[str, Any] = {
         "benchmark": "insights",
         "backend": "sqlite",
         "records": built,
-        "build_seconds": round(build_seconds, 1),
+        "build_seconds": round(build_seconds, 1) if build_seconds is not None else "reused",
         "repeat": repeat,
         "cache": "off",
         "budget_ms": BUDGET_MS,
@@ -79,6 +81,20 @@ def bench_insights(count: int, repeat: int) -> None:
         "machine": {"cpus": os.cpu_count(), "load_1_5_15": [round(x, 2) for x in load]},
     }
     click.echo(json.dumps(output))
+
+
+def _build(home: Path, count: int) -> tuple[int, float | None]:
+    """The index of ``count`` synthetic records in ``home``: built, or reused when a
+    complete one is there (its seconds are then None)."""
+    done = home / "BUILT"
+    if done.exists():
+        return count, None
+    started = time.perf_counter()
+    index = SqliteIndex(home / "index")
+    built = index.rebuild(document_from_record(r) for r in synthetic_records(count))
+    index.close()
+    done.write_text(f"{built}\n", encoding="utf-8")
+    return built, time.perf_counter() - started
 
 
 def _time_selections(home: Path, repeat: int) -> list[dict[str, Any]]:

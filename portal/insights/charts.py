@@ -13,8 +13,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from flask_babel import format_decimal, format_percent
-
+from portal.i18n import number, percent
 from portal.insights import svg
 from portal.insights.classes import round_up
 
@@ -59,11 +58,12 @@ def bars_svg(
     title: str,
     desc: str,
     sides: Sequence[str] = (),
-    percent: bool = False,
+    as_share: bool = False,
     top: float | None = None,
 ) -> svg.Drawing:
-    """Horizontal bars; ``sides`` names the selections when two are compared; ``top`` is
-    the scale's end (the largest value by default, 1 for percentages)."""
+    """Horizontal bars; ``sides`` names the selections when two are compared; ``as_share``
+    writes values (0..1) as percentages; ``top`` is the scale's end (the largest value by
+    default, 1 for shares)."""
     per_value = max(1, len(sides))
     bar_height = 16.0 if per_value == 1 else 12.0
     row = bar_height * per_value + 8
@@ -73,7 +73,7 @@ def bars_svg(
     root.set("class", "chart bars")
     if per_value > 1:
         _side_legend(root, sides)
-    end = top if top is not None else (1.0 if percent else _largest(bars))
+    end = top if top is not None else (1.0 if as_share else _largest(bars))
     for n, bar in enumerate(bars):
         y = legend_height + n * row + 4
         shown = svg.shorten(bar.label, LABEL_CHARS)
@@ -97,9 +97,9 @@ def bars_svg(
                         "fill": colour,
                     },
                 )
-            number = _number(value, percent)
+            number_text = _number(value, as_share)
             written = svg.text(
-                root, LABEL_WIDTH + length + 5, top_y + bar_height / 2, number, fill=svg.INK
+                root, LABEL_WIDTH + length + 5, top_y + bar_height / 2, number_text, fill=svg.INK
             )
             written.set("dominant-baseline", "middle")
     svg.add(
@@ -155,7 +155,7 @@ def years_svg(
                 "y2": svg.num(y_of(tick)),
             },
         )
-        label = svg.text(root, left - 6, y_of(tick), str(format_decimal(tick)), text_anchor="end")
+        label = svg.text(root, left - 6, y_of(tick), str(number(tick)), text_anchor="end")
         label.set("dominant-baseline", "middle")
     for year in _year_ticks(first, last):
         svg.add(
@@ -261,9 +261,7 @@ def _largest(bars: Sequence[Bar]) -> float:
     return max((v or 0 for bar in bars for v in bar.values), default=0) or 1
 
 
-def _number(value: float | None, percent: bool) -> str:
+def _number(value: float | None, as_share: bool) -> str:
     if value is None:
         return "–"
-    if percent:
-        return str(format_percent(value, format="#,##0%"))
-    return str(format_decimal(value))
+    return percent(value) if as_share else number(value)

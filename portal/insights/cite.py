@@ -15,11 +15,11 @@ from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 
 from flask import g, request
-from flask_babel import format_date, format_decimal, gettext
+from flask_babel import format_date, gettext
 
 from harvester.index.base import Insights
 from harvester.index.query import FACETS, SearchQuery
-from portal.i18n import facet_label, facet_title
+from portal.i18n import facet_label, facet_title, number
 from portal.services import services
 
 SOURCES_NAMED = 8
@@ -108,7 +108,7 @@ def sources_words(names: Sequence[str]) -> str:
     shown = ", ".join(names[:SOURCES_NAMED])
     rest = len(names) - SOURCES_NAMED
     if rest > 0:
-        more = gettext("and %(count)s more", count=format_decimal(rest))
+        more = gettext("and %(count)s more", count=number(rest))
         return f"{shown} {more}"
     return shown
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from flask_babel import format_decimal, gettext, ngettext
+from flask_babel import gettext, ngettext
 
-from portal.i18n import country_name
+from portal.i18n import country_name, number
 from portal.insights import svg
 from portal.insights.classes import NONE_FILL, NONE_HATCH, Classes
 from portal.insights.geometry import MapShapes, View, map_shapes
@@ -27,7 +27,7 @@ FRAME = "#8a8a8a"
 
 def records_label(code: str, count: int) -> str:
     """``Germany: 12 records``."""
-    amount = ngettext("%(count)s record", "%(count)s records", count, count=format_decimal(count))
+    amount = ngettext("%(count)s record", "%(count)s records", count, count=number(count))
     return str(gettext("%(country)s: %(amount)s", country=country_name(code), amount=amount))
 
 
@@ -117,8 +117,8 @@ def legend(root: svg.Element, classes: Classes, top: float, hatch: str) -> None:
 
 def _range(low: int, high: int) -> str:
     if low == high:
-        return str(format_decimal(low))
-    return f"{format_decimal(low)}–{format_decimal(high)}"
+        return str(number(low))
+    return f"{number(low)}–{number(high)}"
 
 
 def _hatch_pattern(defs: svg.Element, pattern_id: str) -> None:

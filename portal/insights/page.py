@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from flask import url_for
-from flask_babel import format_decimal, format_percent, gettext
+from flask import g, url_for
+from flask_babel import gettext
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from harvester.index.base import Insights
+from portal.i18n import number, percent
 from portal.insights import charts
 from portal.insights.cite import Provenance, absolute, citation
 from portal.insights.classes import classes_for
@@ -151,7 +152,7 @@ def chart(
         title=title,
         desc=_bars_desc(figure, numbers, context),
         sides=context.names if context.comparing else (),
-        percent=figure.kind == "fair",
+        as_share=figure.kind == "fair",
     )
     return [drawn]
 
@@ -224,7 +225,15 @@ def _search_link(figure: Figure, row: Row, context: Context) -> str | None:
 def search_url(pairs: Sequence[tuple[str, str]], dimension: str, value: str) -> str:
     """The search page for ``pairs`` with ``dimension`` set to ``value`` alone."""
     kept = [(k, v) for k, v in pairs if k != dimension]
-    return url_for("search.page") + query_string([*kept, (dimension, value)])
+    return _search_path() + query_string([*kept, (dimension, value)])
+
+
+def _search_path() -> str:
+    """The search page's path, built once per request (a page links to it hundreds of times)."""
+    found: str | None = g.get("csfinder_search_path")
+    if found is None:
+        found = g.csfinder_search_path = url_for("search.page")
+    return found
 
 
 def _bar_label(figure: Figure, row: Row) -> str:
@@ -238,15 +247,15 @@ def _note(figure: Figure, numbers: Table) -> str:
         return str(
             gettext(
                 "The chart shows the %(shown)s most common of %(all)s; the table lists them all.",
-                shown=format_decimal(BARS_SHOWN),
-                all=format_decimal(len(numbers.rows)),
+                shown=number(BARS_SHOWN),
+                all=number(len(numbers.rows)),
             )
         )
     return ""
 
 
 def _top(pairs: Sequence[tuple[str, int]], most: int = 3) -> str:
-    return ", ".join(f"{name} ({format_decimal(n)})" for name, n in pairs[:most])
+    return ", ".join(f"{name} ({number(n)})" for name, n in pairs[:most])
 
 
 def _map_desc(counts: dict[str, int], numbers: Table) -> str:
@@ -258,7 +267,7 @@ def _map_desc(counts: dict[str, int], numbers: Table) -> str:
         gettext(
             "Choropleth map: %(count)s countries have records; the most: %(top)s. Every "
             "country's number is in the table after the map.",
-            count=format_decimal(len(ranked)),
+            count=number(len(ranked)),
             top=_top(ranked),
         )
     )
@@ -277,9 +286,9 @@ def _bars_desc(figure: Figure, numbers: Table, context: Context) -> str:
                 "those it applies to; highest %(best)s (%(best_share)s), lowest %(worst)s "
                 "(%(worst_share)s).",
                 best=best[0],
-                best_share=format_percent(best[1]),
+                best_share=percent(best[1]),
                 worst=worst[0],
-                worst_share=format_percent(worst[1]),
+                worst_share=percent(worst[1]),
             )
         )
     key = "count_a" if context.comparing else "count"
@@ -288,7 +297,7 @@ def _bars_desc(figure: Figure, numbers: Table, context: Context) -> str:
     return str(
         gettext(
             "Bar chart of %(count)s values; the most common: %(top)s.",
-            count=format_decimal(len(numbers.rows)),
+            count=number(len(numbers.rows)),
             top=_top(ranked),
         )
     )
@@ -306,7 +315,7 @@ def _years_desc(years: Sequence[int], series: dict[str, list[int]]) -> str:
                         "%(series)s peaks in %(year)s (%(count)s)",
                         series=gettext(SERIES_TITLES[name]),
                         year=years[peak],
-                        count=format_decimal(values[peak]),
+                        count=number(values[peak]),
                     )
                 )
             )

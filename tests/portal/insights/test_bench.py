@@ -1,0 +1,35 @@
+"""``csfinder bench insights`` on a few records: every selection answered, figures printed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from harvester.cli.main import main
+from harvester.index.query import build_query
+from harvester.index.sqlite import SqliteIndex
+
+
+def test_bench_insights_times_every_selection_and_keeps_its_index(tmp_path: Path) -> None:
+    args = ["bench", "insights", "--records", "300", "--repeat", "2", "--keep", str(tmp_path)]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output.strip().splitlines()[-1])
+    assert report["records"] == 300 and report["cache"] == "off"
+    assert set(report["machine"]) == {"cpus", "load_1_5_15"}
+    labels = [s["label"] for s in report["selections"]]
+    assert labels[0] == "full index" and "selective" in labels and "common word" in labels
+    index = SqliteIndex(next(tmp_path.iterdir()) / "index")
+    for selection in report["selections"]:
+        for layer in ("engine_ms", "api_ms", "page_ms"):
+            assert set(selection[layer]) == {"p50", "p95", "p99", "max"}
+        pairs = [tuple(p.split("=", 1)) for p in selection["parameters"].split("&") if p]
+        text = dict(pairs).get("q", "")
+        query = build_query(text, [(k, v) for k, v in pairs if k != "q"])
+        assert selection["total"] == index.search(query).total
+    assert report["selections"][0]["total"] == 300
+    index.close()
+    again = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert json.loads(again.output.strip().splitlines()[-1])["build_seconds"] == "reused"
