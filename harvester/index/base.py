@@ -81,12 +81,15 @@ class FairCount:
 
 @dataclass(frozen=True)
 class Insights:
-    """A selection counted: its total, each dimension's values, the FAIR profile."""
+    """A selection counted: its total, each dimension's values, the FAIR profile. Every
+    count counts clusters (a record without a cluster is one); ``records`` is how many
+    index documents the selection holds."""
 
     total: int
     dimensions: Mapping[str, list[FacetCount]]
     fair: list[FairCount]
     query: SearchQuery
+    records: int
 
 
 @dataclass(frozen=True)

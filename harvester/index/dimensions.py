@@ -17,7 +17,10 @@ Counted only (:data:`COUNTED_ONLY`, never filters):
   year the record was harvested, unless its status says it is over (Completed, Abandoned):
   then its start year only; nothing without a start date;
 * ``fair_passed`` and ``fair_applies``: the FAIRsFAIR indicators the record passed, and
-  those that apply to it.
+  those that apply to it;
+* ``cluster``: the record's ``cluster_id``, when it has one (records describing the same
+  project on several platforms share it). Insights count each cluster once; a record
+  without one is a cluster of its own (see :mod:`harvester.index.insights`).
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ from typing import Any
 YEAR_SERIES: tuple[str, ...] = ("year_started", "year_active", "year_ended")
 FAIR_PASSED = "fair_passed"
 FAIR_APPLIES = "fair_applies"
-COUNTED_ONLY: tuple[str, ...] = (*YEAR_SERIES, FAIR_PASSED, FAIR_APPLIES)
+CLUSTER = "cluster"
+COUNTED_ONLY: tuple[str, ...] = (*YEAR_SERIES, FAIR_PASSED, FAIR_APPLIES, CLUSTER)
 """Index fields counted by insights but never offered as filters."""
 
 OVER = frozenset(("completed", "abandoned"))
@@ -66,6 +70,7 @@ def counted_only(record: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
         "year_active": tuple(str(y) for y in active_years(record, start, end)),
         "year_ended": _years(end),
         **fair_values(record),
+        CLUSTER: _distinct((record.get("cluster_id") or "",)),
     }
     return {name: values for name, values in found.items() if values}
 

@@ -5,10 +5,15 @@ One aggregation model, answered by every backend (:meth:`SearchIndex.insights
 bitmaps, Elasticsearch with aggregations. What is counted:
 
 * **the selection is the search's**: the same text, filters and ranges select the same
-  records, and the same unit is counted (a record today; a cluster once searches collapse
-  clusters), so ``total`` is the search's total for the same query;
+  records;
+* **the unit is a cluster**: records sharing a ``cluster_id`` (one project listed on
+  several platforms) count once, in the total and under each value any of them carries; a
+  record without a cluster counts as its own. Where no two records of the selection share
+  a cluster (every index today; a collapsed search, whose selection holds one document per
+  cluster), that is the number of records, so ``total`` is the search's total and a
+  facet's counts are the search's for the same query;
 * **a dimension** (:data:`DIMENSIONS`: every search facet and the year series) counts how
-  many of the selection carry each value; a record with two countries counts once in each.
+  many of the selection carry each value; a cluster with two countries counts once in each.
   For a facet the query does not filter, these are the search's facet counts. For a facet
   it filters, the selected values count as on the search page; the other values count
   the selected records that also carry them (the search page counts instead what adding

@@ -35,7 +35,8 @@ def insights() -> ResponseReturnValue:
     pairs = search_pairs(request.args)
     body: dict[str, Any] = {
         "total": counted.total,
-        "counted": "records",
+        "counted": "clusters",
+        "records": counted.records,
         "dimensions": {
             name: [
                 {"value": row["value"], "label": row["label"], "count": row["count"]}

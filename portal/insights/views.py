@@ -119,7 +119,7 @@ def _context(args: MultiDict[str, str]) -> Context:
 
 def _selections(context: Context) -> list[dict[str, Any]]:
     return [
-        {"name": name, "selection": words, "total": side.total}
+        {"name": name, "selection": words, "total": side.total, "records": side.records}
         for name, words, side in zip(context.names, context.selections, context.sides, strict=True)
     ]
 

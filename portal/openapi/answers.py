@@ -123,13 +123,16 @@ class InsightsLinks(BaseModel):
 
 
 class InsightsResult(BaseModel):
-    """A selection counted: by every dimension, by year, and by FAIR indicator. The total
-    is the search's for the same parameters; a record with several values of a dimension
+    """A selection counted: by every dimension, by year, and by FAIR indicator. Each
+    cluster (one project or dataset listed on several platforms) counts once, a record
+    without a cluster as its own; so the total is the search's for the same parameters
+    when the search shows one hit per cluster. A record with several values of a dimension
     counts under each. A facet's counts are the search's facet counts where the query does
     not filter that facet."""
 
-    total: Count = Field(description="Records in the selection (the search's total).")
-    counted: Literal["records"] = Field(description="The unit counted.")
+    total: Count = Field(description="Clusters in the selection (the search's total).")
+    counted: Literal["clusters"] = Field(description="The unit counted.")
+    records: Count = Field(description="Index documents (listings) the selection holds.")
     dimensions: dict[DimensionName, list[LabelledCount]] = Field(
         description="Each dimension's values, the most common first (years in order), at "
         "most 500 each; selected values are listed even when no record carries them."

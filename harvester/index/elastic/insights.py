@@ -1,7 +1,14 @@
 """Insights on Elasticsearch: one ``size: 0`` request whose query is the search's whole
 selection (text, bounding box and every facet filter) and whose aggregations count each
 dimension and the FAIR indicators (see :mod:`harvester.index.insights`). Pure functions: a
-request body, and the :class:`~harvester.index.base.Insights` read from the response."""
+request body, and the :class:`~harvester.index.base.Insights` read from the response.
+
+Clusters count once: the selection and each bucket also count the documents that carry a
+cluster and, with a ``cardinality`` aggregation, how many distinct clusters those are; a
+count is the documents, less those with a cluster, plus their clusters. Documents without
+a cluster (every one today; one per cluster in a collapsed search) leave the plain count.
+Elasticsearch's cardinality is exact below its precision threshold (:data:`EXACT_BELOW`
+distinct clusters per bucket) and an estimate within a few per cent above it."""
 
 from __future__ import annotations
 
@@ -9,11 +16,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from harvester.index.base import Insights
+from harvester.index.dimensions import CLUSTER
 from harvester.index.elastic.query import Body, facet_filters, main_query
 from harvester.index.insights import DIMENSIONS, FAIR_FIELDS, MAX_BUCKETS, buckets, fair_profile
 from harvester.index.query import SearchQuery
 
 FAIR_SIZE = 100  # indicators counted (FAIRsFAIR has 16)
+EXACT_BELOW = 40_000  # the largest precision threshold Elasticsearch accepts
+CLUSTERED = "clustered"
 
 
 def insights_body(query: SearchQuery, *, stemming: bool = False) -> Body:
@@ -24,6 +34,7 @@ def insights_body(query: SearchQuery, *, stemming: bool = False) -> Body:
         selection["bool"]["filter"] = filters
     aggs: Body = {name: _terms(name, MAX_BUCKETS) for name in DIMENSIONS}
     aggs |= {name: _terms(name, FAIR_SIZE) for name in FAIR_FIELDS}
+    aggs[CLUSTERED] = _clustered()
     return {"query": selection, "aggs": aggs, "size": 0, "track_total_hits": True}
 
 
@@ -33,8 +44,28 @@ def _terms(field: str, size: int) -> Body:
             "field": f"facets.{field}",
             "size": size,
             "order": [{"_count": "desc"}, {"_key": "asc"}],
-        }
+        },
+        "aggs": {CLUSTERED: _clustered()},
     }
+
+
+def _clustered() -> Body:
+    """The documents that carry a cluster, and how many distinct clusters they hold."""
+    field = f"facets.{CLUSTER}"
+    return {
+        "filter": {"exists": {"field": field}},
+        "aggs": {"clusters": {"cardinality": {"field": field, "precision_threshold": EXACT_BELOW}}},
+    }
+
+
+def _once_per_cluster(documents: int, found: Mapping[str, Any]) -> int:
+    """A count of documents made a count of clusters, from a :func:`_clustered` answer."""
+    clustered = found.get(CLUSTERED) or {}
+    with_cluster = int(clustered.get("doc_count") or 0)
+    if not with_cluster:
+        return documents
+    clusters = int((clustered.get("clusters") or {}).get("value") or 0)
+    return documents - with_cluster + min(max(clusters, 1), with_cluster)
 
 
 def insights_from_response(response: Mapping[str, Any], query: SearchQuery) -> Insights:
@@ -45,8 +76,9 @@ def insights_from_response(response: Mapping[str, Any], query: SearchQuery) -> I
 
     def counted(name: str) -> list[tuple[str, int]]:
         found = aggregations.get(name, {}).get("buckets", [])
-        return [(str(b["key"]), int(b["doc_count"])) for b in found]
+        return [(str(b["key"]), _once_per_cluster(int(b["doc_count"]), b)) for b in found]
 
     dimensions = {name: buckets(name, counted(name), query) for name in DIMENSIONS}
     applies, passed = (dict(counted(name)) for name in FAIR_FIELDS)
-    return Insights(count, dimensions, fair_profile(applies, passed), query)
+    total = _once_per_cluster(count, aggregations)
+    return Insights(total, dimensions, fair_profile(applies, passed), query, count)

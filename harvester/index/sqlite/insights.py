@@ -1,34 +1,109 @@
 """Insights from the facet bitmaps: each value's count is one intersection cardinality
 with the selection (or, over every live row, the bitmap's own size: bitmaps hold live rows
-only), so a whole answer costs a few hundred bitmap operations however large the index."""
+only), so a whole answer costs a few hundred bitmap operations however large the index.
+
+Clusters count once (see :mod:`harvester.index.insights`). The rows of clusters that have
+several live rows (:class:`SharedClusters`, found once per facet state) are the only ones
+that can be counted twice: a count is the plain cardinality, less the shared rows it holds,
+plus how many distinct clusters those rows belong to. A selection holding no shared rows
+(no clusters, or a collapsed search: one document per cluster) is counted as plain rows.
+"""
 
 from __future__ import annotations
 
+import threading
+import weakref
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
 from pyroaring import BitMap
 
 from harvester.index.base import Insights
+from harvester.index.dimensions import CLUSTER
 from harvester.index.insights import DIMENSIONS, FAIR_FIELDS, buckets, fair_profile
 from harvester.index.query import SearchQuery
 from harvester.index.sqlite.facets import FacetState
 
 
+@dataclass(frozen=True)
+class SharedClusters:
+    """The live rows of clusters with several live rows, and each such row's cluster."""
+
+    rows: BitMap
+    cluster_of: npt.NDArray[np.int32]  # by row id; meaningful for ``rows`` only
+
+
+_FOUND: weakref.WeakKeyDictionary[FacetState, SharedClusters] = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
+
+
+def shared_clusters(state: FacetState) -> SharedClusters:
+    """The state's shared clusters (a state never changes once searched: computed once)."""
+    with _LOCK:
+        found = _FOUND.get(state)
+    if found is not None:
+        return found
+    several = [bitmap for bitmap in state.values.get(CLUSTER, {}).values() if len(bitmap) > 1]
+    rows = BitMap.union(BitMap(), *several) if several else BitMap()
+    cluster_of = np.zeros(int(rows.max()) + 1 if rows else 0, dtype=np.int32)
+    for number, bitmap in enumerate(several):
+        cluster_of[np.asarray(bitmap.to_array(), dtype=np.int64)] = number
+    found = SharedClusters(rows, cluster_of)
+    with _LOCK:
+        _FOUND[state] = found
+    return found
+
+
+class ClusterCounter:
+    """Counts clusters among the rows of one selection."""
+
+    def __init__(self, state: FacetState, selection: BitMap) -> None:
+        self.state, self.selection = state, selection
+        shared = shared_clusters(state)
+        self.cluster_of = shared.cluster_of
+        self.shared = selection & shared.rows if shared.rows else BitMap()
+
+    def total(self) -> int:
+        """The clusters the selection holds."""
+        return len(self.selection) - len(self.shared) + self._distinct(self.shared)
+
+    def value_counts(self, field: str) -> list[tuple[str, int]]:
+        """How many clusters of the selection carry each value of an index field."""
+        by_value = self.state.values.get(field, {})
+        selection = self.selection
+        if not selection:
+            return []
+        if selection is self.state.live:
+            counted = [(value, len(bitmap)) for value, bitmap in by_value.items()]
+        else:
+            counted = [
+                (value, bitmap.intersection_cardinality(selection))
+                for value, bitmap in by_value.items()
+            ]
+        if not self.shared:
+            return counted
+        return [
+            (value, count - len(both) + self._distinct(both) if both else count)
+            for (value, count), both in zip(
+                counted, (bitmap & self.shared for bitmap in by_value.values()), strict=True
+            )
+        ]
+
+    def _distinct(self, rows: BitMap) -> int:
+        if not rows:
+            return 0
+        return int(np.unique(self.cluster_of[np.asarray(rows.to_array(), dtype=np.int64)]).size)
+
+
 def count_insights(state: FacetState, selection: BitMap, query: SearchQuery) -> Insights:
     """The selection's insights (see :mod:`harvester.index.insights`)."""
+    counter = ClusterCounter(state, selection)
     dimensions = {
-        dimension: buckets(dimension, value_counts(state, dimension, selection), query)
+        dimension: buckets(dimension, counter.value_counts(dimension), query)
         for dimension in DIMENSIONS
     }
-    applies, passed = (dict(value_counts(state, name, selection)) for name in FAIR_FIELDS)
-    return Insights(len(selection), dimensions, fair_profile(applies, passed), query)
-
-
-def value_counts(state: FacetState, field: str, selection: BitMap) -> list[tuple[str, int]]:
-    """How many rows of the selection carry each value of an index field."""
-    by_value = state.values.get(field, {})
-    if not selection:
-        return []
-    if selection is state.live:
-        return [(value, len(bitmap)) for value, bitmap in by_value.items()]
-    return [
-        (value, bitmap.intersection_cardinality(selection)) for value, bitmap in by_value.items()
-    ]
+    applies, passed = (dict(counter.value_counts(name)) for name in FAIR_FIELDS)
+    return Insights(
+        counter.total(), dimensions, fair_profile(applies, passed), query, len(selection)
+    )
