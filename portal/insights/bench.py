@@ -2,7 +2,10 @@
 
 Builds the embedded index of N synthetic records (:mod:`harvester.bench.synthetic`, which
 carry every dimension insights count: countries, fields, SDGs, statuses, participation,
-policy, funders, dates, FAIR indicators) in a temporary data folder, then times a fixed set
+policy, funders, dates, FAIR indicators; one record in :data:`PAIRED` and the next share a
+``cluster_id``, as one project listed on two platforms, so the counts count clusters the
+slower way, as a search listing every listing would) in a temporary data folder, then
+times a fixed set
 of selections, each ``--repeat`` times, with the index's cache turned off
 (``CSFINDER_SEARCH_CACHE_MB=0``): the full index, filters alone, a selective query, policy
 filters, a rare word and a common one. Three layers are timed for each: the engine's
@@ -21,7 +24,7 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -47,6 +50,9 @@ FIXED: tuple[Selection, ...] = (
 )
 """Selections by filters: a label and the search parameters."""
 BUDGET_MS = 300.0
+PAIRED = 10
+"""Every PAIRED-th record and the next one share a cluster (a fifth of the records)."""
+VERSION = f"{HOME_VERSION}c"  # the kept index's: records in clusters since "2c"
 
 
 @click.command("insights")
@@ -60,7 +66,7 @@ BUDGET_MS = 300.0
 def bench_insights(count: int, repeat: int, keep: Path | None) -> None:
     """Index N synthetic records, then time the insights answer of several selections."""
     with tempfile.TemporaryDirectory(prefix="csfinder-bench-insights-") as folder:
-        home = keep / f"insights-{count}-v{HOME_VERSION}" if keep else Path(folder)
+        home = keep / f"insights-{count}-v{VERSION}" if keep else Path(folder)
         built, build_seconds = _build(home, count)
         results = _time_selections(home, repeat)
     load = os.getloadavg()
@@ -91,10 +97,18 @@ def _build(home: Path, count: int) -> tuple[int, float | None]:
         return count, None
     started = time.perf_counter()
     index = SqliteIndex(home / "index")
-    built = index.rebuild(document_from_record(r) for r in synthetic_records(count))
+    built = index.rebuild(document_from_record(r) for r in clustered(synthetic_records(count)))
     index.close()
     done.write_text(f"{built}\n", encoding="utf-8")
     return built, time.perf_counter() - started
+
+
+def clustered(records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The records, every :data:`PAIRED`-th one and the next in a cluster of two."""
+    for n, record in enumerate(records):
+        if n % PAIRED in (0, 1):
+            record["cluster_id"] = f"cl-bench-{n - n % PAIRED}"
+        yield record
 
 
 def _time_selections(home: Path, repeat: int) -> list[dict[str, Any]]:
@@ -122,6 +136,7 @@ def _time_selections(home: Path, repeat: int) -> list[dict[str, Any]]:
                 "label": label,
                 "parameters": encoded,
                 "total": answer.total,
+                "records": answer.records,
                 "engine_ms": _timed(partial(index.insights, query), repeat),
                 "api_ms": _timed(partial(client.get, api), repeat),
                 "page_ms": _timed(partial(client.get, page), repeat),

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from harvester.cli.main import main
 from harvester.index.query import build_query
 from harvester.index.sqlite import SqliteIndex
+from portal.insights.bench import PAIRED
 
 
 def test_bench_insights_times_every_selection_and_keeps_its_index(tmp_path: Path) -> None:
@@ -28,8 +29,10 @@ def test_bench_insights_times_every_selection_and_keeps_its_index(tmp_path: Path
         pairs = [tuple(p.split("=", 1)) for p in selection["parameters"].split("&") if p]
         text = dict(pairs).get("q", "")
         query = build_query(text, [(k, v) for k, v in pairs if k != "q"])
-        assert selection["total"] == index.search(query).total
-    assert report["selections"][0]["total"] == 300
+        assert selection["records"] == index.search(query).total
+        assert selection["total"] == index.insights(query).total <= selection["records"]
+    assert report["selections"][0]["records"] == 300
+    assert report["selections"][0]["total"] == 300 - 300 // PAIRED  # pairs count once
     index.close()
     again = CliRunner().invoke(main, args, catch_exceptions=False)
     assert json.loads(again.output.strip().splitlines()[-1])["build_seconds"] == "reused"
