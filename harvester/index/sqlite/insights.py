@@ -5,8 +5,10 @@ only), so a whole answer costs a few hundred bitmap operations however large the
 Clusters count once (see :mod:`harvester.index.insights`). The rows of clusters that have
 several live rows (:class:`SharedClusters`, found once per facet state) are the only ones
 that can be counted twice: a count is the plain cardinality, less the shared rows it holds,
-plus how many distinct clusters those rows belong to. A selection holding no shared rows
-(no clusters, or a collapsed search: one document per cluster) is counted as plain rows.
+plus how many distinct clusters those rows belong to, found with bitmaps: the clusters'
+first rows it holds, and the first rows of its other rows that it does not hold. A
+selection holding no shared rows (no clusters, or a collapsed search: one document per
+cluster) is counted as plain rows.
 """
 
 from __future__ import annotations
@@ -23,15 +25,27 @@ from harvester.index.base import Insights
 from harvester.index.dimensions import CLUSTER
 from harvester.index.insights import DIMENSIONS, FAIR_FIELDS, buckets, fair_profile
 from harvester.index.query import SearchQuery
-from harvester.index.sqlite.facets import FacetState
+from harvester.index.sqlite.facets import FacetState, bitmap_of
 
 
 @dataclass(frozen=True)
 class SharedClusters:
-    """The live rows of clusters with several live rows, and each such row's cluster."""
+    """The live rows of clusters with several live rows: all of them, one row standing for
+    each cluster (its first), and, by row id, the first row of each such row's cluster."""
 
     rows: BitMap
-    cluster_of: npt.NDArray[np.int32]  # by row id; meaningful for ``rows`` only
+    first: BitMap
+    first_of: npt.NDArray[np.uint32]  # meaningful for ``rows`` only
+
+    def distinct(self, found: BitMap) -> int:
+        """How many clusters some of ``found`` (shared rows only) belong to: the firsts it
+        holds, and the clusters it holds other rows of but not their first."""
+        heads = found & self.first
+        others = found - heads
+        if not others:
+            return len(heads)
+        their_heads = bitmap_of(self.first_of[np.asarray(others.to_array(), dtype=np.int64)])
+        return len(heads) + len(their_heads - heads)
 
 
 _FOUND: weakref.WeakKeyDictionary[FacetState, SharedClusters] = weakref.WeakKeyDictionary()
@@ -46,27 +60,31 @@ def shared_clusters(state: FacetState) -> SharedClusters:
         return found
     several = [bitmap for bitmap in state.values.get(CLUSTER, {}).values() if len(bitmap) > 1]
     rows = BitMap.union(BitMap(), *several) if several else BitMap()
-    cluster_of = np.zeros(int(rows.max()) + 1 if rows else 0, dtype=np.int32)
-    for number, bitmap in enumerate(several):
-        cluster_of[np.asarray(bitmap.to_array(), dtype=np.int64)] = number
-    found = SharedClusters(rows, cluster_of)
+    first_of = np.zeros(int(rows.max()) + 1 if rows else 0, dtype=np.uint32)
+    firsts = []
+    for bitmap in several:
+        head = bitmap.min()
+        first_of[np.asarray(bitmap.to_array(), dtype=np.int64)] = head
+        firsts.append(head)
+    found = SharedClusters(rows, BitMap(firsts), first_of)
     with _LOCK:
         _FOUND[state] = found
     return found
 
 
 class ClusterCounter:
-    """Counts clusters among the rows of one selection."""
+    """Counts clusters among the rows of one selection: a count of rows, less the shared
+    rows among them, plus the clusters those belong to."""
 
     def __init__(self, state: FacetState, selection: BitMap) -> None:
         self.state, self.selection = state, selection
-        shared = shared_clusters(state)
-        self.cluster_of = shared.cluster_of
-        self.shared = selection & shared.rows if shared.rows else BitMap()
+        self.clusters = shared_clusters(state)
+        rows = self.clusters.rows
+        self.shared = selection & rows if rows else BitMap()
 
     def total(self) -> int:
         """The clusters the selection holds."""
-        return len(self.selection) - len(self.shared) + self._distinct(self.shared)
+        return len(self.selection) - len(self.shared) + self.clusters.distinct(self.shared)
 
     def value_counts(self, field: str) -> list[tuple[str, int]]:
         """How many clusters of the selection carry each value of an index field."""
@@ -84,16 +102,11 @@ class ClusterCounter:
         if not self.shared:
             return counted
         return [
-            (value, count - len(both) + self._distinct(both) if both else count)
+            (value, count - len(both) + self.clusters.distinct(both) if both else count)
             for (value, count), both in zip(
                 counted, (bitmap & self.shared for bitmap in by_value.values()), strict=True
             )
         ]
-
-    def _distinct(self, rows: BitMap) -> int:
-        if not rows:
-            return 0
-        return int(np.unique(self.cluster_of[np.asarray(rows.to_array(), dtype=np.int64)]).size)
 
 
 def count_insights(state: FacetState, selection: BitMap, query: SearchQuery) -> Insights:

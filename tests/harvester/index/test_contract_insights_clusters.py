@@ -19,6 +19,7 @@ from tests.harvester.index.insights_corpus import records
 CLUSTERS = {
     "air-es": "cl-air",  # one project listed in Spain and in Portugal
     "air-pt": "cl-air",
+    "litter-gr": "cl-air",  # a third listing: counted without the cluster's other rows
     "birds-de": "cl-birds",  # a project and its dataset, linked by the same cluster
     "birds-de-data": "cl-birds",
     "noise-it": "cl-noise",  # a cluster of one: counts as one
@@ -28,6 +29,8 @@ QUERIES: list[tuple[str, tuple[tuple[str, str], ...]]] = [
     ("air", ()),
     ("", (("country", "ES"),)),
     ("", (("country", "PT"),)),
+    ("", (("country", "GR"),)),
+    ("", (("country", "GR"), ("country", "PT"))),
     ("", (("sdg", "3"),)),
     ("", (("kind", "project"),)),
     ("", (("year_from", "2010"), ("year_to", "2016"))),
