@@ -7,8 +7,8 @@ several live rows (:class:`SharedClusters`, found once per facet state) are the 
 that can be counted twice: a count is the plain cardinality, less the shared rows it holds,
 plus how many distinct clusters those rows belong to, found with bitmaps: the clusters'
 first rows it holds, and the first rows of its other rows that it does not hold. A
-selection holding no shared rows (no clusters, or a collapsed search: one document per
-cluster) is counted as plain rows.
+selection holding at most one row of each cluster (no clusters, or a collapsed search: one
+document per cluster) is counted as plain rows.
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ class SharedClusters:
         others = found - heads
         if not others:
             return len(heads)
-        their_heads = bitmap_of(self.first_of[np.asarray(others.to_array(), dtype=np.int64)])
+        rows = np.frombuffer(others.to_array(), dtype=np.uint32)
+        their_heads = bitmap_of(self.first_of[rows])
         return len(heads) + len(their_heads - heads)
 
 
@@ -80,11 +81,14 @@ class ClusterCounter:
         self.state, self.selection = state, selection
         self.clusters = shared_clusters(state)
         rows = self.clusters.rows
-        self.shared = selection & rows if rows else BitMap()
+        shared = selection & rows if rows else BitMap()
+        self._total = len(selection) - len(shared) + self.clusters.distinct(shared)
+        # one row per cluster at most (no two rows to count once): every count is of rows
+        self.shared = shared if self._total < len(selection) else BitMap()
 
     def total(self) -> int:
         """The clusters the selection holds."""
-        return len(self.selection) - len(self.shared) + self.clusters.distinct(self.shared)
+        return self._total
 
     def value_counts(self, field: str) -> list[tuple[str, int]]:
         """How many clusters of the selection carry each value of an index field."""
