@@ -2,9 +2,11 @@
 
 Each such cluster gets a block of consecutive *places*, one per row, its first row (lowest
 row id) first: the row of rank ``r`` in a cluster starting at place ``p`` sits at ``p + r``.
-Every facet value's shared rows are also kept as places. Then how many clusters a set of
-places touches is the size of the union of its rank-0 places and its rank-``r`` places
-shifted back by ``r``: a few bitmap operations per rank, however many rows.
+Every facet value's shared rows are also kept as places, when two rows of one cluster
+carry it (otherwise its count of rows is its count of clusters, in any selection). Then
+how many clusters a set of places touches is the size of the union of its rank-0 places
+and its rank-``r`` places shifted back by ``r``: a few bitmap operations per rank, however
+many rows.
 
 Built once per facet state (a state never changes once searched) when the index holds
 clusters of several rows, and only then; the cost is one pass over those rows' values.
@@ -32,7 +34,9 @@ class ClusterSpace:
     rows: BitMap  # the live rows of clusters with several live rows
     place_of: npt.NDArray[np.uint32]  # by row id; meaningful for ``rows`` only
     ranks: tuple[BitMap, ...]  # the places of rank 0, 1, ...
-    values: dict[str, dict[str, BitMap]]  # field -> value -> its shared rows' places
+    values: dict[str, dict[str, BitMap]]
+    """Field -> value -> the places of its shared rows, for values that two rows of one
+    cluster carry (other values count clusters as rows in any selection)."""
 
     def places(self, rows: BitMap) -> BitMap:
         """The places of some shared rows."""
@@ -42,12 +46,15 @@ class ClusterSpace:
         """How many clusters some places touch."""
         if not places:
             return 0
-        touched = places & self.ranks[0]
-        for rank, of_rank in enumerate(self.ranks[1:], start=1):
-            found = places & of_rank
-            if found:
-                touched |= found.shift(-rank)
-        return len(touched)
+        firsts = places & self.ranks[0]
+        others = [
+            found.shift(-rank)
+            for rank, of_rank in enumerate(self.ranks[1:], start=1)
+            if (found := places & of_rank)
+        ]
+        if len(others) <= 1:  # clusters of two: no union built
+            return firsts.union_cardinality(others[0]) if others else len(firsts)
+        return len(BitMap.union(firsts, *others))
 
 
 _BUILT: weakref.WeakKeyDictionary[FacetState, ClusterSpace] = weakref.WeakKeyDictionary()
@@ -79,16 +86,16 @@ def _build(state: FacetState) -> ClusterSpace:
     place_of[members] = places
     rank = places - np.repeat(np.cumsum(sizes) - sizes, sizes)
     by_rank = tuple(bitmap_of(places[rank == r]) for r in range(int(sizes.max())))
-    values = {
-        field: {
-            value: shared
-            for value, bitmap in by_value.items()
-            if (shared := _places(bitmap & rows, place_of))
-        }
-        for field, by_value in state.values.items()
-        if field != CLUSTER
-    }
-    return ClusterSpace(rows, place_of, by_rank, values)
+    space = ClusterSpace(rows, place_of, by_rank, {})
+    for field, by_value in state.values.items():
+        if field == CLUSTER:
+            continue
+        kept = space.values.setdefault(field, {})
+        for value, bitmap in by_value.items():
+            shared = _places(bitmap & rows, place_of)
+            if space.clusters(shared) < len(shared):  # else no two rows of a cluster have it
+                kept[value] = shared
+    return space
 
 
 def _places(rows: BitMap, place_of: npt.NDArray[np.uint32]) -> BitMap:
