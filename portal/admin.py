@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from harvester.store.registrations import RegistrationError, registrations, review, set_schedule
-from portal.auth import admin_required, limiter, logged_in, password_ok
+from portal.auth import admin_required, end_session, limiter, logged_in, password_ok, start_session
 from portal.services import services
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
@@ -30,15 +30,14 @@ def login() -> ResponseReturnValue:
     password = request.form.get("password", "")
     if not password_ok(services().settings.portal, user, password):
         return render_template("login.html", error="Wrong user name or password."), 401
-    session.clear()
-    session["admin"] = user
+    start_session(user)
     return redirect(url_for(".sources"))
 
 
 @blueprint.post("/logout")
 def logout() -> ResponseReturnValue:
-    """End the session."""
-    session.clear()
+    """End the session (deleted from the store: a saved cookie opens nothing afterwards)."""
+    end_session()
     return redirect(url_for("search.page"))
 
 

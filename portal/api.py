@@ -34,13 +34,15 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from harvester.core.model import public_text
 from harvester.index.query import MAX_WINDOW, QueryError, SearchQuery
-from harvester.normalise.vocab.text import scrub_emails
 from portal.auth import limiter
 from portal.exports import ExportPlan, csv_lines, export_row, iter_hits, json_chunks, plan_export
+from portal.i18n import page_language
 from portal.insights.api import insights, insights_csv
 from portal.jsonld import record_jsonld
 from portal.openapi import operations
+from portal.openapi.checking import check_request
 from portal.openapi.contract import documented
 from portal.openapi.document import openapi_document
 from portal.openapi.parameters import (
@@ -49,8 +51,9 @@ from portal.openapi.parameters import (
     MAX_RUNS,
     MAX_SUGGESTIONS,
 )
-from portal.params import KNOWN_PARAMS, query_from_args
-from portal.records import load_record
+from portal.params import query_from_args
+from portal.public_url import public_url_for
+from portal.records import cluster_listings, load_record
 from portal.services import services
 from portal.sources import source_runs, source_summaries
 
@@ -139,6 +142,12 @@ def retry_after() -> int:
     return max(1, int(hit.reset_at - time.time()))
 
 
+@blueprint.before_request
+def _as_documented() -> None:
+    """Every parameter checked against the OpenAPI document before the view runs."""
+    check_request()
+
+
 @blueprint.errorhandler(QueryError)
 def _bad_parameter(exc: QueryError) -> ResponseReturnValue:
     return error_response(400, str(exc))
@@ -184,12 +193,7 @@ def _cors(response: Response) -> Response:
 @documented(operations.SEARCH)
 def search() -> ResponseReturnValue:
     """Search: the search page's parameters; one page of hits, the total and facet counts."""
-    unknown = sorted(set(request.args) - KNOWN_PARAMS)
-    if unknown:
-        raise QueryError(
-            f"unknown parameter {unknown[0]!r}; known: {', '.join(sorted(KNOWN_PARAMS))}"
-        )
-    query = query_from_args(request.args)
+    query = query_from_args(request.args, ui_lang=page_language())  # checked already
     result = services().search(query)
     data = result.as_dict()
     data["links"] = _links(query, result.total)
@@ -259,7 +263,7 @@ def record(record_id: str) -> ResponseReturnValue:
         response = jsonify(record_jsonld(found))
         response.mimetype = "application/ld+json"
     else:
-        response = jsonify(found)
+        response = jsonify({**found, "listings": [x["id"] for x in cluster_listings(found)]})
     response.vary.add("Accept")
     return response
 
@@ -312,9 +316,10 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
 
 
 def _scrubbed(value: Any) -> Any:
-    """The value with any e-mail address in any string replaced (operators' text, errors)."""
+    """The value with every string made public (operators' text, errors: no e-mail
+    address, no control character)."""
     if isinstance(value, str):
-        return scrub_emails(value)
+        return public_text(value)
     if isinstance(value, list):
         return [_scrubbed(item) for item in value]
     if isinstance(value, dict):
@@ -359,7 +364,7 @@ def _export() -> tuple[ExportPlan, Iterator[dict[str, Any]]]:
     plan = plan_export(index, query, current_app.config.get("EXPORT_LIMIT", MAX_WINDOW))
 
     def record_url(record_id: str) -> str:
-        return url_for("records.show", record_id=record_id, _external=True)
+        return public_url_for("records.show", record_id=record_id)
 
     rows = (export_row(hit, record_url) for hit in iter_hits(index, plan))
     return plan, rows

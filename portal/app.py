@@ -8,11 +8,24 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from harvester.core.settings import Settings, load_settings
-from portal import admin, api, catalog, health, metrics, records, register, search, sources
+from portal import (
+    admin,
+    api,
+    catalog,
+    curation,
+    health,
+    metrics,
+    records,
+    register,
+    search,
+    sources,
+)
 from portal.auth import csrf, init_auth
 from portal.i18n import init_i18n
 from portal.insights import views as insights
 from portal.oai import endpoint as oai
+from portal.public_url import init_public_url
+from portal.request_checks import init_request_checks
 from portal.security import init_security
 from portal.services import Services
 
@@ -31,10 +44,12 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep facet and field order
     app.config.update(config)
     app.extensions["csfinder"] = Services(chosen)
+    init_request_checks(app)  # first: every later hook may read the parameters
+    init_public_url(app, chosen.portal)
     init_i18n(app)
     init_security(app)
     init_auth(app, chosen.portal)
-    for module in (
+    blueprints = (
         search,
         insights,
         records,
@@ -42,11 +57,12 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
         register,
         sources,
         admin,
+        curation,
         api,
         health,
         oai,
-        metrics,
-    ):
+    )
+    for module in (*blueprints, metrics):
         app.register_blueprint(module.blueprint)
     for name in CSRF_EXEMPT:  # protocols other machines POST to, without a session
         if name in app.blueprints:

@@ -1,9 +1,17 @@
-"""Administrator login: credentials from settings, hashed passwords, signed sessions,
-CSRF on every form (Flask-WTF) and rate limits on login, registration and the JSON API
-(Flask-Limiter, counted in the storage the settings name)."""
+"""Administrator login: credentials from settings, hashed passwords, sessions kept in the
+store, CSRF on every form (Flask-WTF) and rate limits on login, registration and the JSON
+API (Flask-Limiter, counted in the storage the settings name).
+
+An administrator's session lives in the store (:mod:`harvester.store.sessions`), which every
+portal process on every machine shares: the signed cookie carries only a random token (and
+the CSRF token), a new one at each login; logging out deletes the session, which also ends
+after ``session_idle`` seconds unused and ``session_max_age`` seconds after login, and a new
+password hash ends every session (each is tied to a fingerprint of the credentials).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import secrets
@@ -11,13 +19,14 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, abort, session
+from flask import Flask, abort, g, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.security import check_password_hash
 
 from harvester.core.settings import ENV_SECRET_KEY, PortalSettings
+from portal.services import services
 
 log = logging.getLogger(__name__)
 csrf = CSRFProtect()
@@ -60,10 +69,53 @@ def password_ok(portal: PortalSettings, user: str, password: str) -> bool:
     return check_password_hash(portal.admin_password_hash, password) and right_user
 
 
+SESSION_TOKEN = "admin_session"  # noqa: S105 (a cookie key, not a secret)
+"""The cookie's key holding the session token."""
+
+
+def credential(portal: PortalSettings) -> str:
+    """A fingerprint of the administrator's credentials (changes with the password hash)."""
+    material = f"{portal.admin_user}\0{portal.admin_password_hash}".encode()
+    return hashlib.sha256(material).hexdigest()
+
+
+def start_session(user: str) -> None:
+    """A new session for ``user``: whatever the cookie held before is dropped (no session
+    fixation; the CSRF token is new too)."""
+    portal = services().settings.portal
+    session.clear()
+    session[SESSION_TOKEN] = services().store.open_admin_session(
+        user, credential(portal), max_age=portal.session_max_age
+    )
+    g.pop("csfinder_admin", None)
+
+
+def end_session() -> None:
+    """Log out: the session is deleted from the store, the cookie emptied."""
+    token = session.get(SESSION_TOKEN)
+    if isinstance(token, str) and token:
+        services().store.close_admin_session(token)
+    session.clear()
+    g.pop("csfinder_admin", None)
+
+
 def logged_in() -> str | None:
-    """The administrator's name when logged in."""
-    user = session.get("admin")
-    return str(user) if user else None
+    """The administrator's name when the cookie's session is valid (looked up once per
+    request)."""
+    if "csfinder_admin" in g:
+        found: str | None = g.csfinder_admin
+        return found
+    user = None
+    token = session.get(SESSION_TOKEN)
+    if isinstance(token, str) and token:
+        portal = services().settings.portal
+        user = services().store.admin_session_user(
+            token, credential(portal), idle=portal.session_idle, max_age=portal.session_max_age
+        )
+        if user is None:
+            session.pop(SESSION_TOKEN, None)
+    g.csfinder_admin = user
+    return user
 
 
 def admin_required(view: F) -> F:

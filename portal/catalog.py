@@ -18,7 +18,7 @@ import base64
 from datetime import datetime
 from typing import Final
 
-from flask import Blueprint, Response, abort, request, url_for
+from flask import Blueprint, Response, abort, request
 from flask.typing import ResponseReturnValue
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
@@ -28,6 +28,7 @@ from portal.dcat import HYDRA, add_record, new_graph
 from portal.jsonld import record_page
 from portal.oai.config import oai_config
 from portal.oai.document import load
+from portal.public_url import public_request_url, public_url_for
 from portal.services import services
 
 blueprint = Blueprint("catalog", __name__)
@@ -103,7 +104,7 @@ def _describe_catalog(graph: Graph, catalog: URIRef) -> None:
     graph.add((catalog, DCTERMS.publisher, publisher))
     graph.add((publisher, RDF.type, FOAF.Agent))
     graph.add((publisher, FOAF.name, Literal(name)))
-    home = URIRef(url_for("search.page", _external=True))
+    home = URIRef(public_url_for("search.page"))
     graph.add((catalog, FOAF.homepage, home))
     graph.add((home, RDF.type, FOAF.Document))
 
@@ -121,7 +122,7 @@ def catalog_page() -> tuple[Graph, int]:
     page = store.list_changes(None, from_, until, after, size + 1)
     more, page = len(page) > size, page[:size]
     graph = new_graph()
-    catalog = URIRef(url_for("catalog.show", _external=True))
+    catalog = URIRef(public_url_for("catalog.show"))
     _describe_catalog(graph, catalog)
     shown = 0
     for row, _changed in page:
@@ -137,15 +138,15 @@ def catalog_page() -> tuple[Graph, int]:
 def _hydra(graph: Graph, size: int, last: tuple[object, datetime] | None) -> None:
     """The Hydra paging of this page: its first page and, when there is one, the next."""
     kept = {k: v for k, v in request.args.items() if k not in ("cursor",)}
-    this = URIRef(request.url)
+    this = URIRef(public_request_url())
     graph.add((this, RDF.type, HYDRA.PagedCollection))
     graph.add((this, HYDRA.itemsPerPage, Literal(size, datatype=XSD.integer)))
-    first = url_for("catalog.show", _external=True, **kept)
+    first = public_url_for("catalog.show", **kept)
     graph.add((this, HYDRA.firstPage, URIRef(first)))
     if last is not None:
         row, changed_at = last
         cursor = _encode_cursor(changed_at, str(getattr(row, "id", "")))
-        following = url_for("catalog.show", _external=True, **kept, cursor=cursor)
+        following = public_url_for("catalog.show", **kept, cursor=cursor)
         graph.add((this, HYDRA.nextPage, URIRef(following)))
 
 

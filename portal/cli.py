@@ -15,6 +15,7 @@ from gunicorn.app.base import BaseApplication
 
 from harvester.cli.app import App
 from harvester.core.settings import ENV_SECRET_KEY
+from portal.limits import MAX_HEADER_FIELD_BYTES, MAX_HEADER_FIELDS, MAX_REQUEST_LINE
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -60,7 +61,10 @@ def serve_portal(host: str, port: int, workers: int, threads: int = DEFAULT_THRE
         "bind": f"{host}:{port}",
         "workers": workers,
         "threads": threads,
-        "worker_class": "gthread",
+        "worker_class": "portal.gunicorn_worker.JsonErrorWorker",  # gthread, JSON refusals
+        "limit_request_line": MAX_REQUEST_LINE,
+        "limit_request_fields": MAX_HEADER_FIELDS,
+        "limit_request_field_size": MAX_HEADER_FIELD_BYTES,
         "timeout": 60,
         "graceful_timeout": 10,
         "accesslog": "-",

@@ -40,6 +40,7 @@ COLUMNS: tuple[str, ...] = (
     "license",
     "url",
     "record_page",
+    "cluster_id",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = "; "
@@ -77,7 +78,7 @@ def plan_export(index: SearchIndex, query: SearchQuery, limit: int) -> ExportPla
         limit: the most rows to send; clamped to 0..MAX_WINDOW.
     """
     limit = max(0, min(int(limit), MAX_WINDOW))
-    first_query = replace(query, page=1, per_page=EXPORT_PAGE)
+    first_query = replace(query, page=1, per_page=EXPORT_PAGE, collapse=False)  # every record
     first = index.search(first_query)
     return ExportPlan(query=first_query, total=first.total, limit=limit, first=first)
 
@@ -124,6 +125,7 @@ def export_row(hit: Hit, record_url: RecordUrl) -> dict[str, Any]:
         "license": summary.get("license"),
         "url": summary.get("url"),
         "record_page": record_url(hit.id),
+        "cluster_id": summary.get("cluster_id"),
     }
 
 

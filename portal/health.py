@@ -1,4 +1,5 @@
-"""``/healthz``: is the store reachable, does the index answer."""
+"""``/healthz``: is the store reachable, does the index answer; and notices of what works
+in a lesser way (search by words only, without the multilingual encoder)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 
+from harvester.index.service import semantic_notice
 from portal.services import services
 
 blueprint = Blueprint("health", __name__)
@@ -26,4 +28,7 @@ def healthz() -> ResponseReturnValue:
     except Exception as exc:  # idem for the index backend
         checks["index"] = f"unreachable: {type(exc).__name__}"
     healthy = all(value == "ok" for value in checks.values())
-    return jsonify(status="ok" if healthy else "failing", checks=checks), 200 if healthy else 503
+    notice = semantic_notice(services().settings)
+    notices = [notice] if notice is not None else []
+    status = "ok" if healthy else "failing"
+    return jsonify(status=status, checks=checks, notices=notices), 200 if healthy else 503

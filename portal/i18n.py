@@ -45,6 +45,12 @@ def init_i18n(app: Flask) -> None:
     )
 
 
+def page_language() -> str:
+    """The language of the page being answered (ISO 639-1): what a query typed there is
+    most likely written in, when its own language cannot be told."""
+    return _current().language
+
+
 def _current() -> Locale:
     """The reader's locale, looked up once per request (pages name hundreds of things)."""
     if has_request_context() and "csfinder_locale" in g:

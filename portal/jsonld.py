@@ -16,9 +16,8 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from flask import url_for
-
 from harvester.normalise.quality import is_known_spdx
+from portal.public_url import public_url_for
 from portal.vocabularies import (
     COAR_ACCESS_RIGHTS,
     SPDX_BASE,
@@ -47,7 +46,7 @@ AGENT_TYPES = {"person": "Person", "organisation": "Organization"}
 
 def record_page(record: dict[str, Any]) -> str:
     """The record page's absolute URL."""
-    return url_for("records.show", record_id=record["id"], _external=True)
+    return public_url_for("records.show", record_id=record["id"])
 
 
 def record_jsonld(record: dict[str, Any]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from lxml import etree
 from markupsafe import Markup
 
+from harvester.enrich.clusters.identity import default_cluster_id
 from portal.dcat import add_record, new_graph
 from portal.jsonld import record_jsonld, record_page
 from portal.oai.datacite import oai_datacite
@@ -41,12 +42,43 @@ def identifier_url(scheme: str, value: str) -> str | None:
 
 
 def load_record(record_id: str) -> dict[str, Any] | None:
-    """The live record with this id, as a mapping, or None."""
-    row = services().store.get_normalised(record_id)
+    """The live record with this id, as a mapping with its cluster's id, or None."""
+    store = services().store
+    row = store.get_normalised(record_id)
     if row is None or row.deleted:
         return None
     found: dict[str, Any] = json.loads(row.document)
+    member = store.members_of([record_id]).get(record_id)
+    found["cluster_id"] = member.cluster_id if member else default_cluster_id(record_id)
     return found
+
+
+def cluster_listings(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every live listing of the record's cluster (the record included), representative
+    first: its id, platform, source and links."""
+    store = services().store
+    members = store.cluster_members([record["cluster_id"]]).get(record["cluster_id"], [])
+    ids = [m.record_id for m in members] or [record["id"]]
+    documents = store.documents(ids)
+    listings = []
+    for record_id in ids:
+        if record_id not in documents:
+            continue
+        other = json.loads(documents[record_id])
+        provenance = other.get("provenance") or {}
+        listings.append(
+            {
+                "id": record_id,
+                "title": other.get("title"),
+                "platform": provenance.get("platform"),
+                "source_id": provenance.get("source_id"),
+                "source_name": provenance.get("source_name"),
+                "url": other.get("url"),
+                "original_url": provenance.get("original_url"),
+                "current": record_id == record["id"],
+            }
+        )
+    return listings
 
 
 def _live(record_id: str) -> dict[str, Any]:
@@ -83,7 +115,7 @@ def show(record_id: str) -> ResponseReturnValue:
     headers = {"Vary": "Accept", "Link": link_header(links)}
     wanted = request.accept_mimetypes.best_match(OFFERED, default="text/html")
     if wanted == "application/json":
-        response = jsonify(record)
+        response = jsonify({**record, "listings": [x["id"] for x in cluster_listings(record)]})
         response.headers.update(headers)
         return response
     if wanted in METADATA_FORMATS.values():
@@ -98,7 +130,13 @@ def show(record_id: str) -> ResponseReturnValue:
         name: url_for("records.metadata", record_id=record_id, fmt=name)
         for name in METADATA_FORMATS
     }
-    body = render_template("record.html", record=record, jsonld=script, formats=formats)
+    body = render_template(
+        "record.html",
+        record=record,
+        jsonld=script,
+        formats=formats,
+        listings=cluster_listings(record),
+    )
     return body, 200, headers
 
 

@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from harvester.core.errors import CsfinderError
 from harvester.core.sources import SourceConfig
 from harvester.fetch.http import HttpClient, RetryPolicy
-from harvester.fetch.netguard import GuardedSession, UnsafeURLError, check_url
+from harvester.fetch.netguard import UnsafeURLError, check_url, guarded_session
 from harvester.normalise.crosswalk import CROSSWALK_DIR
 from harvester.pipeline.preview import Preview, detect_protocol, preview_source
 from harvester.store.registrations import RegistrationError, source_from_form, submit
@@ -46,9 +46,7 @@ def guarded_http() -> HttpClient:
         retry=RetryPolicy(0, 0.1, 0.1),
         max_bytes=portal.check_max_bytes,
         user_agent=services().settings.harvest.agent,
-        session=GuardedSession(
-            allow_private=portal.allow_private_urls, allowlist=portal.private_url_allowlist
-        ),
+        session=guarded_session(services().settings.harvest.url_policy),
     )
 
 
@@ -69,12 +67,8 @@ def post() -> ResponseReturnValue:
     """Check the endpoint live (``action=check``) or submit the registration."""
     values = {name: request.form.get(name, "").strip() for name in FIELDS}
     try:
-        portal = services().settings.portal
-        check_url(
-            values["url"],
-            allow_private=portal.allow_private_urls,
-            allowlist=portal.private_url_allowlist,
-        )
+        policy = services().settings.harvest.url_policy
+        check_url(values["url"], allow_private=policy.allow_private, allowlist=policy.allowlist)
         http = guarded_http()
         if not values["protocol"]:
             values["protocol"] = detect_protocol(values["url"], http) or ""

@@ -7,25 +7,40 @@ from urllib.parse import urlencode
 from flask import Blueprint, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
 
 from harvester.index.base import SearchResult
 from harvester.index.query import FACETS, MAX_WINDOW, SORTS, QueryError, build_query
-from portal.params import args_with, args_without, query_from_args
+from portal.api import error_response
+from portal.i18n import page_language
+from portal.params import KNOWN_PARAMS, args_with, args_without, query_from_args
+from portal.request_checks import InvalidQueryString
 from portal.services import services
 
 blueprint = Blueprint("search", __name__)
 FACET_VALUES_SHOWN = 12
 
 
+@blueprint.errorhandler(InvalidQueryString)
+def _unreadable(exc: InvalidQueryString) -> ResponseReturnValue:
+    """The search page, or the suggestions' JSON, saying what is wrong (HTTP 400)."""
+    message = exc.description or "the query string cannot be read"
+    if request.endpoint == "search.suggest":
+        return error_response(400, message)
+    return render_template("search.html", error=message, result=None, **_shared()), 400
+
+
 @blueprint.get("/")
 def page() -> ResponseReturnValue:
     """Search across every platform; the URL holds the whole state."""
     try:
-        query = query_from_args(request.args)
+        query = query_from_args(request.args, ui_lang=page_language())
     except QueryError as exc:
         return render_template("search.html", error=str(exc), result=None, **_shared()), 400
     result = services().search(query)
-    return render_template("search.html", error=None, result=result, **_shared(result))
+    shared = _shared(result)
+    shared["semantic"] = result.mode != "lexical" or services().index.semantic_ready()
+    return render_template("search.html", error=None, result=result, **shared)
 
 
 def _shared(result: SearchResult | None = None) -> dict[str, object]:
@@ -56,9 +71,36 @@ def _shared(result: SearchResult | None = None) -> dict[str, object]:
         "url_page": lambda number: (
             url_for(".page") + _query_string([*args_without(args, "page"), ("page", str(number))])
         ),
-        "export_query": _query_string(args_without(args, "page")),
+        "export_query": _query_string(_export_args(args)),
+        "insights_query": _query_string(_insights_args(args)),
+        "url_collapse": url_for(".page")
+        + _query_string(
+            [*args_without(args, "collapse")]
+            + ([("collapse", "false")] if result is None or result.query.collapse else [])
+        ),
         "safe": Markup,
+        "semantic": False,
     }
+
+
+def _export_args(args: MultiDict[str, str]) -> list[tuple[str, str]]:
+    """The search's parameters an export takes: the page's empty fields and unknown
+    parameters left out (the exports, as all of the API, refuse both)."""
+    return [
+        (name, value)
+        for name, value in args_without(args, "page")
+        if value and name in KNOWN_PARAMS and name not in ("per_page", "collapse")
+    ]
+
+
+def _insights_args(args: MultiDict[str, str]) -> list[tuple[str, str]]:
+    """The search's parameters its insights take: those of an export, and the view
+    (``collapse``), so that the insights count what the search found."""
+    return [
+        (name, value)
+        for name, value in args_without(args, "page")
+        if value and name in KNOWN_PARAMS and name != "per_page"
+    ]
 
 
 def _query_string(pairs: list[tuple[str, str]]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -10,10 +11,12 @@ from flask import current_app
 
 from harvester.core.settings import Settings
 from harvester.core.sources import LoadedSources
-from harvester.index.service import open_index
+from harvester.index.service import open_index, semantic_notice
 from harvester.ops.metrics import search_latency
 from harvester.store import Store
 from harvester.store.registrations import load_all_sources
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from harvester.index.base import SearchIndex, SearchResult
@@ -45,6 +48,9 @@ class Services:
             if self._index is None:
                 self.settings.home.mkdir(parents=True, exist_ok=True)
                 self._index = open_index(self.settings)
+                notice = semantic_notice(self.settings)
+                if notice is not None:
+                    log.warning("%s", notice)
             return self._index
 
     def search(self, query: SearchQuery) -> SearchResult:

@@ -14,9 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from flask import url_for
-
 from portal.jsonld import KIND_TYPES, licence_iri, record_page
+from portal.public_url import public_url_for
 
 METADATA_FORMATS: Final = {
     "jsonld": "application/ld+json",
@@ -61,7 +60,7 @@ def record_links(record: Mapping[str, Any]) -> list[TypedLink]:
     page = record_page(dict(record))
     links = [TypedLink(_cite_as(record, page), "cite-as")]
     for name, media_type in METADATA_FORMATS.items():
-        href = url_for("records.metadata", record_id=record["id"], fmt=name, _external=True)
+        href = public_url_for("records.metadata", record_id=record["id"], fmt=name)
         links.append(TypedLink(href, "describedby", media_type, PROFILES.get(name)))
     for distribution in record.get("distributions") or []:
         href = distribution.get("download_url") or distribution.get("access_url")
@@ -76,7 +75,7 @@ def record_links(record: Mapping[str, Any]) -> list[TypedLink]:
     for creator in record.get("creators") or []:
         if str(creator.get("identifier") or "").startswith("https://"):
             links.append(TypedLink(str(creator["identifier"]), "author"))
-    linkset = url_for("records.linkset", record_id=record["id"], _external=True)
+    linkset = public_url_for("records.linkset", record_id=record["id"])
     links.append(TypedLink(linkset, "linkset", LINKSET_TYPE))
     return links
 

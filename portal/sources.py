@@ -8,8 +8,8 @@ from typing import Any
 from flask import Blueprint, abort, render_template
 from flask.typing import ResponseReturnValue
 
+from harvester.core.model import public_text
 from harvester.normalise.report import quality_summary
-from harvester.normalise.vocab.text import scrub_emails
 from harvester.store import Run
 from portal.services import services
 
@@ -69,7 +69,7 @@ def source_quality(source_id: str) -> dict[str, Any]:
     report = quality_summary(store.iter_normalised(source_id), examples=1, most=5)
     for problem in report["problems"]:
         for example in problem["examples"]:
-            example["detail"] = scrub_emails(example["detail"])
+            example["detail"] = public_text(example["detail"])
     _quality_cache[key] = (time.monotonic(), report)
     return report
 
@@ -78,7 +78,7 @@ def _scrubbed(run: Run) -> dict[str, Any]:
     """A run as a mapping, any e-mail address in its error scrubbed."""
     data = run.as_dict()
     if data.get("error"):
-        data["error"] = scrub_emails(str(data["error"]))
+        data["error"] = public_text(str(data["error"]))
     return data
 
 
@@ -86,7 +86,7 @@ def _with_errors(run: Run) -> dict[str, Any]:
     """A run with its error samples; any e-mail address in a message is scrubbed."""
     data = _scrubbed(run)
     data["error_samples"] = [
-        {"identifier": f.identifier, "reason": scrub_emails(f.reason)}
+        {"identifier": f.identifier, "reason": public_text(f.reason)}
         for f in services().store.error_samples(run.id)
     ]
     return data

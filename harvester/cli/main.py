@@ -26,6 +26,8 @@ COMMANDS = {
     "quality": "harvester.cli.normalise:quality_command",
     "search": "harvester.cli.search:search_command",
     "reindex": "harvester.cli.search:reindex_command",
+    "cluster": "harvester.cli.clusters:cluster_command",
+    "embed": "harvester.cli.embed:embed_command",
     "scheduler": "harvester.cli.ops:scheduler_command",
     "up": "harvester.cli.ops:up_command",
     "status": "harvester.cli.ops:status_command",
@@ -40,6 +42,8 @@ BENCH_COMMANDS = {
     "search": "harvester.bench.search:bench_search",
     "ingest": "harvester.bench.ingest:bench_ingest",
     "fair": "harvester.bench.fair.command:bench_fair",
+    "clusters": "harvester.bench.clusters:bench_clusters",
+    "relevance": "harvester.bench.relevance:bench_relevance",
 }
 
 

@@ -11,12 +11,14 @@ import click
 from harvester.cli.app import fail
 from harvester.core.errors import CsfinderError
 from harvester.core.records import RawRecord
+from harvester.enrich.clusters.runs import summary_line
 from harvester.normalise.crosswalk import Crosswalk, load_crosswalk
 from harvester.normalise.engine import SourceContext, normalise
 from harvester.normalise.files import raw_records_from_file
 from harvester.normalise.report import quality_summary
 from harvester.normalise.service import crosswalk_named
 from harvester.ops.progress import ProgressBar
+from harvester.pipeline.clustering import cluster_changes
 from harvester.pipeline.renormalise import normalise_source
 from harvester.store import utcnow
 
@@ -86,6 +88,7 @@ def normalise_command(app: Any, source_id: str | None) -> None:
     chosen = [app.source(source_id)] if source_id else list(app.sources.sources.values())
     stored = app.store.record_counts()
     failed = []
+    changed = False
     for source in chosen:
         total = stored.get(source.id, {}).get("records", 0)
         try:
@@ -99,6 +102,11 @@ def normalise_command(app: Any, source_id: str | None) -> None:
             f"{source.id}: {counts.added} added, {counts.updated} updated, "
             f"{counts.unchanged} unchanged, {counts.deleted} deleted"
         )
+        changed = changed or bool(counts.added or counts.updated or counts.deleted)
+    if changed:  # records that changed may belong with others now, or no longer
+        report = cluster_changes(app.store, app.index)
+        if report is not None and (report.formed or report.dissolved or report.moved):
+            click.echo(f"clusters: {summary_line(report)}")
     if failed:
         fail(f"could not normalise: {', '.join(failed)}")
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from limits import parse_many
 
@@ -22,6 +23,9 @@ ENV_ES_URL = "CSFINDER_ES_URL"
 ENV_SEARCH_CACHE_MB = "CSFINDER_SEARCH_CACHE_MB"
 ENV_ES_INDEX = "CSFINDER_ES_INDEX"
 ENV_ES_TEMPLATE = "CSFINDER_ES_TEMPLATE"
+ENV_ENCODER = "CSFINDER_ENCODER"
+ENV_EMBED_WORKER = "CSFINDER_EMBED_WORKER"
+ENCODERS = ("use", "e5", "none")  # kept equal to harvester.enrich.encoders.ENCODER_NAMES
 INDEX_BACKENDS = ("sqlite", "elasticsearch")
 ENV_ADMIN_USER = "CSFINDER_ADMIN_USER"
 ENV_ADMIN_PASSWORD_HASH = "CSFINDER_ADMIN_PASSWORD_HASH"  # noqa: S105 (a variable's name)
@@ -32,9 +36,24 @@ ENV_PRIVATE_URL_ALLOWLIST = "CSFINDER_PRIVATE_URL_ALLOWLIST"
 ENV_RATELIMIT_STORAGE = "CSFINDER_RATELIMIT_STORAGE"
 ENV_API_LIMIT = "CSFINDER_API_LIMIT"
 ENV_TRUSTED_PROXIES = "CSFINDER_TRUSTED_PROXIES"
+ENV_PUBLIC_URL = "CSFINDER_PUBLIC_URL"
+ENV_TRUSTED_HOSTS = "CSFINDER_TRUSTED_HOSTS"
 RATELIMIT_SCHEMES = ("memory", "redis", "rediss", "redis+unix", "redis+sentinel", "redis+cluster")
 TRUE_WORDS = ("1", "true", "yes", "on")
 _T = TypeVar("_T", bound=Any)
+
+
+@dataclass(frozen=True)
+class UrlPolicy:
+    """Which addresses a guarded fetch may reach beyond the globally routable ones: read
+    from the ``[portal]`` settings ``allow_private_urls`` and ``private_url_allowlist``,
+    and applied alike to the registration's live check and to the harvests of registered
+    sources."""
+
+    allow_private: bool = False
+    """Everything allowed (local testing only)."""
+    allowlist: tuple[str, ...] = ()
+    """Hosts, or ``host:port``, allowed although not globally routable."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +75,8 @@ class HarvestSettings:
     parallel_after: int = 2000
     """Records a harvest lists before it starts its normalising workers (small harvests
     do not pay for starting them)."""
+    url_policy: UrlPolicy = field(default_factory=UrlPolicy)
+    """What registered sources may reach (set from the ``[portal]`` settings, not here)."""
 
     @property
     def agent(self) -> str:
@@ -97,6 +118,11 @@ class IndexSettings:
     """An index template file to install instead of ``mappings/elasticsearch/``'s."""
     cache_mb: int = 64
     """Per-process memory for the embedded index's caches of match sets and orders (0: none)."""
+    encoder: str = "use"
+    """The multilingual sentence encoder (``use``, ``e5``; ``none``: search by words only)."""
+    embed_worker: bool = True
+    """Whether a harvest computes vectors of the records it changed while it runs (in a
+    worker process of its own), rather than leaving them all to ``csfinder embed``."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +147,25 @@ class PortalSettings:
     trusted_proxies: int = 0
     """Proxies (load balancers) in front of the portal whose ``X-Forwarded-For`` is believed:
     the client address that limits count is the one the outermost of them saw."""
+    session_idle: float = 1800.0
+    """Seconds an administrator's session may go unused before it ends."""
+    session_max_age: float = 8 * 3600.0
+    """Seconds after login an administrator's session ends, however much it is used."""
+    public_url: str = ""
+    """Where readers reach the portal (``https://host[/path]``): every absolute URL the
+    portal writes (OAI-PMH baseURL and identifiers, JSON-LD ids, exports' record pages)
+    starts with it. Unset, they follow the request's Host header (development only)."""
+    trusted_hosts: tuple[str, ...] = ()
+    """Host names the portal answers for (a leading dot: any subdomain); other Host headers
+    are refused with 400. Defaults to the public URL's host when that is set."""
+
+    @property
+    def allowed_hosts(self) -> tuple[str, ...]:
+        """The hosts requests may name: the trusted hosts, or the public URL's host."""
+        if self.trusted_hosts:
+            return self.trusted_hosts
+        host = urlsplit(self.public_url).hostname if self.public_url else None
+        return (host,) if host else ()
 
 
 @dataclass(frozen=True)
@@ -175,6 +220,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     database_url = env.get(ENV_DATABASE_URL) or default_database_url(home)
     index = _index_settings(env)
     portal = _portal_settings(file_values.get("portal", {}), path, env)
+    policy = UrlPolicy(portal.allow_private_urls, portal.private_url_allowlist)
+    harvest = replace(harvest, url_policy=policy)
     return Settings(
         home=home,
         config_dir=config_dir,
@@ -210,8 +257,27 @@ def _portal_settings(
         if not (hops.isascii() and hops.isdigit()):
             raise ConfigError(f"{ENV_TRUSTED_PROXIES} must be a whole number, not {hops!r}")
         portal = replace(portal, trusted_proxies=int(hops))
+    if env.get(ENV_PUBLIC_URL):
+        portal = replace(portal, public_url=env[ENV_PUBLIC_URL].strip())
+    if env.get(ENV_TRUSTED_HOSTS):
+        hosts = tuple(h.strip() for h in env[ENV_TRUSTED_HOSTS].split(",") if h.strip())
+        portal = replace(portal, trusted_hosts=hosts)
     _check_limits(portal, path)
-    return portal
+    return replace(portal, public_url=_public_url(portal.public_url, path))
+
+
+def _public_url(value: str, path: Path) -> str:
+    """The public URL without a trailing slash; it must be an http(s) origin, with a path
+    at most."""
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(
+            f"{ENV_PUBLIC_URL} (or [portal] public_url in {path}) must be where readers reach "
+            f"the portal, such as https://csfinder.example.eu, not {value!r}"
+        )
+    return value.rstrip("/")
 
 
 def _check_limits(portal: PortalSettings, path: Path) -> None:
@@ -259,12 +325,17 @@ def _index_settings(env: Mapping[str, str]) -> IndexSettings:
     template = env.get(ENV_ES_TEMPLATE) or None
     if template is not None and not Path(template).is_file():
         raise ConfigError(f"{ENV_ES_TEMPLATE}={template}: no such file")
+    encoder = env.get(ENV_ENCODER, "").strip().lower() or "use"
+    if encoder not in ENCODERS:
+        raise ConfigError(f"{ENV_ENCODER} must be one of {', '.join(ENCODERS)}, not {encoder!r}")
     return IndexSettings(
         backend=backend,
         es_url=es_url,
         es_index=env.get(ENV_ES_INDEX, "").strip() or "csfinder",
         es_template=Path(template) if template else None,
         cache_mb=int(cache),
+        encoder=encoder,
+        embed_worker=env.get(ENV_EMBED_WORKER, "1").strip().lower() in (*TRUE_WORDS, ""),
     )
 
 
@@ -280,7 +351,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 def _section(defaults: _T, values: Mapping[str, Any], name: str, path: Path) -> _T:
     """``defaults`` (a dataclass) with the section's values, each checked for its type."""
-    known = {f.name: type(getattr(defaults, f.name)) for f in fields(defaults)}
+    known = {
+        f.name: type(getattr(defaults, f.name))
+        for f in fields(defaults)
+        if isinstance(getattr(defaults, f.name), str | int | float | tuple)  # not set here
+    }
     chosen: dict[str, Any] = {}
     for key, value in values.items():
         if key not in known:

@@ -47,6 +47,11 @@ class SourceConfig(BaseModel):
     json_api: JsonApiOptions | None = None
     sitemap: SitemapOptions | None = None
     csv: CsvOptions | None = None
+    guarded: bool = Field(
+        default=False,
+        description="fetch every URL through the URL guard (always true for a source "
+        "registered in the portal; a file may ask for it too)",
+    )
 
     @field_validator("url")
     @classmethod
@@ -92,6 +97,8 @@ class SourceConfig(BaseModel):
             raise ValueError(f"csv: only for protocol csv, not {self.protocol}")
         if is_file_path(self.url) and self.protocol != "csv":
             raise ValueError("url: must be an http:// or https:// URL with a host")
+        if is_file_path(self.url) and self.guarded:  # a registered source reads no local file
+            raise ValueError("url: must be an http:// or https:// URL (guarded: no file)")
         return self
 
     @property

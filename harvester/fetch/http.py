@@ -32,6 +32,7 @@ from tenacity import (
 from harvester.core.errors import FetchError, ResponseTooLargeError
 from harvester.core.settings import HarvestSettings
 from harvester.core.sources import SourceConfig
+from harvester.fetch.netguard import guarded_session
 
 log = logging.getLogger(__name__)
 
@@ -269,8 +270,15 @@ class HttpClient:
 def http_client_for(
     source: SourceConfig, settings: HarvestSettings, on_retry: RetryListener | None = None
 ) -> HttpClient:
-    """An HTTP client with the source's timeout, retries and rate limit over the defaults."""
+    """An HTTP client with the source's timeout, retries and rate limit over the defaults.
+
+    A ``guarded`` source (every registered one) gets a :class:`GuardedSession`: each
+    request, each redirect and each connected address is checked against the URL guard
+    with the settings' :class:`~harvester.core.settings.UrlPolicy`. Every adapter that
+    fetches through this client is guarded without doing anything itself.
+    """
     retries = settings.max_retries if source.max_retries is None else source.max_retries
+    session = guarded_session(settings.url_policy) if source.guarded else None
     return HttpClient(
         timeout=source.timeout or settings.timeout,
         retry=RetryPolicy(retries, settings.backoff_base, settings.backoff_max),
@@ -278,6 +286,7 @@ def http_client_for(
         user_agent=settings.agent,
         rate_limit=source.rate_limit,
         on_retry=on_retry,
+        session=session,
     )
 
 

@@ -1,12 +1,15 @@
 """Guarding URLs that users submit against server-side request forgery.
 
 Every URL a registration brings, and every redirect it leads to, is checked before a
-connection is made: only http and https, and no host that resolves to a loopback,
-private, link-local, multicast, reserved or unspecified address (IPv4 and IPv6, including
-IPv4 addresses mapped into IPv6). The address actually connected to is checked again once
-the socket is open, so a name that resolves differently the second time (DNS rebinding)
-gains nothing. A setting may allow private addresses for local testing. Sources from
-config files are trusted and never pass through here.
+connection is made: only http and https, and only hosts whose every address is globally
+routable. Anything else is refused: loopback, private, link-local, multicast, reserved,
+unspecified, shared (carrier-grade NAT, 100.64.0.0/10, where clouds put metadata services),
+documentation, benchmarking and deprecated ranges, and every IPv6 form that embeds an IPv4
+address (IPv4-mapped and -compatible, 6to4, Teredo, NAT64) unless the embedded address is
+global too. The address actually connected to is checked again once the socket is open, so
+a name that resolves differently the second time (DNS rebinding) gains nothing. A setting
+may allow private addresses for local testing. Sources from config files are trusted;
+registered sources are fetched through :class:`GuardedSession` on every harvest.
 """
 
 # Hand-written on purpose: the SSRF guards on PyPI (advocate, ...) are unmaintained and
@@ -24,21 +27,74 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from harvester.core.errors import CsfinderError
+from harvester.core.errors import FetchError
+from harvester.core.settings import UrlPolicy
 
 ALLOWED_SCHEMES = ("http", "https")
 MAX_REDIRECTS = 5
 
 
-class UnsafeURLError(CsfinderError):
-    """A URL that csfinder will not fetch on a user's behalf; the message says why."""
+class UnsafeURLError(FetchError):
+    """A URL that csfinder will not fetch on a user's behalf; the message says why (a
+    :class:`FetchError` never retried: a harvest that meets one fails with that reason)."""
+
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052: the IPv4 address in the last 32 bits
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")  # RFC 4291, deprecated
+_NOT_GLOBAL: tuple[tuple[IPNetwork, str], ...] = (
+    # Ranges Python's ``is_global`` still counts as global (3.11), named for the message.
+    (ipaddress.IPv6Network("64:ff9b:1::/48"), "NAT64 for local use (RFC 8215)"),
+    (ipaddress.IPv6Network("fec0::/10"), "site-local (deprecated)"),
+    (ipaddress.IPv4Network("192.88.99.0/24"), "the 6to4 relay anycast range (deprecated)"),
+)
 
 
 def address_problem(address: str) -> str | None:
-    """Why an IP address must not be fetched, or None when it is a public one."""
+    """Why an IP address must not be fetched, or None when it is globally routable.
+
+    An IPv6 address that embeds an IPv4 address (IPv4-mapped, 6to4, NAT64) is judged by
+    the embedded address; Teredo and the deprecated IPv4-compatible form (``::a.b.c.d``)
+    are refused whatever they embed.
+    """
     ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.teredo is not None:
+            server, client = ip.teredo
+            return f"{address} is a Teredo address (server {server}, client {client})"
+        embedded = _embedded_ipv4(ip)
+        if embedded is not None:
+            form, four = embedded
+            inner = _range_problem(four)
+            if form == "IPv4-compatible":
+                return f"{address} embeds {four} in the deprecated {form} form" + (
+                    f", {inner}" if inner else ""
+                )
+            return None if inner is None else f"{address} embeds {four} ({form}), {inner}"
+    problem = _range_problem(ip)
+    return None if problem is None else f"{address} is {problem}"
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> tuple[str, ipaddress.IPv4Address] | None:
+    """The IPv4 address an IPv6 address carries, with the name of the form, if it does."""
+    if ip.ipv4_mapped is not None:
+        return "IPv4-mapped", ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return "6to4", ip.sixtofour
+    last = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if ip in _NAT64:
+        return "NAT64", last
+    if ip in _IPV4_COMPATIBLE and int(ip) > 1:  # "::" and "::1" are checked as themselves
+        return "IPv4-compatible", last
+    return None
+
+
+def _range_problem(ip: IPAddress) -> str | None:
+    """Why one address is not globally routable ("a loopback address", ...), or None."""
+    for network, name in _NOT_GLOBAL:
+        if ip.version == network.version and ip in network:
+            return f"not globally routable: {name}"
     for flag, reason in (
         (ip.is_loopback, "a loopback address"),
         (ip.is_link_local, "a link-local address"),
@@ -48,7 +104,9 @@ def address_problem(address: str) -> str | None:
         (ip.is_private, "a private address"),
     ):
         if flag:
-            return f"{address} is {reason}"
+            return reason
+    if not ip.is_global:
+        return "not globally routable (shared, carrier-grade NAT or special-purpose range)"
     return None
 
 
@@ -113,6 +171,11 @@ class GuardedSession(requests.Session):
         """Refuse an unsafe URL before any connection is made."""
         check_url(str(request.url), allow_private=self.allow_private, allowlist=self.allowlist)
         return super().send(request, **kwargs)
+
+
+def guarded_session(policy: UrlPolicy) -> GuardedSession:
+    """A :class:`GuardedSession` with what ``policy`` allows."""
+    return GuardedSession(allow_private=policy.allow_private, allowlist=policy.allowlist)
 
 
 class _PeerCheck:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
+
+import numpy as np
+import numpy.typing as npt
 
 from harvester.index.documents import IndexDocument
 from harvester.index.query import SearchQuery
@@ -12,15 +15,24 @@ from harvester.index.query import SearchQuery
 MARK_OPEN = "<mark>"
 MARK_CLOSE = "</mark>"
 
+Matched = Literal["words", "meaning", "both"]
+VectorItem = tuple[str, Sequence[str], npt.NDArray[np.int8]]
+"""A record id, the languages of its versions ("" where untold), their vectors as rows of
+signed bytes (see :mod:`harvester.enrich.vectors`)."""
+
 
 @dataclass(frozen=True)
 class Hit:
-    """One result: the record's id, its summary, and highlighted HTML (escaped, with marks)."""
+    """One result: the record's id, its summary, and highlighted HTML (escaped, with marks);
+    why it came (its words, its meaning or both) and, when by meaning, the language of the
+    version of the record that was nearest."""
 
     id: str
     summary: Mapping[str, Any]
     title_html: str
     snippet_html: str
+    matched: Matched = "words"
+    matched_language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +53,9 @@ class SearchResult:
     facets: Mapping[str, list[FacetCount]]
     query: SearchQuery
     sort: str
+    mode: str = "lexical"
+    """How the hits were found: ``lexical``, ``semantic`` or ``hybrid`` (what was asked
+    for, unless the index has no vectors or no encoder: then ``lexical``)."""
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready form (command line, API)."""
@@ -49,11 +64,14 @@ class SearchResult:
             "page": self.query.page,
             "per_page": self.query.per_page,
             "sort": self.sort,
+            "mode": self.mode,
             "hits": [
                 {
                     "id": h.id,
                     "title_html": h.title_html,
                     "snippet_html": h.snippet_html,
+                    "matched": h.matched,
+                    "matched_language": h.matched_language,
                     **h.summary,
                 }
                 for h in self.hits
@@ -126,8 +144,23 @@ class SearchIndex(Protocol):
         """Remove documents by id; unknown ids are ignored."""
         ...
 
-    def rebuild(self, documents: Iterable[IndexDocument], progress: Progress | None = None) -> int:
-        """Replace the whole index with these documents; searches keep answering meanwhile."""
+    def rebuild(
+        self,
+        documents: Iterable[IndexDocument],
+        progress: Progress | None = None,
+        vectors: Iterable[VectorItem] = (),
+    ) -> int:
+        """Replace the whole index with these documents and their ``vectors``; searches
+        keep answering meanwhile."""
+        ...
+
+    def set_vectors(self, items: Sequence[VectorItem]) -> int:
+        """Give documents (by id) their vectors, replacing older ones; unknown ids are
+        skipped. Returns how many documents got them."""
+        ...
+
+    def semantic_ready(self) -> bool:
+        """True when searches can match by meaning (an encoder, and vectors indexed)."""
         ...
 
     def search(self, query: SearchQuery) -> SearchResult:

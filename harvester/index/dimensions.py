@@ -18,9 +18,11 @@ Counted only (:data:`COUNTED_ONLY`, never filters):
   then its start year only; nothing without a start date;
 * ``fair_passed`` and ``fair_applies``: the FAIRsFAIR indicators the record passed, and
   those that apply to it;
-* ``cluster``: the record's ``cluster_id``, when it has one (records describing the same
-  project on several platforms share it). Insights count each cluster once; a record
-  without one is a cluster of its own (see :mod:`harvester.index.insights`).
+* ``cluster``: the id of a cluster of several listings (records describing the same
+  project on several platforms), on its listings and its cluster document; set when the
+  index writes clusters (:mod:`harvester.index.collapse`), never from a record alone.
+  Insights count each cluster once; a document without one is a cluster of its own (see
+  :mod:`harvester.index.insights`).
 """
 
 from __future__ import annotations
@@ -70,7 +72,6 @@ def counted_only(record: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
         "year_active": tuple(str(y) for y in active_years(record, start, end)),
         "year_ended": _years(end),
         **fair_values(record),
-        CLUSTER: _distinct((record.get("cluster_id") or "",)),
     }
     return {name: values for name, values in found.items() if values}
 

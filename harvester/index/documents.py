@@ -15,7 +15,9 @@ from datetime import date
 from typing import Any
 
 from harvester.core.model import PERSISTENT_SCHEMES
+from harvester.enrich.languages import language_versions
 from harvester.index.dimensions import counted_only, policy_facets, year_of
+from harvester.index.stemming import stemmable, stemmed_text
 from harvester.index.text import words_of
 
 UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -38,6 +40,9 @@ class IndexDocument:
     bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
     boost: int = 0  # 0..100: persistent identifier and rich metadata
     summary: Mapping[str, Any] = field(default_factory=dict)
+    stems: str = ""  # the stems of title and description, each version in its language
+    language_texts: Mapping[str, str] = field(default_factory=dict)
+    """Title and description by language (of the versions whose words can be stemmed)."""
 
     @property
     def has_text(self) -> bool:
@@ -82,6 +87,7 @@ def document_from_record(record: Mapping[str, Any]) -> IndexDocument:
     facets |= policy_facets(record) | counted_only(record)
     score = int((record.get("quality") or {}).get("score") or 0)
     alternates = record.get("alternate_titles") or []
+    versions = language_versions(record)
     return IndexDocument(
         id=str(record["id"]),
         title=clean(str(record.get("title") or "")),
@@ -95,6 +101,10 @@ def document_from_record(record: Mapping[str, Any]) -> IndexDocument:
         bbox=_envelope(record.get("geo")),
         boost=min(100, score // 2 + (50 if has_pid else 0)),
         summary=_summary(record, provenance),
+        stems=clean(stemmed_text(versions)),
+        language_texts={
+            v.lang: clean(v.full) for v in versions if v.lang is not None and stemmable(v.lang)
+        },
     )
 
 

@@ -15,6 +15,7 @@ from functools import lru_cache
 from html import escape
 
 from harvester.index.base import MARK_CLOSE, MARK_OPEN
+from harvester.index.stemming import stem_of
 from harvester.index.text import Atom, fold_word
 
 START = "\x02"
@@ -55,13 +56,17 @@ def ascii_words(text: str) -> bool:
 
 
 class WordMatcher:
-    """Which words the atoms match: any of their words exactly, or words starting with the
-    last word of a prefix atom, compared folded. On text of ASCII words (where folding is
-    lower-casing and keeps every position) one regular expression finds them all."""
+    """Which words the atoms match: any of their words exactly, words starting with the
+    last word of a prefix atom, or words whose stem in one of ``languages`` is one of the
+    atoms' stems, compared folded. On text of ASCII words (where folding is lower-casing
+    and keeps every position) and without stems, one regular expression finds them all."""
 
-    def __init__(self, atoms: Sequence[Atom]) -> None:
+    def __init__(self, atoms: Sequence[Atom], languages: Sequence[str] = ()) -> None:
         self.exact = frozenset(word for atom in atoms for word in atom.words)
         self.prefixes = tuple(atom.words[-1] for atom in atoms if atom.prefix and atom.words)
+        self.stems = frozenset(stem for atom in atoms for stem in atom.stems)
+        self.languages = tuple(languages) if self.stems else ()
+        self._stem_heads = tuple({stem[2:4] for stem in self.stems})  # after the language
         choices = []
         if self.exact:
             words = "|".join(re.escape(w) for w in sorted(self.exact))
@@ -74,11 +79,17 @@ class WordMatcher:
 
     def matches(self, word: str) -> bool:
         """True when the folded ``word`` is one the atoms match."""
-        return word in self.exact or (bool(self.prefixes) and word.startswith(self.prefixes))
+        if word in self.exact or (bool(self.prefixes) and word.startswith(self.prefixes)):
+            return True
+        return (
+            bool(self.languages)
+            and word.startswith(self._stem_heads)
+            and not self.stems.isdisjoint(stem_of(word, self.languages))
+        )
 
     def first(self, text: str) -> int | None:
         """The index of the first matching word of ``text``, or None."""
-        if ascii_words(text):
+        if ascii_words(text) and not self.languages:
             found = self.ascii.search(text)
             return None if found is None else len(TOKEN.findall(text, 0, found.start()))
         return self.first_by_words(text)
@@ -92,7 +103,7 @@ class WordMatcher:
 
     def mark(self, text: str) -> str:
         """``text`` with every matching word between the engine marks."""
-        if ascii_words(text):
+        if ascii_words(text) and not self.languages:
             return self.ascii.sub(f"{START}\\g<0>{END}", text)
         return self.mark_by_words(text)
 
@@ -109,37 +120,44 @@ class WordMatcher:
 
 
 @lru_cache(maxsize=1024)
-def matcher(atoms: tuple[Atom, ...]) -> WordMatcher:
+def matcher(atoms: tuple[Atom, ...], languages: tuple[str, ...] = ()) -> WordMatcher:
     """The matcher of a query's atoms (built once per distinct query)."""
-    return WordMatcher(atoms)
+    return WordMatcher(atoms, languages)
 
 
-def mark_words(text: str, atoms: Sequence[Atom]) -> str:
-    """``text`` with the words of ``atoms`` between the engine marks (folded comparison)."""
+def mark_words(text: str, atoms: Sequence[Atom], languages: Sequence[str] = ()) -> str:
+    """``text`` with the words of ``atoms`` between the engine marks (folded comparison;
+    stems in ``languages``)."""
     if not atoms:
         return text
-    return matcher(tuple(atoms)).mark(text)
+    return matcher(tuple(atoms), tuple(languages)).mark(text)
 
 
-def snippet(text: str, atoms: Sequence[Atom], words: int = SNIPPET_WORDS) -> str:
+def snippet(
+    text: str, atoms: Sequence[Atom], words: int = SNIPPET_WORDS, languages: Sequence[str] = ()
+) -> str:
     """About ``words`` words of ``text`` around its first match, marked, with ellipses."""
     tokens = list(TOKEN.finditer(text))
     if len(tokens) <= words:
-        return mark_words(text, atoms)
-    first = (matcher(tuple(atoms)).first(text) if atoms else None) or 0
+        return mark_words(text, atoms, languages)
+    found = matcher(tuple(atoms), tuple(languages))
+    first = (found.first(text) if atoms else None) or 0
     start = max(0, min(first - words // 4, len(tokens) - words))
     end = start + words
     begin = tokens[start].start() if start else 0
     finish = tokens[end - 1].end() if end < len(tokens) else len(text)
     clipped = text[begin:finish]
-    return ("…" if begin else "") + mark_words(clipped, atoms) + ("…" if finish < len(text) else "")
+    marked = mark_words(clipped, atoms, languages)
+    return ("…" if begin else "") + marked + ("…" if finish < len(text) else "")
 
 
-def best_snippet(fields: Sequence[str], atoms: Sequence[Atom]) -> str:
+def best_snippet(
+    fields: Sequence[str], atoms: Sequence[Atom], languages: Sequence[str] = ()
+) -> str:
     """A snippet of the first field with a match (description, then keywords, ...), else of
     the first field."""
-    found = matcher(tuple(atoms))
+    found = matcher(tuple(atoms), tuple(languages))
     for text in fields:
         if found.first(text) is not None:
-            return snippet(text, atoms)
-    return snippet(fields[0], atoms) if fields else ""
+            return snippet(text, atoms, languages=languages)
+    return snippet(fields[0], atoms, languages=languages) if fields else ""

@@ -11,14 +11,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal, get_args
 
 from harvester.core.errors import CsfinderError
 from harvester.core.model import Kind
+from harvester.enrich.languages import guess_language
+from harvester.index.stemming import with_stems
 from harvester.index.text import TextQuery, parse_text
 
 Sort = Literal["relevance", "newest", "title"]
 SORTS: tuple[str, ...] = get_args(Sort)
+Mode = Literal["lexical", "semantic", "hybrid"]
+MODES: tuple[str, ...] = get_args(Mode)
+DEFAULT_LANGUAGE = "en"  # stems queries whose language is neither given nor told
 MAX_PER_PAGE = 100
 MAX_WINDOW = 10_000
 MAX_VALUES_PER_FACET = 50
@@ -77,6 +83,14 @@ class SearchQuery:
     sort: Sort | None = None
     page: int = 1
     per_page: int = 20
+    collapse: bool = True  # one hit per cluster (see harvester.index.collapse)
+    mode: Mode | None = None
+    """Lexical words, semantic meaning, or both fused; None: hybrid where vectors exist."""
+    lang: str | None = None
+    """The query's language when the asker says it (ISO 639-1)."""
+    ui_lang: str | None = None
+    """The language of the page the query was typed in: used when the query's own cannot
+    be told."""
 
     def __post_init__(self) -> None:
         if self.page < 1:
@@ -90,14 +104,30 @@ class SearchQuery:
             )
         if self.sort is not None and self.sort not in SORTS:
             raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {self.sort!r}")
+        if self.mode is not None and self.mode not in MODES:
+            raise QueryError(f"mode must be one of {', '.join(MODES)}, not {self.mode!r}")
+        for name, value in (("lang", self.lang), ("ui_lang", self.ui_lang)):
+            if value is not None and not TWO_LETTERS.match(value):
+                raise QueryError(f"{name} must be a two-letter language code, not {value!r}")
         unknown = sorted(set(self.filters) - set(FACETS))
         if unknown:
             raise QueryError(f"unknown filter {unknown[0]!r}; known: {', '.join(FACETS)}")
 
-    @property
+    @cached_property
     def parsed(self) -> TextQuery:
-        """The free text, parsed."""
-        return parse_text(self.text)
+        """The free text, parsed, its single words stemmed in the query's languages."""
+        return with_stems(parse_text(self.text), self.languages)
+
+    @cached_property
+    def languages(self) -> tuple[str, ...]:
+        """The languages the query's words are stemmed in: the one asked for; otherwise
+        the one told from the text (when sure) and the page's (or English)."""
+        if self.lang:
+            return (self.lang.lower(),)
+        guessed = guess_language(self.text) if self.text.strip() else None
+        found = [guessed.lang] if guessed is not None else []
+        found.append((self.ui_lang or DEFAULT_LANGUAGE).lower())
+        return tuple(dict.fromkeys(found))
 
     @property
     def effective_sort(self) -> Sort:
@@ -123,8 +153,13 @@ def build_query(
     sort: str | None = None,
     page: int = 1,
     per_page: int = 20,
+    collapse: bool = True,
+    mode: str | None = None,
+    lang: str | None = None,
+    ui_lang: str | None = None,
 ) -> SearchQuery:
-    """A query from free text and ``(field, value)`` filter pairs.
+    """A query from free text and ``(field, value)`` filter pairs; ``mode``, ``lang`` and
+    ``ui_lang`` as :class:`SearchQuery` takes them (empty values ignored).
 
     Raises:
         QueryError: an unknown field or a value it cannot take.
@@ -157,6 +192,10 @@ def build_query(
         sort=_sort(sort),
         page=page,
         per_page=per_page,
+        collapse=collapse,
+        mode=_mode(mode),
+        lang=(lang or "").strip().lower() or None,
+        ui_lang=(ui_lang or "").strip().lower()[:2] or None,
     )
 
 
@@ -239,3 +278,12 @@ def _sort(value: str | None) -> Sort | None:
         if value == known:
             return known  # type: ignore[no-any-return]
     raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {value!r}")
+
+
+def _mode(value: str | None) -> Mode | None:
+    if value in (None, ""):
+        return None
+    for known in get_args(Mode):
+        if value == known:
+            return known  # type: ignore[no-any-return]
+    raise QueryError(f"mode must be one of {', '.join(MODES)}, not {value!r}")

@@ -50,16 +50,19 @@ def words_of(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Atom:
-    """One word or phrase; ``prefix`` matches words starting with the last word."""
+    """One word or phrase; ``prefix`` matches words starting with the last word; ``stems``
+    (of a single word, in the query's languages) match the stems of records' words too."""
 
     words: tuple[str, ...]
     prefix: bool = False
+    stems: tuple[str, ...] = ()
+    quoted: bool = False  # written in quotes: matched exactly, never by stems
 
     @property
     def text(self) -> str:
         """The atom as a person would write it."""
         body = " ".join(self.words)
-        body = f'"{body}"' if len(self.words) > 1 else body
+        body = f'"{body}"' if len(self.words) > 1 or self.quoted else body
         return body + ("*" if self.prefix else "")
 
 
@@ -69,6 +72,7 @@ class TextQuery:
 
     clauses: tuple[tuple[Atom, ...], ...] = ()
     excluded: tuple[Atom, ...] = ()
+    languages: tuple[str, ...] = ()  # the languages the atoms' stems are in
 
     @property
     def empty(self) -> bool:
@@ -109,7 +113,7 @@ def parse_text(text: str) -> TextQuery:
 def _atom(phrase: str | None, raw_word: str | None) -> Atom | None:
     if phrase is not None:
         words = words_of(phrase)
-        return Atom(tuple(words)) if words else None
+        return Atom(tuple(words), quoted=True) if words else None
     raw = raw_word or ""
     prefix = raw.endswith("*")
     words = words_of(raw)
@@ -121,3 +125,17 @@ def _atom(phrase: str | None, raw_word: str | None) -> Atom | None:
 
 def _distinct(atoms: list[Atom]) -> tuple[Atom, ...]:
     return tuple(dict.fromkeys(atoms))
+
+
+def positive_text(text: str) -> str:
+    """What a query asks for in its own words, for an encoder: its words and phrases as
+    typed (accents kept), without exclusions, ``OR`` and the syntax around them."""
+    kept: list[str] = []
+    for match in TOKEN.finditer(text or ""):
+        if match.group("neg") or match.group("word") == "OR":
+            continue
+        value = match.group("phrase") if match.group("phrase") is not None else match.group("word")
+        value = (value or "").rstrip("*").strip()
+        if WORD.search(value):
+            kept.append(value)
+    return " ".join(kept)[:1000]

@@ -1,8 +1,11 @@
 """Normalise one raw record with one crosswalk: a pure function, no network, no database.
 
 Every field is filled on its own; a field that fails becomes a quality issue on the record
-and the rest of the record is kept. Provenance is filled for every record. A record whose
-source gives points or boxes but no country gets the countries they lie in.
+and the rest of the record is kept: a text over the model's length cap is cut (a
+``truncated`` issue), an invalid item of a list is dropped alone, any other invalid value
+drops its field. Provenance is filled for every record. A record whose source gives points
+or boxes but no country gets the countries they lie in. Issue details repeat what was wrong
+through :func:`~harvester.core.model.excerpt`, so a cut never leaves half an address.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from urllib.parse import quote_plus
 
 from pydantic import ValidationError
 
-from harvester.core.model import UNTITLED, QualityIssue, Record, record_id
+from harvester.core.model import UNTITLED, QualityIssue, Record, excerpt, record_id
 from harvester.core.records import RawRecord
 from harvester.normalise import vocab
 from harvester.normalise.crosswalk import Crosswalk, FieldRule, xml_values
@@ -76,7 +79,7 @@ def _parse(raw: RawRecord, crosswalk: Crosswalk, issues: list[QualityIssue]) -> 
     try:
         document = read_document(raw.payload or "", crosswalk.format, crosswalk.types)
     except UnreadablePayload as exc:
-        detail = str(exc)[:200]
+        detail = excerpt(str(exc), 200)
         issues.append(
             QualityIssue(field="-", problem="invalid", detail=f"payload unreadable: {detail}")
         )
@@ -85,7 +88,7 @@ def _parse(raw: RawRecord, crosswalk: Crosswalk, issues: list[QualityIssue]) -> 
         return document
     root = crosswalk.root_path(document)
     if root is None:
-        detail = f"payload has nothing at the crosswalk's root path {crosswalk.root}"[:200]
+        detail = excerpt(f"payload has nothing at the crosswalk's root path {crosswalk.root}", 200)
         issues.append(QualityIssue(field="-", problem="invalid", detail=detail))
     return root
 
@@ -121,7 +124,7 @@ def _apply(
             found = function(found, argument, noted)
     except Exception as exc:  # one failing field never drops the record
         noted.invalid.clear()
-        detail = f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:300]
+        detail = excerpt(f"{type(exc).__name__}: {' '.join(str(exc).split())}", 300)
         issues.append(QualityIssue(field=rule.field, problem="transform-failed", detail=detail))
         return []
     if noted.invalid:
@@ -201,19 +204,70 @@ def _build(
 
 
 def _drop_invalid(data: dict[str, Any], exc: ValidationError, issues: list[QualityIssue]) -> None:
+    """Repair what the model refused: cut over-long texts, drop invalid list items, drop
+    any other invalid field (a title becomes :data:`UNTITLED`, a kind ``resource``)."""
+    dropped_items: dict[str, set[int]] = {}
     for error in exc.errors():
-        field = str(error["loc"][0]) if error["loc"] else "-"
-        if field in ("id", "provenance", "quality"):
+        loc = error["loc"]
+        field = str(loc[0]) if loc else "-"
+        if field in ("id", "provenance", "quality") and error["type"] != "string_too_long":
             continue
+        if error["type"] == "string_too_long" and _cut(data, loc, error, issues):
+            continue
+        items = data.get(field)
+        if len(loc) > 1 and isinstance(loc[1], int) and isinstance(items, list):
+            if loc[1] < len(items) and loc[1] not in dropped_items.setdefault(field, set()):
+                dropped_items[field].add(loc[1])
+                issues.append(_invalid(field, error["msg"], items[loc[1]]))
+            continue
+        if field not in data and field not in ("title", "kind"):
+            continue  # already dropped for another of its errors
         value = data.pop(field, None)
         if field == "title":
             data["title"] = UNTITLED
         if field == "kind":
             data["kind"] = "resource"
-        shown = json.dumps(value, ensure_ascii=False, default=str)[:120]
-        issues.append(
-            QualityIssue(field=field, problem="invalid", detail=f"{error['msg']}: {shown}")
-        )
+        issues.append(_invalid(field, error["msg"], value))
+    for field, indexes in dropped_items.items():
+        data[field] = [item for i, item in enumerate(data[field]) if i not in indexes]
+
+
+def _invalid(field: str, message: str, value: Any) -> QualityIssue:
+    shown = excerpt(json.dumps(value, ensure_ascii=False, default=str), 120)
+    return QualityIssue(field=field, problem="invalid", detail=f"{message}: {shown}")
+
+
+def _cut(
+    data: dict[str, Any], loc: tuple[int | str, ...], error: Any, issues: list[QualityIssue]
+) -> bool:
+    """Cut the over-long text at ``loc`` to the cap the model gives; False when it cannot
+    be reached (a value that is not plain data)."""
+    limit = int((error.get("ctx") or {}).get("max_length", 0))
+    holder: Any = data
+    for step in loc[:-1]:
+        try:
+            holder = holder[step]
+        except (KeyError, IndexError, TypeError):
+            return False
+    last = loc[-1]
+    try:
+        text = holder[last]
+    except (KeyError, IndexError, TypeError):
+        return False
+    if not isinstance(text, str) or limit < 2 or not isinstance(holder, dict | list):
+        return False
+    holder[last] = _shortened(text, limit)  # type: ignore[index]
+    where = ".".join(str(step) for step in loc)
+    detail = f"{where}: cut to {limit:,} of {len(text):,} characters"
+    issues.append(QualityIssue(field=str(loc[0]), problem="truncated", detail=detail))
+    return True
+
+
+def _shortened(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters with "…", at a space near the end if there is one."""
+    head = text[: limit - 1]
+    space = head.rfind(" ", int(limit * 0.9))
+    return (head[:space] if space > 0 else head).rstrip() + "…"
 
 
 def _minimal(data: dict[str, Any]) -> dict[str, Any]:

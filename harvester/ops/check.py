@@ -12,6 +12,7 @@ from limits.storage import storage_from_string
 
 from harvester.core.errors import CsfinderError
 from harvester.core.settings import ENV_RATELIMIT_STORAGE, Settings
+from harvester.index.base import SearchIndex
 from harvester.index.service import open_index
 from harvester.store.engine import make_engine, safe_url
 from harvester.store.versions import head_revision, read_state
@@ -77,16 +78,25 @@ def check_index(settings: Settings) -> Check:
             problem = template_problem()
             if problem is not None:
                 return Check("index", False, f"{where}: {problem}")
-            return Check("index", True, f"{where}: {index.count():,} documents")
+            return Check("index", True, f"{where}: {index.count():,} documents{_meaning(index)}")
         format_problem = getattr(index, "format_problem", None)  # the embedded index's
         problem = format_problem() if format_problem is not None else None
         if problem is not None:
             return Check("index", False, f"embedded: {problem}")
-        return Check("index", True, f"embedded, {index.count():,} documents")
+        return Check("index", True, f"embedded, {index.count():,} documents{_meaning(index)}")
     except CsfinderError as exc:
         return Check("index", False, str(exc))
     finally:
         index.close()
+
+
+def _meaning(index: SearchIndex) -> str:
+    """Whether searches match by meaning too, as a tail of the index's line."""
+    if index.semantic_ready():
+        return "; search by meaning ready"
+    if getattr(index, "encoder", None) is None:
+        return "; search by words only (no encoder)"
+    return "; search by words only until vectors are computed (`csfinder embed`)"
 
 
 def check_rate_limits(settings: Settings) -> Check:

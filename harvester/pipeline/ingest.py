@@ -152,11 +152,13 @@ class PageIngest:
         if self.index is None or not rows:
             return
         if self._indexer is None and not self.parallel:
-            index_changed(self.index, rows, documents)
+            index_changed(self.index, rows, documents, self.store)
             return
         if self._indexer is None:
             self._indexer = ThreadPoolExecutor(1, thread_name_prefix="csfinder-index")
-        self._indexing.append(self._indexer.submit(index_changed, self.index, rows, documents))
+        self._indexing.append(
+            self._indexer.submit(index_changed, self.index, rows, documents, self.store)
+        )
         while len(self._indexing) > INDEX_BEHIND:
             self._indexing.popleft().result()
 
@@ -172,9 +174,9 @@ class PageIngest:
         for row in rows:
             batch.append(row)
             if len(batch) >= CATCH_UP_BATCH:
-                index_changed(self.index, batch)
+                index_changed(self.index, batch, store=self.store)
                 sent, batch = sent + len(batch), []
-        index_changed(self.index, batch)
+        index_changed(self.index, batch, store=self.store)
         return sent + len(batch)
 
     def close(self) -> None:

@@ -43,7 +43,7 @@ def write_normalised(
 def _write(store: Store, batch: list[NormalisedRow], index: SearchIndex | None) -> NormaliseCounts:
     counts = store.write_normalised(batch)
     if index is not None:
-        index_changed(index, counts.changed)
+        index_changed(index, counts.changed, store=store)
     return counts
 
 

@@ -9,6 +9,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from harvester.sample_provider.hostile import hostile_repository
 from harvester.sample_provider.list_repository import ListRepository, load_demo_repositories
 from harvester.sample_provider.repository import Repository
 from harvester.sample_provider.server import serve_forever
@@ -27,6 +28,12 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--yaml", metavar="PATH", help="a repository YAML file")
     source.add_argument(
         "--demo", metavar="INDEX", type=int, help="the INDEX-th demo repository (0-based)"
+    )
+    source.add_argument(
+        "--hostile",
+        type=int,
+        metavar="N",
+        help="N hostile records (planted e-mail addresses, control characters, markup)",
     )
     parser.add_argument("--sets", type=int, default=3, help="sets of the synthetic repository")
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic repository")
@@ -54,6 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     elif args.yaml is not None:
         repository = ListRepository.from_yaml(args.yaml)
+    elif args.hostile is not None:
+        repository = hostile_repository(args.hostile)
     else:
         demos = load_demo_repositories()
         if not 0 <= args.demo < len(demos):

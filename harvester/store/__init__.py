@@ -11,7 +11,8 @@ The tables are in :mod:`~harvester.store.schema`, the values in
 :mod:`~harvester.store.values`, and :class:`Store` (in :mod:`~harvester.store.database`) is
 composed of one class per table family: :mod:`~harvester.store.raw`,
 :mod:`~harvester.store.normalised`, :mod:`~harvester.store.runs`,
-:mod:`~harvester.store.leases` and :mod:`~harvester.store.changes`.
+:mod:`~harvester.store.leases`, :mod:`~harvester.store.changes`,
+:mod:`~harvester.store.clusters` and :mod:`~harvester.store.decisions`.
 """
 
 from harvester.store.database import Store

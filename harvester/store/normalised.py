@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 from harvester.store.engine import LOOKUP_CHUNK, StoreBase
 from harvester.store.schema import records
 from harvester.store.values import NormaliseCounts, NormalisedRow, normalised_from, utcnow
+from harvester.store.vectors import queue_vectors, unqueue_vectors
 
 WITHDRAWAL_KEYS = ("b_source", "b_identifier", "content_hash", "deleted", "changed_at")
 """What a deletion rewrites: the last document stays, for the OAI-PMH sets it was in."""
@@ -124,6 +125,8 @@ def write_normalised_rows(
     for batch in (changes, withdrawals):
         if batch:
             conn.execute(stmt, batch)
+    queue_vectors(conn, [row.id for row in counts.changed if not row.deleted], now)
+    unqueue_vectors(conn, [row.id for row in counts.changed if row.deleted])
     return counts
 
 

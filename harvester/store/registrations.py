@@ -2,8 +2,10 @@
 
 A registration waits as ``pending`` until an administrator approves it; an approved source
 is harvested like one from ``config/sources/`` (:func:`load_all_sources` merges both; a
-file wins when both use one id). The operator's contact is kept for the administrators
-only: it is never exported, listed publicly or put into a source file.
+file wins when both use one id), except that every request made for it goes through the
+URL guard: a registered source is always ``guarded``, whatever its stored configuration
+says. The operator's contact is kept for the administrators only: it is never exported,
+listed publicly or put into a source file.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pydantic import ValidationError
 from sqlalchemy import insert, select, update
 
 from harvester.core.errors import CsfinderError, SourceConfigError
+from harvester.core.model import public_text
 from harvester.core.sources import LoadedSources, SourceConfig, load_sources
 from harvester.store.database import Store
 from harvester.store.schema import registered_sources
@@ -58,13 +61,19 @@ def source_from_form(values: dict[str, Any]) -> SourceConfig:
         RegistrationError: a value the configuration cannot take, named.
     """
     try:
-        source = SourceConfig.model_validate(values)
+        source = SourceConfig.model_validate({**values, "guarded": True})
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "source"
         raise RegistrationError(f"{field}: {first['msg']}") from None
     if source.is_file:  # a file on this machine is for sources from config files only
         raise RegistrationError("url: must be an http:// or https:// URL with a host")
+    for field in ("name", "platform"):  # shown publicly once approved
+        if public_text(getattr(source, field)) != getattr(source, field):
+            raise RegistrationError(
+                f"{field}: holds an e-mail address or a control character, which the portal "
+                "never shows (the contact field is the place for an address)"
+            )
     return source
 
 
@@ -190,7 +199,7 @@ def _config_json(source: SourceConfig) -> str:
 
 def _registration(row: Any) -> Registration:
     return Registration(
-        source=SourceConfig.model_validate(json.loads(row["config"])),
+        source=SourceConfig.model_validate({**json.loads(row["config"]), "guarded": True}),
         status=row["status"],
         contact=row["contact"],
         metadata_license=row["metadata_license"],

@@ -10,6 +10,7 @@ A change here needs a migration (``harvester/store/migrations/versions/``): see
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -146,3 +147,111 @@ scheduler_jobs = Table(
 )
 """APScheduler's job store (``csfinder scheduler``): declared here exactly as APScheduler's
 ``SQLAlchemyJobStore`` defines it, so that migrations own it and the scheduler finds it."""
+
+admin_sessions = Table(
+    "admin_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user", String(200), nullable=False),
+    Column("credential", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+)
+"""Administrators' sessions (see :mod:`harvester.store.sessions`): the SHA-256 of each
+session's token (the token itself is only in the administrator's cookie), who logged in,
+a fingerprint of the credentials at login (a new password ends the session), and when it
+began and was last used (idle and absolute timeouts)."""
+# -- clusters (harvester.enrich.clusters; see harvester/store/clusters.py) ---------------
+
+cluster_members = Table(
+    "cluster_members",
+    metadata,
+    Column("record_id", String(128), primary_key=True),
+    Column("cluster_id", String(64), nullable=False),
+    Column("source_id", String(64), nullable=False),
+    Column("representative", Boolean, nullable=False, default=False),
+    Column("keys", LargeBinary, nullable=False),
+    Column("clustered_at", DateTime(timezone=True), nullable=False),
+    Index("ix_cluster_members_cluster", "cluster_id"),
+)
+"""The cluster of every live normalised record (a record alone is a cluster of one), the
+listing that represents it, and the record's blocking keys (packed 64-bit hashes), so a
+change can take its old keys out of ``cluster_keys``."""
+
+cluster_keys = Table(
+    "cluster_keys",
+    metadata,
+    Column("key", BigInteger, primary_key=True, autoincrement=False),
+    Column("record_id", String(128), primary_key=True),
+)
+"""Blocking keys to records: which records a new or changed record is compared with."""
+
+cluster_links = Table(
+    "cluster_links",
+    metadata,
+    Column("record_a", String(128), primary_key=True),
+    Column("record_b", String(128), primary_key=True),
+    Column("cluster_id", String(64), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("signals", Text, nullable=False),
+    Column("refused", Text),
+    Index("ix_cluster_links_cluster", "cluster_id"),
+)
+"""The evidence behind each cluster: the pairs that joined its records (signals as JSON
+``[[name, points], ...]``), and the pairs that scored high enough but were refused, with
+why (``refused``)."""
+
+cluster_decisions = Table(
+    "cluster_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("record_a", String(128), nullable=False),
+    Column("record_b", String(128), nullable=False),
+    Column("same", Boolean, nullable=False),
+    Column("curator", String(200), nullable=False),
+    Column("note", Text),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+    Index("ix_cluster_decisions_a", "record_a"),
+    Index("ix_cluster_decisions_b", "record_b"),
+)
+"""Curators' decisions about pairs of records (``same``: one project, or two); the latest
+decision about a pair wins, and every clustering run respects it."""
+
+cluster_runs = Table(
+    "cluster_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("mode", String(16), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("high_water", DateTime(timezone=True)),
+    Column("summary", Text),
+)
+"""Clustering runs: ``full`` or ``incremental``; records changed before ``high_water`` were
+clustered by the run; ``summary`` (JSON) says what changed."""
+vector_backlog = Table(
+    "vector_backlog",
+    metadata,
+    Column("record_id", String(128), primary_key=True),
+    Column("queued_at", DateTime(timezone=True), nullable=False),
+    Index("ix_vector_backlog_queued", "queued_at"),
+)
+"""Normalised records whose multilingual vectors are still to be computed (or computed
+again): each record added or changed is queued in the transaction that writes it, and the
+enrich stage's worker drains the queue off the harvest's path (``csfinder embed``)."""
+
+record_vectors = Table(
+    "record_vectors",
+    metadata,
+    Column("record_id", String(128), primary_key=True),
+    Column("encoder", String(64), nullable=False),
+    Column("text_hash", String(64), nullable=False),
+    Column("languages", String(255), nullable=False),
+    Column("dims", Integer, nullable=False),
+    Column("vectors", LargeBinary, nullable=False),
+    Column("computed_at", DateTime(timezone=True), nullable=False),
+)
+"""The vectors of each record's language versions (title and description in one language),
+one row of ``dims`` signed bytes per version (``languages``: their codes, comma-separated,
+``-`` where a version's language could not be told), computed by ``encoder`` from text
+whose hash is ``text_hash``: a rebuild of the search index reads them, never the encoder."""

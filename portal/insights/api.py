@@ -14,6 +14,7 @@ from flask.typing import ResponseReturnValue
 from harvester.index.base import Insights
 from harvester.index.insights import DIMENSIONS
 from harvester.index.query import QueryError
+from portal.i18n import page_language
 from portal.insights.cite import provenance
 from portal.insights.downloads import table_csv
 from portal.insights.figures import dimension_rows, fair_rows
@@ -82,4 +83,4 @@ def _counted(known: set[str] | frozenset[str]) -> Insights:
     unknown = sorted(set(request.args) - set(known))
     if unknown:
         raise QueryError(f"unknown parameter {unknown[0]!r}; known: {', '.join(sorted(known))}")
-    return services().index.insights(query_from_args(request.args))
+    return services().index.insights(query_from_args(request.args, ui_lang=page_language()))

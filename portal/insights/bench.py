@@ -2,13 +2,13 @@
 
 Builds the embedded index of N synthetic records (:mod:`harvester.bench.synthetic`, which
 carry every dimension insights count: countries, fields, SDGs, statuses, participation,
-policy, funders, dates, FAIR indicators; one record in :data:`PAIRED` and the next share a
-``cluster_id``, as one project listed on two platforms, so the counts count clusters the
-slower way, as a search listing every listing would) in a temporary data folder, then
-times a fixed set
-of selections, each ``--repeat`` times, with the index's cache turned off
+policy, funders, dates, FAIR indicators; one record in :data:`PAIRED` and the next are one
+project listed on two platforms, indexed as the index writes clusters: both listings and the
+cluster's own document, :mod:`harvester.index.collapse`) in a temporary data folder, then
+times a fixed set of selections, each ``--repeat`` times, with the index's cache turned off
 (``CSFINDER_SEARCH_CACHE_MB=0``): the full index, filters alone, a selective query, policy
-filters, a rare word and a common one. Three layers are timed for each: the engine's
+filters, every listing (``collapse=false``: clusters counted the slower way, in the cluster
+space), a rare word and a common one. Three layers are timed for each: the engine's
 answer (``SearchIndex.insights``), the JSON API's (``/api/v1/insights``: labels, FAIR
 names, sources, serialised) and the page's (``/insights``: every figure drawn, the map
 included), the last two through the app in this process. Prints one JSON line with the
@@ -35,8 +35,9 @@ import click
 from harvester.bench.search import mix_entries, percentiles
 from harvester.bench.synthetic import synthetic_records
 from harvester.core.settings import ENV_CONFIG, ENV_HOME, ENV_SEARCH_CACHE_MB, load_settings
-from harvester.index.documents import document_from_record
-from harvester.index.query import build_query
+from harvester.index.collapse import cluster_document, listing_document, with_cluster
+from harvester.index.documents import IndexDocument, document_from_record
+from harvester.index.query import SearchQuery, build_query
 from harvester.index.sqlite import SqliteIndex
 from portal.app import create_app
 from portal.bench import HOME_VERSION
@@ -47,12 +48,13 @@ FIXED: tuple[Selection, ...] = (
     ("one filter", (("country", "DE"),)),
     ("selective", (("country", "ES"), ("topic", "1.5"), ("kind", "project"))),
     ("policy filters", (("policy_aims", "true"), ("sdg", "13"), ("for_schools", "true"))),
+    ("every listing", (("collapse", "false"),)),
 )
 """Selections by filters: a label and the search parameters."""
 BUDGET_MS = 300.0
 PAIRED = 10
 """Every PAIRED-th record and the next one share a cluster (a fifth of the records)."""
-VERSION = f"{HOME_VERSION}c"  # the kept index's: records in clusters since "2c"
+VERSION = f"{HOME_VERSION}d"  # the kept index's: clusters' documents since "2d"
 
 
 @click.command("insights")
@@ -73,7 +75,8 @@ def bench_insights(count: int, repeat: int, keep: Path | None) -> None:
     output: dict[str, Any] = {
         "benchmark": "insights",
         "backend": "sqlite",
-        "records": built,
+        "records": count,
+        "documents": built,
         "build_seconds": round(build_seconds, 1) if build_seconds is not None else "reused",
         "repeat": repeat,
         "cache": "off",
@@ -91,24 +94,43 @@ def bench_insights(count: int, repeat: int, keep: Path | None) -> None:
 
 def _build(home: Path, count: int) -> tuple[int, float | None]:
     """The index of ``count`` synthetic records in ``home``: built, or reused when a
-    complete one is there (its seconds are then None)."""
+    complete one is there (its seconds are then None); its documents (listings and the
+    clusters' own)."""
     done = home / "BUILT"
     if done.exists():
-        return count, None
+        return int(done.read_text(encoding="utf-8")), None
     started = time.perf_counter()
     index = SqliteIndex(home / "index")
-    built = index.rebuild(document_from_record(r) for r in clustered(synthetic_records(count)))
+    built = index.rebuild(clustered(synthetic_records(count)))
     index.close()
     done.write_text(f"{built}\n", encoding="utf-8")
     return built, time.perf_counter() - started
 
 
-def clustered(records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """The records, every :data:`PAIRED`-th one and the next in a cluster of two."""
+def clustered(records: Iterable[dict[str, Any]]) -> Iterator[IndexDocument]:
+    """The records' documents, every :data:`PAIRED`-th one and the next in a cluster of two
+    (their listings' documents and the cluster's)."""
+    first: dict[str, Any] | None = None
     for n, record in enumerate(records):
-        if n % PAIRED in (0, 1):
-            record["cluster_id"] = f"cl-bench-{n - n % PAIRED}"
-        yield record
+        cluster_id = f"cl-bench-{n - n % PAIRED}"
+        if n % PAIRED == 0:
+            first = record
+        elif n % PAIRED == 1 and first is not None:
+            yield listing_document(first, cluster_id, [record])
+            yield listing_document(record, cluster_id, [first])
+            yield cluster_document(cluster_id, first, [record])
+            first = None
+        else:
+            yield with_cluster(document_from_record(record), f"cl-bench-{n}")
+    if first is not None:  # a last record without its pair
+        yield with_cluster(document_from_record(first), f"cl-bench-{n}")
+
+
+def selection_query(pairs: tuple[tuple[str, str], ...]) -> SearchQuery:
+    """The query of a selection's parameters (text, filters, ``collapse``)."""
+    named = dict(pairs)
+    filters = [(k, v) for k, v in pairs if k not in ("q", "collapse")]
+    return build_query(named.get("q", ""), filters, collapse=named.get("collapse") != "false")
 
 
 def _time_selections(home: Path, repeat: int) -> list[dict[str, Any]]:
@@ -121,8 +143,7 @@ def _time_selections(home: Path, repeat: int) -> list[dict[str, Any]]:
     index = app.extensions["csfinder"].index
     results = []
     for label, pairs in selections():
-        text = dict(pairs).get("q", "")
-        query = build_query(text, [(k, v) for k, v in pairs if k != "q"])
+        query = selection_query(pairs)
         answer = index.insights(query)  # warms the facet state (loaded once per process)
         encoded = urlencode(pairs)
         api = f"/api/v1/insights?{encoded}"

@@ -17,13 +17,14 @@ from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
 from harvester.index.query import FACETS, QueryError, SearchQuery
-from portal.i18n import facet_label
+from portal.i18n import facet_label, page_language
 from portal.insights.geometry import VIEWS, View
 from portal.params import FILTER_PARAMS, query_from_args
 
 SIDES: tuple[str, str] = ("a", "b")
-SEARCH_PARAMS: tuple[str, ...] = ("q", *FILTER_PARAMS)
-"""What selects records (sort and paging do not change what is counted)."""
+SEARCH_PARAMS: tuple[str, ...] = ("q", "collapse", "mode", "lang", *FILTER_PARAMS)
+"""What selects records, as on the search page (sort and paging do not change what is
+counted): the text, how it matches, the view (``collapse``) and the filters."""
 VIEW_PARAM = "map"
 
 
@@ -62,11 +63,11 @@ def queries(args: MultiDict[str, str]) -> list[SearchQuery]:
         QueryError: a parameter that cannot be answered, naming the side.
     """
     if not is_comparison(args):
-        return [query_from_args(MultiDict(search_pairs(args)))]
+        return [query_from_args(MultiDict(search_pairs(args)), ui_lang=page_language())]
     found = []
     for side in SIDES:
         try:
-            found.append(query_from_args(side_args(args, side)))
+            found.append(query_from_args(side_args(args, side), ui_lang=page_language()))
         except QueryError as exc:
             raise QueryError(f"{side.upper()}: {exc}") from None
     return found

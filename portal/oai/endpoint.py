@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, request
 
 from portal.oai.config import oai_config
 from portal.oai.provider import Provider, Request, utc_now
+from portal.public_url import public_host, public_root, public_url_for
+from portal.request_checks import InvalidQueryString
 from portal.services import services
 
 blueprint = Blueprint("oai", __name__)
@@ -17,22 +17,32 @@ CONTENT_TYPE = "text/xml; charset=utf-8"
 
 def _record_url(record_id: str) -> str:
     try:
-        return url_for("records.show", record_id=record_id, _external=True)
+        return public_url_for("records.show", record_id=record_id)
     except Exception:  # the records blueprint may not be registered
-        return f"{request.host_url}records/{record_id}"
+        return f"{public_root()}/records/{record_id}"
 
 
 @blueprint.route("/oai", methods=["GET", "POST"])
 def endpoint() -> Response:
     """Answer one OAI-PMH request."""
     params = request.form if request.method == "POST" else request.args
-    answer = Provider(services().store, oai_config()).answer(
-        Request(
-            params=params.to_dict(flat=False),
-            base_url=request.base_url,
-            host=urlsplit(request.host_url).hostname or "localhost",
-            now=utc_now(),
-            record_url=_record_url,
-        )
-    )
+    answer = Provider(services().store, oai_config()).answer(_request(params.to_dict(flat=False)))
     return Response(answer, status=200, content_type=CONTENT_TYPE)
+
+
+@blueprint.errorhandler(InvalidQueryString)
+def _unreadable(exc: InvalidQueryString) -> Response:
+    """``badArgument`` (HTTP 200, as every OAI-PMH error) for a query string not in UTF-8."""
+    message = exc.description or "The request cannot be read."
+    answer = Provider(services().store, oai_config()).error(_request({}), "badArgument", message)
+    return Response(answer, status=200, content_type=CONTENT_TYPE)
+
+
+def _request(params: dict[str, list[str]]) -> Request:
+    return Request(
+        params=params,
+        base_url=public_url_for("oai.endpoint"),
+        host=public_host(),
+        now=utc_now(),
+        record_url=_record_url,
+    )

@@ -90,6 +90,10 @@ class Provider:
             return self._error(request, error.code, error.message, echo)
         return _serialise(root)
 
+    def error(self, request: Request, code: str, message: str) -> bytes:
+        """A response holding one OAI-PMH error, for a request that could not be read."""
+        return self._error(request, code, message, None)
+
     def _envelope(self, request: Request, echo: Mapping[str, str] | None) -> etree._Element:
         root = etree.Element(_o("OAI-PMH"), nsmap={None: OAI_NS, "xsi": XSI_NS})
         root.set(f"{{{XSI_NS}}}schemaLocation", f"{OAI_NS} {OAI_SCHEMA}")

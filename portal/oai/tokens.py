@@ -3,7 +3,10 @@
 A token carries the verb, metadataPrefix, set, the changed_at bounds of the list (the upper
 one fixed when the list was first asked for, so pages stay stable while the store changes),
 the keyset position (changed_at, record id) of the last record sent, the cursor and the
-expiry time. Anything altered, expired or signed with another key is refused.
+expiry time. Anything altered, expired or signed with another key is refused, and so is a
+validly signed token holding what no token of ours holds (a non-finite or fractional number,
+a negative cursor, a duplicate key, a date out of range): the payload is read strictly, by
+a typed model, before any value is used.
 """
 
 from __future__ import annotations
@@ -16,7 +19,12 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
 from harvester.fetch.oai.protocol import OAIError
+
+MAX_TIMESTAMP = 253402300799
+"""9999-12-31T23:59:59Z: no expiry of ours is later."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,22 @@ class ListState:
     until: datetime
     after: tuple[datetime, str] | None
     cursor: int
+
+
+class _Payload(BaseModel):
+    """What a token of ours holds, exactly: strict types (no bool for a number, no float
+    for an integer, so no NaN or Infinity), no other key."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    v: str
+    p: str
+    s: str | None
+    f: str | None
+    u: str | None
+    k: tuple[str, str] | None
+    c: int = Field(ge=0)
+    x: int = Field(ge=0, le=MAX_TIMESTAMP)
 
 
 def _b64(data: bytes) -> str:
@@ -90,20 +114,19 @@ def decode(token: str, key: bytes, now: datetime) -> ListState:
     if not hmac.compare_digest(given, hmac.new(key, payload, hashlib.sha256).digest()):
         raise bad
     try:
-        data = json.loads(payload)
-        expires = int(data["x"])
-        after = data["k"]
+        data = _Payload.model_validate_json(payload)
         state = ListState(
-            verb=str(data["v"]),
-            metadata_prefix=str(data["p"]),
-            set_spec=None if data["s"] is None else str(data["s"]),
-            from_=_moment(data["f"]),
-            until=_moment(data["u"]) or now,
-            after=None if after is None else (_moment(after[0]) or now, str(after[1])),
-            cursor=int(data["c"]),
+            verb=data.v,
+            metadata_prefix=data.p,
+            set_spec=data.s,
+            from_=_moment(data.f),
+            until=_moment(data.u) or now,
+            after=None if data.k is None else (_moment(data.k[0]) or now, data.k[1]),
+            cursor=data.c,
         )
-    except (ValueError, TypeError, KeyError, IndexError):
+    except (ValidationError, ValueError, TypeError, OverflowError):
         raise bad from None
+    expires = data.x
     if expires < now.timestamp():
         raise OAIError("badResumptionToken", "The resumptionToken has expired.")
     return state

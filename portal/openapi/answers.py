@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from harvester.core.model import SOURCE_ID_PATTERN
 from harvester.core.sources import Protocol
-from harvester.index.query import MAX_PER_PAGE, MAX_WINDOW, Sort
+from harvester.index.query import MAX_PER_PAGE, MAX_WINDOW, Mode, Sort
 from harvester.store import FAILED, RUNNING, STALLED, SUCCEEDED
 from portal.openapi.parameters import (
     MAX_SUGGESTIONS,
@@ -23,6 +23,7 @@ from portal.openapi.parameters import (
     DimensionName,
     FacetName,
     KindName,
+    TwoLetters,
 )
 
 if TYPE_CHECKING:
@@ -52,6 +53,14 @@ class Hit(BaseModel):
     id: str
     title_html: str
     snippet_html: str
+    matched: Literal["words", "meaning", "both"] = Field(
+        description="Why the record is a hit: its words match the text, its meaning is near "
+        "the text's (in any language), or both."
+    )
+    matched_language: TwoLetters | None = Field(
+        description="When matched by meaning: the language of the record's text that was "
+        "nearest (ISO 639-1), if known."
+    )
     title: str | None = None
     kind: KindName | None = None
     description: str | None = Field(
@@ -87,6 +96,10 @@ class SearchResult(BaseModel):
     page: int = Field(ge=1)
     per_page: int = Field(ge=1, le=MAX_PER_PAGE)
     sort: Sort
+    mode: Mode = Field(
+        description="How the hits were found: lexical when the index has no vectors or no "
+        "encoder, whatever was asked."
+    )
     hits: list[Hit] = Field(max_length=MAX_PER_PAGE)
     facets: dict[FacetName, list[FacetCount]] = Field(
         description="Counts of each facet's values among the results."
@@ -125,14 +138,21 @@ class InsightsLinks(BaseModel):
 class InsightsResult(BaseModel):
     """A selection counted: by every dimension, by year, and by FAIR indicator. Each
     cluster (one project or dataset listed on several platforms) counts once, a record
-    without a cluster as its own; so the total is the search's for the same parameters
-    when the search shows one hit per cluster. A record with several values of a dimension
-    counts under each. A facet's counts are the search's facet counts where the query does
-    not filter that facet."""
+    alone in its cluster as itself. With `collapse` true (the default) the selection is the
+    search's, one document per cluster, matched as a whole: the total and the facets' counts
+    are the search's for the same parameters (where the query does not filter that facet).
+    With `collapse=false` the listings are matched one by one, as the search lists them, and
+    a cluster still counts once. A record with several values of a dimension counts under
+    each."""
 
-    total: Count = Field(description="Clusters in the selection (the search's total).")
+    total: Count = Field(
+        description="Clusters in the selection (the search's total when collapsed)."
+    )
     counted: Literal["clusters"] = Field(description="The unit counted.")
-    records: Count = Field(description="Index documents (listings) the selection holds.")
+    records: Count = Field(
+        description="Index documents the selection holds: one per cluster when collapsed, "
+        "the listings with `collapse=false` (the search's total either way)."
+    )
     dimensions: dict[DimensionName, list[LabelledCount]] = Field(
         description="Each dimension's values, the most common first (years in order), at "
         "most 500 each; selected values are listed even when no record carries them."
@@ -287,6 +307,9 @@ class ExportRecord(BaseModel):
     license: str | None = None
     url: str | None = None
     record_page: str = Field(json_schema_extra={"format": "uri"})
+    cluster_id: str | None = Field(
+        None, description="The record's cluster: records of one project on several platforms."
+    )
 
 
 class Export(BaseModel):

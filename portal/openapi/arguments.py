@@ -93,8 +93,9 @@ def read_arguments(
 def describe(error: ErrorDetails) -> str:
     """One validation problem in words, naming the parameter."""
     context = error.get("ctx") or {}
-    if error["type"] == "value_error" and "error" in context:
-        return str(context["error"])  # a check of the model's own, worded as the code's
     name, *inside = error["loc"] or ("the parameters",)
     where = f"{name}" + "".join(f"[{part}]" for part in inside if isinstance(part, int))
+    if error["type"] == "value_error" and "error" in context:
+        said = str(context["error"])  # a check of the model's own, worded as the code's
+        return said if not error["loc"] or said.startswith(str(name)) else f"{where}: {said}"
     return f"{where}: {error['msg']}, not {error['input']!r}"

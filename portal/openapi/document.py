@@ -18,7 +18,14 @@ from werkzeug.routing import Rule
 
 from portal.openapi.answers import Error
 from portal.openapi.contract import JSON, Answer, Operation, operation_of
-from portal.openapi.operations import ERROR_ANSWERS, INFO, RATE_LIMITED, RETRY_AFTER, TAGS
+from portal.openapi.operations import (
+    ERROR_ANSWERS,
+    EVERY_OPERATION,
+    INFO,
+    RATE_LIMITED,
+    RETRY_AFTER,
+    TAGS,
+)
 from portal.openapi.plugin import PydanticPlugin
 from portal.openapi.record import record_schema_components
 
@@ -122,10 +129,10 @@ def _describe(plugin: PydanticPlugin, operation: Operation) -> dict[str, Any]:
     ]
     if parameters:
         described["parameters"] = parameters
+    statuses = sorted({*EVERY_OPERATION, *operation.errors})
     described["responses"] = {
         "200": _answer(plugin, operation.answer),
-        **{str(status): ERROR_ANSWERS[status][0] for status in operation.errors},
-        str(RATE_LIMITED): ERROR_ANSWERS[RATE_LIMITED][0],
+        **{str(status): ERROR_ANSWERS[status][0] for status in statuses},
         "default": ERROR_ANSWERS["default"][0],
     }
     return described

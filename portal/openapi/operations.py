@@ -7,6 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from portal.exports import COLUMNS
+from portal.limits import (
+    MAX_BODY_BYTES,
+    MAX_HEADER_FIELD_BYTES,
+    MAX_HEADER_FIELDS,
+    MAX_REQUEST_LINE,
+)
 from portal.openapi.answers import (
     CsvFile,
     Export,
@@ -31,7 +37,7 @@ from portal.openapi.parameters import (
     SourcePath,
     SuggestParameters,
 )
-from portal.openapi.record import RECORD
+from portal.openapi.record import RECORD_IN_CLUSTER
 
 INFO: dict[str, Any] = {
     "title": "csfinder API",
@@ -54,23 +60,36 @@ TAGS: tuple[tuple[str, str], ...] = (
 ERROR_ANSWERS: dict[int | str, tuple[str, str]] = {
     400: (
         "BadParameter",
-        "A parameter that cannot be answered; the message says which and why.",
+        "A parameter the document does not allow (an unknown one, a value outside its "
+        "schema, an empty value, years out of order, ...); the message says which and why.",
     ),
     404: ("NotFound", "No such record or source."),
+    405: ("MethodNotAllowed", "The path does not take this method; `Allow` names those it does."),
+    413: (
+        "PayloadTooLarge",
+        f"The request carries a body over {MAX_BODY_BYTES:,} bytes (the API takes none).",
+    ),
+    414: (
+        "UriTooLong",
+        f"The request line is over {MAX_REQUEST_LINE:,} bytes (path and query string together).",
+    ),
     429: (
         "TooManyRequests",
         "This client address spent its budget (the portal's `api_limit`, shared by the whole "
         "API and the exports); try again after `Retry-After` seconds.",
     ),
-    "default": (
-        "Error",
-        "Any other error (unknown path 404, wrong method 405, server error 500), in the "
-        "same shape.",
+    431: (
+        "HeadersTooLarge",
+        f"Over {MAX_HEADER_FIELDS} header fields, or one over {MAX_HEADER_FIELD_BYTES:,} bytes.",
     ),
+    "default": ("Error", "Any other error (a server error, 500), in the same shape."),
 }
 """Status to (component name, description); every error has the ``Error`` body."""
+EVERY_OPERATION = (400, 405, 413, 414, 429, 431)
+"""Errors every operation may answer: a parameter it does not take, a wrong method, a
+request over the size limits, a spent rate limit."""
 RATE_LIMITED = 429
-"""Every operation may answer it: the API and the exports share one limit per address."""
+"""The API and the exports share one limit per address."""
 RETRY_AFTER: dict[str, Any] = {
     "Retry-After": {
         "description": "Seconds until this client address may ask again.",
@@ -101,12 +120,14 @@ GET_RECORD = Operation(
     operation_id="getRecord",
     tag="records",
     summary="One record",
-    description="The record in the common model (`mappings/record.schema.json`); with "
-    "`Accept: application/ld+json`, its schema.org description.",
+    description="The record in the common model (`mappings/record.schema.json`) with its "
+    "`cluster_id` and the ids of every record in its cluster (`listings`: the same project "
+    "or dataset on several platforms); with `Accept: application/ld+json`, its schema.org "
+    "description.",
     path=RecordPath,
     answer=Answer(
         "The record.",
-        {JSON: RECORD, "application/ld+json": RecordJsonLd},
+        {JSON: RECORD_IN_CLUSTER, "application/ld+json": RecordJsonLd},
         headers=RecordHeaders,
     ),
     errors=(404,),

@@ -6,10 +6,12 @@ Schema is the parameter's schema in the document; a facet is a repeatable parame
 (``country=NL&country=DE``: form style, exploded) and ``bbox`` four numbers joined by commas
 (form style, not exploded).
 
-The views validate through the query validation (:mod:`harvester.index.query`), which
-ignores empty values as the search page does; :mod:`portal.openapi.arguments` reads a query
-string into these models, which check what the document says (and, beyond what JSON Schema
-can say, the order of years, the bounding box's south and north, and the paging window).
+Every request to the API is read into its operation's models before its view runs
+(:mod:`portal.openapi.checking`), which check what the document says (and, beyond what JSON
+Schema can say, the order of years, the bounding box's south and north, and the paging
+window): what they refuse answers 400, naming the parameter. Every model refuses parameters
+it does not declare. (The search page itself, for people, still skips the empty fields its
+form sends.)
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from harvester.index.query import (
     MAX_WINDOW,
     TWO_LETTERS,
     YEAR,
+    Mode,
     Sort,
 )
 
@@ -61,7 +64,8 @@ MAX_SDG = 17
 EXPLODED: JsonDict = {"style": "form", "explode": True}
 JOINED: JsonDict = {"style": "form", "explode": False}
 FACET_NOTE = (
-    "Repeat for several values (OR); different filters combine with AND. Empty values are ignored."
+    "Repeat for several values (OR); different filters combine with AND. An empty value is "
+    "refused, as is any value the schema does not take."
 )
 
 TwoLetters = Annotated[str, Field(pattern=TWO_LETTERS.pattern)]
@@ -103,8 +107,17 @@ def facet(description: str) -> Any:
     )
 
 
+class NoParameters(BaseModel):
+    """An operation that takes no query parameters: any is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 class ExportParameters(BaseModel):
-    """The search page's parameters but paging: free text, sort, facets, ranges."""
+    """The search page's parameters: free text, sort, facets, ranges (paging accepted, and
+    ignored, so that a search's URL exports as it is)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     q: str | Absent = Field(
         None, description='Free text: words, "quoted phrases", prefix* and -excluded words.'
@@ -112,6 +125,17 @@ class ExportParameters(BaseModel):
     sort: Sort | Absent = Field(
         None,
         description="Order of the results; relevance with text, newest without, when not given.",
+    )
+    mode: Mode | Absent = Field(
+        None,
+        description="How the text finds records: by its words (lexical), by its meaning in any "
+        "language (semantic), or both, their orders fused (hybrid). Hybrid when not given, "
+        "where vectors exist; lexical otherwise. Each hit says how it matched.",
+    )
+    lang: TwoLetters | Absent = Field(
+        None,
+        description="The language of the text (ISO 639-1), for matching the stems of its "
+        "words; told from the text, or the page's language, when not given.",
     )
     kind: list[KindName] = facet("What the record describes.")
     country: list[TwoLetters] = facet("Country concerned, ISO 3166-1 alpha-2 (any case).")
@@ -152,6 +176,16 @@ class ExportParameters(BaseModel):
         json_schema_extra=JOINED,
     )
 
+    page: Whole | Absent = Field(
+        None, ge=1, description="Accepted and ignored: an export holds every result."
+    )
+    per_page: Whole | Absent = Field(
+        None, ge=1, le=MAX_PER_PAGE, description="Accepted and ignored: an export is not paged."
+    )
+    collapse: bool | Absent = Field(
+        None, description="Accepted and ignored: an export has one row per record."
+    )
+
     @field_validator("bbox")
     @classmethod
     def _south_not_above_north(cls, box: BoundingBox | None) -> BoundingBox | None:
@@ -170,10 +204,14 @@ class ExportParameters(BaseModel):
 class SearchParameters(ExportParameters):
     """The search page's parameters; any other is refused."""
 
-    model_config = ConfigDict(extra="forbid")
-
     page: Whole = Field(
         1, ge=1, description=f"Page number; page × per_page may not exceed {MAX_WINDOW:,}."
+    )
+    collapse: bool = Field(
+        True,
+        description="One hit per cluster (the same project listed on several platforms: the "
+        "hit is its richest listing, `listings` names the others; totals and facet counts "
+        "count clusters) or, with `false`, one hit per listing.",
     )
     per_page: Whole = Field(20, ge=1, le=MAX_PER_PAGE, description="Hits per page.")
 
@@ -190,6 +228,14 @@ class InsightsParameters(ExportParameters):
 
     model_config = ConfigDict(extra="forbid")
 
+    collapse: bool = Field(
+        True,
+        description="Which documents are counted, as the search with the same parameters "
+        "finds them: each cluster (the same project listed on several platforms) matched as "
+        "a whole or, with `false`, each listing matched on its own. Either way a cluster "
+        "counts once; with `true` (the default) the totals are the search's totals.",
+    )
+
 
 class InsightsCsvParameters(InsightsParameters):
     """One dimension, and the search page's parameters but paging."""
@@ -203,6 +249,8 @@ class InsightsCsvParameters(InsightsParameters):
 class SuggestParameters(BaseModel):
     """What has been typed, and how many titles to suggest."""
 
+    model_config = ConfigDict(extra="forbid")
+
     q: str | Absent = Field(None, description="What has been typed so far.")
     limit: Whole = Field(
         DEFAULT_SUGGESTIONS, ge=1, le=MAX_SUGGESTIONS, description="How many suggestions at most."
@@ -211,6 +259,8 @@ class SuggestParameters(BaseModel):
 
 class RunsParameters(BaseModel):
     """How many of a source's runs to list."""
+
+    model_config = ConfigDict(extra="forbid")
 
     limit: Whole = Field(DEFAULT_RUNS, ge=1, le=MAX_RUNS, description="How many runs at most.")
 

@@ -14,6 +14,14 @@ from harvester.core.model import record_json_schema
 RECORD_SCHEMA_PATH = Path(__file__).resolve().parents[2] / "mappings" / "record.schema.json"
 RECORD = "Record"
 """The component name of the record schema."""
+RECORD_IN_CLUSTER = "RecordInCluster"
+"""The component name of a record as the API serves it: with its cluster's listings."""
+LISTINGS = {
+    "type": "array",
+    "items": {"type": "string"},
+    "description": "Ids of every record in the record's cluster (the same project or dataset "
+    "on several platforms), this one included, the representative listing first.",
+}
 
 
 @cache
@@ -31,7 +39,13 @@ def record_schema_components() -> dict[str, dict[str, Any]]:
     definitions = schema.pop("$defs", {})
     for key in ("$schema", "$id"):
         schema.pop(key, None)
-    return {RECORD: _rewrite(schema)} | {name: _rewrite(item) for name, item in definitions.items()}
+    record = _rewrite(schema)
+    served = copy.deepcopy(record)
+    served["title"] = RECORD_IN_CLUSTER
+    served["properties"]["listings"] = LISTINGS
+    served["required"] = [*served.get("required", []), "listings"]
+    components = {name: _rewrite(item) for name, item in definitions.items()}
+    return {RECORD: record, RECORD_IN_CLUSTER: served} | components
 
 
 def _rewrite(node: Any) -> Any:

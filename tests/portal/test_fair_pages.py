@@ -182,6 +182,18 @@ def test_the_fair_panel_names_the_metrics_and_marks_what_does_not_apply(
     assert re.search(r"<td>\d / \d</td>", page)
 
 
+def test_half_points_are_shown_as_halves(fair: FairPortal) -> None:
+    halves = [
+        d
+        for d in fair.documents()
+        if any(i["earned"] == 0.5 for i in d["quality"]["indicators"])  # type: ignore[index]
+    ]
+    assert halves  # F-UJI's half points: metadata found, or data described but not linked
+    page = get(fair.page(str(halves[0]["id"])), timeout=10).text
+    assert re.search(r"<td>0\.5 / [12]</td>", page)
+    assert "<td>0.0 /" not in page and "<td>1.0 /" not in page
+
+
 def test_unknown_metadata_formats_and_records_are_not_found(client: FlaskClient) -> None:
     record = _first(client, "dataset")
     assert client.get(f"/records/{record['id']}/metadata/pdf").status_code == 404
@@ -208,7 +220,7 @@ def test_oai_datacite_carries_formats_sizes_and_coar_rights(fair: FairPortal) ->
     assert resource is not None
     schema.assertValid(resource)
     assert resource.xpath("d:sizes/d:size/text()", namespaces=ns) == [
-        "2500000 bytes",
+        "2.5 MB",  # as the source rounded it: no false count of bytes
         "812345 bytes",
     ]
     assert resource.xpath("d:formats/d:format/text()", namespaces=ns) == [
@@ -231,4 +243,4 @@ def test_the_page_shows_people_the_creators_publisher_and_files(fair: FairPortal
     assert re.search(
         r'<a href="https://data\.example\.org/[^"]+/counts\.csv"[^>]*type="text/csv">', page
     )
-    assert "2,500,000 bytes" in page
+    assert " · 2.5 MB</li>" in page and "812,345 bytes" in page

@@ -293,30 +293,3 @@ def test_the_year_figure_offers_projects_alone(policy_client: FlaskClient) -> No
     assert "Count projects only" not in filtered
     chips = policy_client.get("/insights?year_from=2015&q=air").get_data(as_text=True)
     assert "from 2015" in chips and "“air”" in chips
-
-
-def test_listings_of_one_cluster_count_once_and_the_page_says_so(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> None:
-    home = tmp_path_factory.mktemp("clustered")
-    settings = load_settings({"CSFINDER_HOME": str(home), "CSFINDER_CONFIG": str(home)})
-    listed = [
-        record(key, "Aire limpio", countries=[country], cluster_id="cl-aire")
-        for key, country in (("aire-a", "ES"), ("aire-b", "PT"))
-    ]
-    alone = record("alone", "Vögel", countries=["ES"])
-    rows = [
-        NormalisedRow("policy", r["id"], r["id"], r["kind"], json.dumps(r), "h", 50, False)
-        for r in [*listed, alone]
-    ]
-    Store(settings.database_url).write_normalised(rows)
-    apply_rows(open_index(settings), rows)
-    client = create_app(settings, TESTING=True).test_client()
-    body = api(client, "/api/v1/insights")
-    assert (body["total"], body["records"]) == (2, 3)
-    assert {c["value"]: c["count"] for c in body["dimensions"]["country"]} == {"ES": 2, "PT": 1}
-    exported = read_csv(client.get("/insights.csv?dimension=country"))
-    assert {r["value"]: int(r["count"]) for r in exported} == {"ES": 2, "PT": 1}
-    page = client.get("/insights").get_data(as_text=True)
-    assert re.search(r'<p class="total"[^>]*>\s*2 records \(3 listings\)', page)
-    assert "counted once, however many platforms list them" in page

@@ -140,14 +140,36 @@ def test_a_source_page_shows_how_its_records_fare(
     share = f"{with_pid / len(documents):.0%}"
     row = re.search(r"Persistent identifier <code>FsF-F1-02D</code></th><td>([^<]+)<", page)
     assert row and row.group(1) == share
-    example = re.search(r'for example <a href="(/records/[^"]+)"', page)
-    assert example and client.get(example.group(1)).status_code == 200
+
+
+def test_a_source_page_links_an_example_of_each_common_problem(tmp_path: Path) -> None:
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "contract.yaml").write_text(
+        "name: Contract\nplatform: test\nprotocol: oai-pmh\nurl: https://example.org/oai\n"
+        "metadata_prefix: oai_dc\ncrosswalk: oai_dc\n",
+        encoding="utf-8",
+    )
+    settings = load_settings({"CSFINDER_HOME": str(tmp_path), "CSFINDER_CONFIG": str(tmp_path)})
+    issue = {"field": "dates", "problem": "unparseable date", "detail": "'spring-ish 2019'"}
+    data = record("odd", "Moth night")
+    data["quality"]["issues"] = [issue]
+    row = NormalisedRow("contract", "odd", data["id"], "project", json.dumps(data), "h", 40, False)
+    Store(settings.database_url).write_normalised([row])
+    apply_rows(open_index(settings), [row])
+    client = create_app(settings, TESTING=True).test_client()
+    page = client.get("/sources/contract").get_data(as_text=True)
+    assert "unparseable date" in page
+    example = re.search(r'for example <a href="(/records/[^"]+)">', page)
+    assert example and example.group(1) == f"/records/{data['id']}"
+    assert client.get(example.group(1)).status_code == 200
 
 
 def test_health_reports_store_and_index(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "checks": {"store": "ok", "index": "ok"}}
+    body = response.get_json()
+    assert (body["status"], body["checks"]) == ("ok", {"store": "ok", "index": "ok"})
+    assert body["notices"] == []  # the test environment installs the multilingual encoder
 
 
 def test_suggestions_are_titles(client: FlaskClient) -> None:

@@ -52,10 +52,12 @@ def _lower(items: object) -> dict[str, str]:
 
 
 @contextmanager
-def serve_portal(env: dict[str, str], workers: int = 3) -> Iterator[RunningPortal]:
-    """Run ``csfinder serve --workers N`` with ``env`` added to the environment; stop it
-    (SIGTERM, then SIGKILL) afterwards."""
-    port = free_port()
+def serve_portal(
+    env: dict[str, str], workers: int = 3, port: int | None = None
+) -> Iterator[RunningPortal]:
+    """Run ``csfinder serve --workers N`` (on ``port``, or a free one) with ``env`` added to
+    the environment; stop it (SIGTERM, then SIGKILL) afterwards."""
+    port = port or free_port()
     argv = [sys.executable, "-m", "harvester", "serve", "--port", str(port)]
     argv += ["--workers", str(workers), "--threads", "2"]
     process = subprocess.Popen(

@@ -9,9 +9,15 @@ from typing import Any
 import click
 
 from harvester.bench.fair.evidence import Evidence, gather
-from harvester.bench.fair.metrics import Result, assess, percentage
+from harvester.bench.fair.metrics import assess, percentage
+from harvester.bench.fair.subject import Result
 
 SIGNPOSTS = ("cite-as", "describedby", "item", "license", "type", "author", "linkset")
+
+
+def _number(points: float) -> float | int:
+    """Points as JSON and people read them: 2 rather than 2.0, 0.5 as it is."""
+    return int(points) if float(points).is_integer() else points
 
 
 def report(evidence: Evidence, results: list[Result]) -> dict[str, Any]:
@@ -19,12 +25,12 @@ def report(evidence: Evidence, results: list[Result]) -> dict[str, Any]:
     return {
         "url": evidence.url,
         "score": percentage(results),
-        "earned": sum(r.earned for r in results),
+        "earned": _number(sum(r.earned for r in results)),
         "points": sum(r.points for r in results),
         "metrics": [
             {
                 "metric": r.metric,
-                "earned": r.earned,
+                "earned": _number(r.earned),
                 "points": r.points,
                 "applicable": r.points > 0,
                 "reason": r.reason,
@@ -40,10 +46,16 @@ def report(evidence: Evidence, results: list[Result]) -> dict[str, Any]:
 @click.command("fair")
 @click.argument("urls", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per page.")
-def bench_fair(urls: tuple[str, ...], as_json: bool) -> None:
+@click.option(
+    "--fetch-data",
+    is_flag=True,
+    help="Fetch data files (at most 1 MB of each of 5) to compare them with their declared "
+    "type and size and look for the measured variables in them, as F-UJI does.",
+)
+def bench_fair(urls: tuple[str, ...], as_json: bool, fetch_data: bool) -> None:
     """Assess landing pages (URLS) by the FAIRsFAIR data object metrics over HTTP."""
     for url in urls:
-        evidence = gather(url)
+        evidence = gather(url, fetch_data=fetch_data)
         found = report(evidence, assess(evidence))
         if as_json:
             click.echo(json.dumps(found, ensure_ascii=False))

@@ -4,7 +4,8 @@ its HTML (JSON-LD, read with extruct), the RDF and DataCite XML it offers by con
 negotiation and through ``describedby`` links, and its linkset.
 
 Nothing here knows how csfinder builds its pages: it reads them as it would read any
-repository's. Data files are not downloaded (their links and declared types are judged).
+repository's. Data files are fetched only when asked (``fetch_data``), as F-UJI does to
+compare them with the metadata: at most their first megabyte, once each.
 """
 
 from __future__ import annotations
@@ -29,6 +30,21 @@ DATACITE_TYPE: Final = "application/vnd.datacite.datacite+xml"
 DATACITE_NS: Final = "http://datacite.org/schema/kernel-4"
 LINKSET_TYPE: Final = "application/linkset+json"
 TIMEOUT: Final = 20.0
+MAX_DATA_BYTES: Final = 1_000_000
+"""Bytes of a data file read at most (F-UJI reads as much, then trusts Content-Length)."""
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """What a data file answered: its status, served media type and size (the
+    ``Content-Length``, else the bytes received when they were all read), and its first
+    megabyte as text (to look for the measured variables in)."""
+
+    url: str
+    status: int = 0
+    content_type: str | None = None
+    size: int | None = None
+    text: str = ""
 
 
 @dataclass
@@ -46,6 +62,18 @@ class Evidence:
     datacite: etree._Element | None = None
     linkset: dict[str, Any] | None = None
     problems: list[str] = field(default_factory=list)
+    fetch_data: bool = False
+    session: requests.Session | None = field(default=None, repr=False, compare=False)
+    data_files: dict[str, DataFile] = field(default_factory=dict)
+
+    def data_file(self, url: str) -> DataFile | None:
+        """The data file at ``url`` as it answered (fetched once), or None when data files
+        are not fetched."""
+        if not self.fetch_data:
+            return None
+        if url not in self.data_files:
+            self.data_files[url] = fetch_data_file(self.session or requests.Session(), url)
+        return self.data_files[url]
 
     @property
     def graph(self) -> Graph:
@@ -90,10 +118,32 @@ def _parse_rdf(text: str, parser: str, base: str) -> Graph | None:
         return None
 
 
-def gather(url: str, session: requests.Session | None = None) -> Evidence:
-    """Fetch the landing page at ``url`` and everything it points machines to."""
+def fetch_data_file(session: requests.Session, url: str) -> DataFile:
+    """GET a data file and read at most :data:`MAX_DATA_BYTES` of it."""
+    if not url.lower().startswith(("http://", "https://")):
+        return DataFile(url)
+    try:
+        with session.get(url, headers={"Accept": "*/*"}, timeout=TIMEOUT, stream=True) as answer:
+            body = b""
+            for chunk in answer.iter_content(chunk_size=65536):
+                body += chunk
+                if len(body) >= MAX_DATA_BYTES:
+                    break
+            complete = len(body) < MAX_DATA_BYTES
+            length = answer.headers.get("Content-Length", "")
+            media = answer.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+            size = int(length) if length.isdigit() else len(body) if complete else None
+            text = body[:MAX_DATA_BYTES].decode("utf-8", errors="replace")
+            return DataFile(url, answer.status_code, media or None, size, text)
+    except requests.RequestException:
+        return DataFile(url)
+
+
+def gather(url: str, session: requests.Session | None = None, fetch_data: bool = False) -> Evidence:
+    """Fetch the landing page at ``url`` and everything it points machines to (and, with
+    ``fetch_data``, its data files when a metric asks for them)."""
     http = session or requests.Session()
-    found = Evidence(url)
+    found = Evidence(url, fetch_data=fetch_data, session=http)
     page = _get(http, url, "text/html")
     if page is None:
         found.problems.append("the page could not be fetched")

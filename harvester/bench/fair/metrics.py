@@ -1,115 +1,43 @@
-"""The FAIRsFAIR data object metrics (v0.5 identifiers, as F-UJI implements them), tested
-on the :class:`~.evidence.Evidence` gathered over HTTP: each test reads the RDF (embedded
-JSON-LD, content negotiation), the typed links and the DataCite XML, never the server's own
-notion of the record. A project (schema.org ResearchProject or Project) has no data files,
-so the data tests are not applicable to it."""
+"""The FAIRsFAIR data object metrics (v0.5 identifiers, scored as F-UJI scores them, half
+points included), tested on the :class:`~.evidence.Evidence` gathered over HTTP: each test
+reads the RDF (embedded JSON-LD, content negotiation), the typed links and the DataCite XML,
+never the server's own notion of the record. A project (schema.org ResearchProject or
+Project) has no data files, so the data tests are not applicable to it.
+
+Where F-UJI queries a third party (DataCite's registry for FsF-F4-01M, a PID's resolution
+for FsF-F1-02D, re3data for FsF-R1.3-01M), the test judges the page's own statements: a DOI
+counts as registered and resolvable. The data files are judged as :mod:`~.content` says.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Final
 
-from rdflib import RDF, Graph, Namespace, URIRef
-from rdflib.term import Node
+from rdflib import URIRef
 
+from harvester.bench.fair.content import (
+    content_description,
+    data_urls,
+    declared_format,
+    downloads,
+)
 from harvester.bench.fair.evidence import Evidence
-
-SDO_HTTPS: Final = Namespace("https://schema.org/")
-SDO_HTTP: Final = Namespace("http://schema.org/")
-DCT: Final = Namespace("http://purl.org/dc/terms/")
-DCAT: Final = Namespace("http://www.w3.org/ns/dcat#")
-PROV: Final = "http://www.w3.org/ns/prov#"
-PID: Final = re.compile(
-    r"(doi\.org/10\.|^10\.\d{4,9}/|^doi:|hdl\.handle\.net/|^hdl:|n2t\.net/ark:|^ark:/|^urn:"
-    r"|purl\.org/|w3id\.org/)",
-    re.IGNORECASE,
+from harvester.bench.fair.subject import NOT_APPLICABLE, Result, Subject, tests
+from harvester.bench.fair.vocab import (
+    ACCESS_IRIS,
+    ACCESS_WORDS,
+    CREATIVE_COMMONS,
+    DCAT,
+    DCT,
+    DISCIPLINARY,
+    DOI,
+    OPEN_FORMATS,
+    PID,
+    PROV,
+    REGISTERED,
 )
-REGISTERED: Final = {
-    "http://www.w3.org/ns/dcat#": "DCAT",
-    "http://purl.org/dc/terms/": "DCMI terms",
-    "http://purl.org/dc/elements/1.1/": "Dublin Core",
-    "http://www.w3.org/ns/prov#": "PROV-O",
-    "http://xmlns.com/foaf/0.1/": "FOAF",
-    "http://www.w3.org/2004/02/skos/core#": "SKOS",
-    "http://www.w3.org/ns/adms#": "ADMS",
-    "http://purl.org/coar/access_right/": "COAR access rights",
-    "http://spdx.org/licenses/": "SPDX licences",
-    "http://publications.europa.eu/resource/authority/": "EU Vocabularies",
-}
-"""Registered semantic resources (besides schema.org) by namespace."""
-OPEN_FORMATS: Final = re.compile(
-    r"^(text/(csv|tab-separated-values|plain|xml|turtle)|application/(json|ld\+json|geo\+json"
-    r"|xml|rdf\+xml|zip|gzip|x-tar|netcdf|x-netcdf|x-hdf5?|fits|pdf)|image/(png|tiff|jpeg)"
-    r"|audio/(flac|wav|ogg)|[a-z]+/[\w.-]+\+(xml|json))$|^(csv|tsv|json|xml|netcdf|hdf5|zip"
-    r"|dwc_archive)$",
-    re.IGNORECASE,
-)
-"""Media types and names of open, long-term and scientific formats."""
-NOT_APPLICABLE: Final = "not applicable: a project has no data files"
-
-
-@dataclass(frozen=True)
-class Result:
-    """One metric's outcome: points earned, points that apply (0: not applicable), why."""
-
-    metric: str
-    earned: int
-    points: int
-    reason: str
-
-
-class Subject:
-    """The page's main entity in the gathered RDF, with look-ups by property."""
-
-    def __init__(self, evidence: Evidence) -> None:
-        self.evidence = evidence
-        self.graph: Graph = evidence.graph
-        self.node: Node = _main_node(self.graph, evidence.final_url or evidence.url)
-
-    def values(self, *names: str) -> list[Node]:
-        """The values of schema.org (http or https) or full-IRI properties."""
-        found: list[Node] = []
-        for name in names:
-            predicates = [URIRef(name)] if ":" in name else [SDO_HTTPS[name], SDO_HTTP[name]]
-            for predicate in predicates:
-                found.extend(self.graph.objects(self.node, predicate))
-        return found
-
-    def types(self) -> set[str]:
-        return {str(t) for t in self.graph.objects(self.node, RDF.type)}
-
-    def is_project(self) -> bool:
-        return any(t.endswith(("/ResearchProject", "/Project")) for t in self.types())
-
-    def of(self, node: Node, *names: str) -> list[Node]:
-        """Values of schema.org properties of another node."""
-        return [
-            value
-            for name in names
-            for predicate in (SDO_HTTPS[name], SDO_HTTP[name])
-            for value in self.graph.objects(node, predicate)
-        ]
-
-
-def _main_node(graph: Graph, page: str) -> Node:
-    """The page's IRI when the RDF describes it, else the typed node no other node points
-    to (the root of the description) with the most statements."""
-    for candidate in (URIRef(page), URIRef(page.split("#")[0])):
-        if (candidate, RDF.type, None) in graph:
-            return candidate
-    typed = set(graph.subjects(RDF.type, None))
-    roots = [n for n in typed if not any(graph.subjects(None, n))] or list(typed)
-    if not roots:
-        return URIRef(page)
-    return max(roots, key=lambda node: (len(list(graph.predicate_objects(node))), str(node)))
-
-
-def _tests(metric: str, parts: Iterable[tuple[bool, str]]) -> Result:
-    listed = list(parts)
-    earned = sum(1 for ok, _ in listed if ok)
-    return Result(metric, earned, len(listed), "; ".join(text for _, text in listed))
 
 
 def unique_identifier(s: Subject) -> Result:
@@ -131,9 +59,14 @@ def persistent_identifier(s: Subject) -> Result:
 
 
 def core_metadata(s: Subject) -> Result:
+    """Half a point for any metadata found, half more for the citation metadata, both
+    points when the descriptive metadata is complete too (F-UJI's scoring)."""
     citation = {
         "creator": s.values("creator", "author", f"{DCT}creator"),
         "title": s.values("name", f"{DCT}title"),
+        "identifier": [s.node]
+        if isinstance(s.node, URIRef) and (s.node, None, None) in s.graph
+        else s.values("identifier"),
         "publication date": s.values(
             "datePublished", "dateCreated", f"{DCT}issued", f"{DCT}created"
         ),
@@ -144,65 +77,73 @@ def core_metadata(s: Subject) -> Result:
         "summary": s.values("description", f"{DCT}description"),
         "keywords": s.values("keywords", f"{DCAT}keyword"),
     }
-    lacking = [name for name, found in citation.items() if not found]
-    more = lacking + [name for name, found in described.items() if not found]
-    return _tests(
+    found = [name for name, values in {**citation, **described}.items() if values]
+    lacking = [name for name, values in citation.items() if not values]
+    more = lacking + [name for name, values in described.items() if not values]
+    earned = 2.0 if not more else 1.0 if not lacking else 0.5 if found else 0.0
+    return Result(
         "FsF-F2-01M",
+        earned,
+        2,
+        f"metadata found ({', '.join(found) or 'none'}); citation metadata "
+        + (f"lacks {', '.join(lacking)}" if lacking else "complete")
+        + "; descriptive metadata "
+        + (f"lacks {', '.join(more)}" if more else "complete"),
+    )
+
+
+def data_identifier(s: Subject) -> Result:
+    """Half a point for data content described (a distribution), the point for its link."""
+    if s.is_project():
+        return Result("FsF-F3-01M", 0, 0, NOT_APPLICABLE)
+    urls = data_urls(s)
+    if urls:
+        return Result("FsF-F3-01M", 1, 1, f"data at {urls[0]}")
+    if downloads(s):
+        return Result("FsF-F3-01M", 0.5, 1, "data described, but no data link")
+    return Result("FsF-F3-01M", 0, 1, "no data link")
+
+
+def _dois(s: Subject) -> list[str]:
+    """The DOIs among the page's identifiers and its cite-as link."""
+    candidates = [str(v) for v in s.values("identifier", "sameAs", f"{DCT}identifier")]
+    candidates += [str(v) for n in s.values("identifier") for v in s.of(n, "value")]
+    candidates += [link["url"] for link in s.evidence.rels("cite-as")]
+    return [c for c in dict.fromkeys(candidates) if DOI.search(c)]
+
+
+def searchable(s: Subject) -> Result:
+    """One point for metadata search engines read (schema.org embedded), one for metadata
+    in a research data registry: F-UJI queries DataCite for the DOI; a DOI counts here."""
+    embedded = any("schema.org" in str(p) for _, p, _ in s.evidence.embedded_graph)
+    dois = _dois(s)
+    return tests(
+        "FsF-F4-01M",
         [
+            (embedded, "schema.org JSON-LD embedded" if embedded else "no embedded schema.org"),
             (
-                not lacking,
-                "citation metadata " + (f"lacks {', '.join(lacking)}" if lacking else "complete"),
-            ),
-            (
-                not more,
-                "descriptive metadata " + (f"lacks {', '.join(more)}" if more else "complete"),
+                bool(dois),
+                f"DOI {dois[0]} (registry not queried)" if dois else "no DOI for a data registry",
             ),
         ],
     )
 
 
-def _downloads(s: Subject) -> list[Node]:
-    return s.values("distribution", f"{DCAT}distribution")
-
-
-def _data_urls(s: Subject) -> list[str]:
-    """Links to the data itself: content and download URLs, access URLs other than the
-    landing page (which DCAT-AP allows as an access URL, but which is no data link), and
-    signposted items."""
-    pages = {str(v) for v in s.values("url", f"{DCAT}landingPage")}
-    urls = [str(u) for d in _downloads(s) for u in s.of(d, "contentUrl")]
-    for predicate in (DCAT.downloadURL, DCAT.accessURL):
-        urls += [str(u) for d in _downloads(s) for u in s.graph.objects(d, predicate)]
-    urls += [link["url"] for link in s.evidence.rels("item")]
-    return list(dict.fromkeys(u for u in urls if u not in pages))
-
-
-def data_identifier(s: Subject) -> Result:
-    if s.is_project():
-        return Result("FsF-F3-01M", 0, 0, NOT_APPLICABLE)
-    urls = _data_urls(s)
-    return Result(
-        "FsF-F3-01M", int(bool(urls)), 1, f"data at {urls[0]}" if urls else "no data link"
-    )
-
-
-def searchable(s: Subject) -> Result:
-    ok = any("schema.org" in str(p) for _, p, _ in s.evidence.embedded_graph)
-    return Result(
-        "FsF-F4-01M",
-        2 if ok else 0,
-        2,
-        "schema.org JSON-LD embedded" if ok else "no embedded schema.org",
-    )
-
-
 def access_level(s: Subject) -> Result:
+    """The whole point for access rights in a vocabulary machines read (COAR, EU,
+    info:eu-repo), schema:isAccessibleForFree or a standard term; half for other text."""
     if s.is_project():
         return Result("FsF-A1-01M", 0, 0, NOT_APPLICABLE)
-    found = s.values("conditionsOfAccess", "isAccessibleForFree", f"{DCT}accessRights")
-    return Result(
-        "FsF-A1-01M", int(bool(found)), 1, f"access: {found[0]}" if found else "no access level"
-    )
+    found = [
+        str(v) for v in s.values("conditionsOfAccess", "isAccessibleForFree", f"{DCT}accessRights")
+    ]
+    free = [str(v) for v in s.values("isAccessibleForFree")]
+    standard = [v for v in found if ACCESS_IRIS.search(v) or ACCESS_WORDS.match(v)] + free
+    if standard:
+        return Result("FsF-A1-01M", 1, 1, f"access: {standard[0]}")
+    if found:
+        return Result("FsF-A1-01M", 0.5, 1, f"access stated in no standard term: {found[0]}")
+    return Result("FsF-A1-01M", 0, 1, "no access level")
 
 
 def metadata_protocol(s: Subject) -> Result:
@@ -213,14 +154,14 @@ def metadata_protocol(s: Subject) -> Result:
 def data_protocol(s: Subject) -> Result:
     if s.is_project():
         return Result("FsF-A1-03D", 0, 0, NOT_APPLICABLE)
-    urls = [u for u in _data_urls(s) if u.lower().startswith(("http://", "https://", "ftp://"))]
+    urls = [u for u in data_urls(s) if u.lower().startswith(("http://", "https://", "ftp://"))]
     return Result(
         "FsF-A1-03D", int(bool(urls)), 1, "data over a standard protocol" if urls else "no data URL"
     )
 
 
 def formal_representation(s: Subject) -> Result:
-    return _tests(
+    return tests(
         "FsF-I1-01M",
         [
             (len(s.evidence.embedded_graph) > 0, "RDF embedded as JSON-LD"),
@@ -233,6 +174,7 @@ def formal_representation(s: Subject) -> Result:
 
 
 def semantic_resources(s: Subject) -> Result:
+    """Terms from registered semantic resources other than the common namespaces."""
     used = sorted(
         {
             name
@@ -267,39 +209,17 @@ def related_resources(s: Subject) -> Result:
     )
 
 
-def _declared_format(s: Subject, node: Node) -> list[Node]:
-    """A file's declared format: schema.org encodingFormat, DCAT media type or format."""
-    found = s.of(node, "encodingFormat")
-    return found + [v for p in (DCAT.mediaType, DCT["format"]) for v in s.graph.objects(node, p)]
-
-
-def _declared_size(s: Subject, node: Node) -> list[Node]:
-    """A file's declared size: schema.org contentSize or DCAT byteSize."""
-    return s.of(node, "contentSize") + list(s.graph.objects(node, DCAT.byteSize))
-
-
-def content_description(s: Subject) -> Result:
-    tests = [(bool(s.types()), f"type: {', '.join(sorted(s.types())) or 'none'}")]
-    if not s.is_project():
-        files = _downloads(s)
-        described = [d for d in files if _declared_format(s, d) and _declared_size(s, d)]
-        tests.append(
-            (
-                bool(described),
-                "a file has format and size" if described else "no file with format and size",
-            )
-        )
-        every = bool(files) and len(described) == len(files)
-        tests.append((every, f"{'every' if every else 'not every'} file has format and size"))
-    variables = bool(s.values("variableMeasured"))
-    tests.append((variables, "measured variables " + ("stated" if variables else "not stated")))
-    return _tests("FsF-R1-01MD", tests)
+def _recognised_licence(value: str) -> bool:
+    """An SPDX licence IRI or a Creative Commons licence URL (F-UJI also matches the SPDX
+    list's other URLs and licence names)."""
+    spdx = re.match(r"^https?://spdx\.org/licenses/([A-Za-z0-9.+-]+?)(\.html|\.json)?$", value)
+    return bool(spdx) or bool(CREATIVE_COMMONS.match(value))
 
 
 def licence(s: Subject) -> Result:
     found = [str(v) for v in s.values("license", f"{DCT}license")]
-    spdx = [v for v in found if "spdx.org/licenses/" in v]
-    return _tests(
+    spdx = [v for v in found if _recognised_licence(v)]
+    return tests(
         "FsF-R1.1-01M",
         [
             (bool(found), f"licence: {found[0] if found else 'none'}"),
@@ -313,7 +233,7 @@ def provenance(s: Subject) -> Result:
         "creator", "author", "contributor", "publisher", "dateCreated", "datePublished"
     )
     formal = [p for _, p, _ in s.graph.triples((s.node, None, None)) if str(p).startswith(PROV)]
-    return _tests(
+    return tests(
         "FsF-R1.2-01M",
         [
             (bool(elements), "provenance elements"),
@@ -323,30 +243,33 @@ def provenance(s: Subject) -> Result:
 
 
 def community_standard(s: Subject) -> Result:
-    datacite = s.evidence.datacite
-    required = ("identifier", "creators", "titles", "publisher", "publicationYear")
-    kernel = "{http://datacite.org/schema/kernel-4}"
-    complete = datacite is not None and all(datacite.find(kernel + n) is not None for n in required)
-    standards = ["DataCite"] if complete else []
-    if any(str(t).startswith(str(DCAT)) for t in s.types()):
-        standards.append("DCAT")
-    if searchable(s).earned:
-        standards.append("schema.org")
-    return Result(
-        "FsF-R1.3-01M", int(bool(standards)), 1, f"standards: {', '.join(standards) or 'none'}"
+    """A disciplinary metadata standard found by its namespace or schema (in the RDF, a
+    ``dct:conformsTo`` or the DataCite XML's schema location); multidisciplinary ones
+    (DataCite, DCAT, schema.org) are named but earn nothing, as in F-UJI's v0.5 scoring."""
+    terms = {str(term) for triple in s.graph for term in triple}
+    terms |= {str(ns) for _, ns in s.graph.namespaces()}
+    if s.evidence.datacite is not None:
+        terms |= set(s.evidence.datacite.nsmap.values())
+    disciplinary = sorted(
+        {name for term in terms for ns, name in DISCIPLINARY.items() if term.startswith(ns)}
     )
+    generic = ["DataCite"] if s.evidence.datacite is not None else []
+    if any(str(t).startswith(str(DCAT)) for t in s.types()):
+        generic.append("DCAT")
+    if any("schema.org" in str(p) for _, p, _ in s.evidence.embedded_graph):
+        generic.append("schema.org")
+    reason = (
+        f"disciplinary standards: {', '.join(disciplinary)}"
+        if disciplinary
+        else f"no disciplinary standard; multidisciplinary: {', '.join(generic) or 'none'}"
+    )
+    return Result("FsF-R1.3-01M", int(bool(disciplinary)), 1, reason)
 
 
 def file_format(s: Subject) -> Result:
     if s.is_project():
         return Result("FsF-R1.3-02D", 0, 0, NOT_APPLICABLE)
-    formats = list(
-        dict.fromkeys(
-            str(f).removeprefix("https://www.iana.org/assignments/media-types/")
-            for d in _downloads(s)
-            for f in _declared_format(s, d)
-        )
-    )
+    formats = list(dict.fromkeys(f for d in downloads(s) for f in declared_format(s, d)))
     good = [f for f in formats if OPEN_FORMATS.match(f)]
     return Result("FsF-R1.3-02D", int(bool(good)), 1, f"formats: {', '.join(formats) or 'none'}")
 
@@ -378,8 +301,9 @@ def assess(evidence: Evidence) -> list[Result]:
 
 
 def percentage(results: Iterable[Result]) -> int:
-    """Points earned over applicable points, 0..100, rounded half up."""
+    """Points earned over applicable points, 0..100, rounded half up (points come in
+    halves, so they are counted in halves, exactly)."""
     listed = list(results)
     total = sum(r.points for r in listed)
-    earned = sum(r.earned for r in listed)
-    return (200 * earned + total) // (2 * total) if total else 0
+    halves = round(2 * sum(r.earned for r in listed))
+    return (100 * halves + total) // (2 * total) if total else 0

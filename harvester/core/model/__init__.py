@@ -5,7 +5,8 @@ pydantic models that forbid unknown fields; validators normalise what is safe to
 (blank strings to ``None``, duplicates out of lists, code case, resolver prefixes off
 identifiers, date-times to UTC) and reject the rest with a message naming the problem.
 
-Its modules, bottom to top: :mod:`~.checks` (value checks), :mod:`~.ids` (source and record
+Its modules, bottom to top: :mod:`~.public_text` (what every text goes through: no e-mail
+address, no control character), :mod:`~.checks` (value checks), :mod:`~.ids` (source and record
 ids), :mod:`~.fields` (the base model and reusable field types), :mod:`~.identifiers`,
 :mod:`~.parts`, :mod:`~.dissemination` and :mod:`~.quality` (the parts of a record),
 :mod:`~.record` (the record) and :mod:`~.schema` (the published JSON Schema). Import the model
@@ -16,13 +17,17 @@ from here.
 
 from __future__ import annotations
 
-from harvester.core.model.checks import USER_ASSIGNED_COUNTRIES, contains_email
+from harvester.core.model.checks import USER_ASSIGNED_COUNTRIES
 from harvester.core.model.dissemination import Agent, AgentKind, Distribution
 from harvester.core.model.fields import (
+    MAX_LONG_TEXT,
+    MAX_TEXT,
+    MAX_URL,
     CountryCode,
     IsoDate,
     LanguageCode,
     OptDate,
+    OptLongText,
     OptText,
     OptUrl,
     Sdg,
@@ -48,6 +53,14 @@ from harvester.core.model.parts import (
     Related,
     SdgImpact,
 )
+from harvester.core.model.public_text import (
+    EMAIL_REMOVED,
+    contains_email,
+    excerpt,
+    public_text,
+    scrub_emails,
+    strip_controls,
+)
 from harvester.core.model.quality import FairIndicator, Principle, Problem, Quality, QualityIssue
 from harvester.core.model.record import PPSR_STATUSES, UNTITLED, AccessRights, Kind, Record
 from harvester.core.model.schema import (
@@ -58,6 +71,10 @@ from harvester.core.model.schema import (
 )
 
 __all__ = [
+    "EMAIL_REMOVED",
+    "MAX_LONG_TEXT",
+    "MAX_TEXT",
+    "MAX_URL",
     "PERSISTENT_SCHEMES",
     "PPSR_STATUSES",
     "RECORD_ID_PATTERN",
@@ -82,6 +99,7 @@ __all__ = [
     "LanguageCode",
     "License",
     "OptDate",
+    "OptLongText",
     "OptText",
     "OptUrl",
     "Organisation",
@@ -104,7 +122,11 @@ __all__ = [
     "UtcDateTime",
     "WebUrl",
     "contains_email",
+    "excerpt",
+    "public_text",
     "record_id",
     "record_json_schema",
     "record_json_schema_text",
+    "scrub_emails",
+    "strip_controls",
 ]

@@ -3,8 +3,8 @@ strings to ``None``, duplicates out of lists, code case, date-times to UTC) and 
 with a message naming the problem.
 
 The underscored checks are the model package's own (its field types and parts use them);
-:func:`contains_email` is public, as the normaliser's transforms use it too. Checks that see
-the same values again and again across a harvest are cached.
+:func:`contains_email` (from :mod:`.public_text`) is public, as the normaliser's transforms
+use it too. Checks that see the same values again and again across a harvest are cached.
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ from collections.abc import Hashable
 from datetime import UTC, date, datetime
 from functools import cache, lru_cache
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import pycountry
 from pydantic import BaseModel
+
+from harvester.core.model.public_text import contains_email
 
 USER_ASSIGNED_COUNTRIES = frozenset({"XK"})
 """Codes outside ISO 3166-1 proper that European registries use (XK: Kosovo)."""
@@ -161,14 +163,6 @@ def _utc_datetime(value: str) -> str:
 # --- web pages, never e-mail addresses ----------------------------------------------------
 
 _SPACE = re.compile(r"\s")
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-
-
-def contains_email(text: str) -> bool:
-    """Tell whether ``text`` holds an e-mail address, also when percent-encoded."""
-    if "@" not in text and "%40" not in text:
-        return False  # an address needs an "@", which only "%40" decodes to
-    return bool(_EMAIL.search(text) or _EMAIL.search(unquote(text)))
 
 
 _PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?:[/?#]\S*)?")

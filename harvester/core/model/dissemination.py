@@ -11,8 +11,9 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
-from harvester.core.model.checks import _blank_to_none, contains_email
+from harvester.core.model.checks import _blank_to_none
 from harvester.core.model.fields import OptText, OptUrl, Text, _Model
+from harvester.core.model.public_text import contains_email
 
 AgentKind = Literal["person", "organisation"]
 
@@ -71,6 +72,12 @@ class Distribution(_Model):
         default=None,
         description="The format as the source names it when it is no media type "
         "(e.g. 'DWC_ARCHIVE', 'CSV').",
+    )
+    media_type_from_name: bool = Field(
+        default=False,
+        description="True when the source names the file but not its type, and the media "
+        "type was read from the file name's extension (IANA types, as Python's mimetypes "
+        "knows them).",
     )
     size_bytes: int | None = Field(default=None, ge=0, description="Size in bytes.")
     size_text: OptText = Field(

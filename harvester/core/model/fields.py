@@ -1,9 +1,19 @@
 """The building blocks of every model part: the frozen base model and the reusable field types
-(texts, codes, dates, URLs), each an annotated type carrying its check and its JSON Schema."""
+(texts, codes, dates, URLs), each an annotated type carrying its check and its JSON Schema.
+
+Every string of every field of every part is made public by the base model
+(:func:`~harvester.core.model.public_text.public_text`: no e-mail address, no control
+character), whatever the field's type, so a field added later is covered without being
+named. Texts have a length cap (:data:`MAX_TEXT`, :data:`MAX_LONG_TEXT` for descriptions and
+licence texts, :data:`MAX_URL`), published in the JSON Schema; the normaliser cuts a longer
+value and records the cut as a quality issue.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Annotated, ClassVar, Self
 
 from pydantic import (
     AfterValidator,
@@ -11,7 +21,9 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StringConstraints,
     WithJsonSchema,
+    model_validator,
 )
 
 from harvester.core.model.checks import (
@@ -25,9 +37,23 @@ from harvester.core.model.checks import (
     _utc_datetime,
     _web_url,
 )
+from harvester.core.model.public_text import EMAIL_REMOVED, looks_public, public_text
 
-Text = Annotated[str, Field(min_length=1)]
-OptText = Annotated[str | None, BeforeValidator(_blank_to_none)]
+MAX_TEXT = 2_000
+"""Characters a text may hold (titles, names, keywords, identifiers, ...)."""
+MAX_LONG_TEXT = 50_000
+"""Characters a description or a licence text may hold."""
+MAX_URL = 2_048
+"""Characters a URL may hold."""
+
+Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+OptText = Annotated[
+    Annotated[str, StringConstraints(max_length=MAX_TEXT)] | None, BeforeValidator(_blank_to_none)
+]
+OptLongText = Annotated[
+    Annotated[str, StringConstraints(max_length=MAX_LONG_TEXT)] | None,
+    BeforeValidator(_blank_to_none),
+]
 TextList = Annotated[list[Text], BeforeValidator(_drop_blanks), AfterValidator(_unique)]
 
 CountryCode = Annotated[
@@ -62,8 +88,11 @@ UtcDateTime = Annotated[
 ]
 WebUrl = Annotated[
     str,
+    StringConstraints(max_length=MAX_URL),
     AfterValidator(_web_url),
-    WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://"}),
+    WithJsonSchema(
+        {"type": "string", "format": "uri", "pattern": "^https?://", "maxLength": MAX_URL}
+    ),
 ]
 Sdg = Annotated[int, Field(ge=1, le=17)]
 SpdxId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9.+-]*$")]
@@ -74,7 +103,8 @@ OptUrl = Annotated[WebUrl | None, BeforeValidator(_blank_to_none)]
 
 
 class _Model(BaseModel):
-    """Base of every model part: frozen, strict about unknown fields, whitespace trimmed."""
+    """Base of every model part: frozen, strict about unknown fields, whitespace trimmed, and
+    every string made public (:meth:`_public`)."""
 
     model_config = ConfigDict(
         frozen=True,
@@ -82,3 +112,48 @@ class _Model(BaseModel):
         str_strip_whitespace=True,
         json_schema_serialization_defaults_required=True,
     )
+
+    _keeps_removed: ClassVar[bool] = False
+    """Keep "[e-mail removed]" for a required text that was nothing but an address, rather
+    than refusing the value (a part that cannot go without, such as the provenance)."""
+    _placeholders: ClassVar[Mapping[str, str]] = MappingProxyType({})
+    """What a required text that was nothing but an address becomes instead (the record's
+    title: ``[untitled]``), rather than refusing the part."""
+
+    @model_validator(mode="after")
+    def _public(self) -> Self:
+        """Every string of every field, and every string of a list, made public.
+
+        One pass over the part's fields once they are validated (one call per part, not per
+        field: most texts pass :func:`looks_public` and are left as they are). A value that
+        was nothing but an e-mail address (or control characters) is refused where the
+        field is required, ``None`` where it is optional, and dropped from a list:
+        "[e-mail removed]" is no keyword, name or identifier.
+        """
+        values = self.__dict__
+        for name, value in values.items():
+            if type(value) is str:
+                if not looks_public(value):
+                    values[name] = self._public_text(name, value)
+            elif _text_list(value) and not all(looks_public(item) for item in value):
+                kept = (public_text(item).strip() for item in value)
+                values[name] = _unique([i for i in kept if i and i != EMAIL_REMOVED])
+        return self
+
+    def _public_text(self, name: str, value: str) -> str | None:
+        public = public_text(value).strip()
+        if public and public != EMAIL_REMOVED:
+            return public
+        if not type(self).model_fields[name].is_required():
+            return None
+        if name in self._placeholders:
+            return self._placeholders[name]
+        if self._keeps_removed and public:
+            return public
+        what = "an e-mail address" if public else "control characters"
+        raise ValueError(f"{name}: holds nothing but {what}, which is never published")
+
+
+def _text_list(value: object) -> bool:
+    """A non-empty list of strings."""
+    return type(value) is list and bool(value) and type(value[0]) is str

@@ -11,6 +11,7 @@ from harvester.core.model.checks import _blank_to_none, _unique
 from harvester.core.model.fields import (
     CountryCode,
     LanguageCode,
+    OptLongText,
     OptText,
     OptUrl,
     Sdg,
@@ -180,7 +181,7 @@ class License(_Model):
     spdx: Annotated[SpdxId | None, BeforeValidator(_blank_to_none)] = Field(
         default=None, description="SPDX licence id where known, such as 'CC-BY-4.0'."
     )
-    text: OptText = Field(default=None, description="The licence as the source states it.")
+    text: OptLongText = Field(default=None, description="The licence as the source states it.")
     url: OptUrl = Field(default=None, description="A URL of the licence text.")
 
     @model_validator(mode="after")
@@ -192,7 +193,10 @@ class License(_Model):
 
 
 class Provenance(_Model):
-    """Where and when the record was harvested (lenient: it is filled by the harvester)."""
+    """Where and when the record was harvested (lenient: it is filled by the harvester; a
+    required text that was an e-mail address is kept as "[e-mail removed]")."""
+
+    _keeps_removed = True
 
     source_id: Annotated[str, AfterValidator(_source_id)] = Field(
         description="The configured source's id."

@@ -4,13 +4,28 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, PlainSerializer, WithJsonSchema, model_validator
 
 from harvester.core.model.checks import _unique
 from harvester.core.model.fields import Text, _Model
 
-Problem = Literal["missing", "invalid", "transform-failed"]
+Problem = Literal["missing", "invalid", "transform-failed", "truncated"]
 Principle = Literal["F", "A", "I", "R"]
+
+
+def _whole_as_int(value: float) -> float | int:
+    """Points as JSON writes them: 1 rather than 1.0, 0.5 as it is."""
+    return int(value) if float(value).is_integer() else value
+
+
+Points = Annotated[
+    float,
+    Field(ge=0, multiple_of=0.5),
+    PlainSerializer(_whole_as_int, return_type=float | int),
+    WithJsonSchema({"type": "number", "minimum": 0, "multipleOf": 0.5}),
+]
+"""Points earned, in halves: F-UJI gives half points for some tests (the FAIRsFAIR v0.5
+scoring of FsF-F2-01M, FsF-F3-01M and FsF-A1-01M)."""
 
 
 class QualityIssue(_Model):
@@ -20,7 +35,10 @@ class QualityIssue(_Model):
         description="The model field concerned ('date' for the dates together, '-' for the "
         "whole payload)."
     )
-    problem: Problem = Field(description="missing, invalid or transform-failed.")
+    problem: Problem = Field(
+        description="missing, invalid, transform-failed, or truncated (cut to the field's "
+        "length cap)."
+    )
     detail: Text = Field(description="What is wrong, for the operator.")
 
 
@@ -33,10 +51,10 @@ class FairIndicator(_Model):
     passed: bool = Field(description="Whether the record earned every point of the metric.")
     reason: Text = Field(description="Why it passed or failed, test by test.")
     weight: int = Field(ge=1, description="The metric's points (its weight in the score).")
-    earned: int = Field(
+    earned: Points = Field(
         default=0,
-        ge=0,
-        description="Points earned, 0..weight (the whole weight when passed, if not given).",
+        description="Points earned, 0..weight in steps of 0.5 (the whole weight when passed, "
+        "if not given).",
     )
     applicable: bool = Field(
         default=True,

@@ -2,8 +2,9 @@
 
 The OAI-PMH path's guarantees, in Scrapy's terms: robots.txt obeyed, AutoThrottle, the
 source's rate limit as ``DOWNLOAD_DELAY``, the User-Agent naming the portal and its contact
-page, timeouts, a size cap, and retries of 429, 5xx and network errors with capped
-exponential backoff that honours ``Retry-After``.
+page, timeouts, a size cap, retries of 429, 5xx and network errors with capped
+exponential backoff that honours ``Retry-After``, and, for a guarded (registered) source,
+the URL guard on every request and every resolved address (:mod:`.guard`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from scrapy.http import Request, Response
 from harvester.core.settings import HarvestSettings
 from harvester.core.sources import SourceConfig
 from harvester.fetch.http import RETRY_STATUSES, RetryPolicy, retry_after_seconds
+from harvester.fetch.spiders.guard import guard_settings
 from harvester.fetch.spiders.messages import PageItem, Retrying
 
 BATCH = 100  # records per page sent to the parent when a crawl has no pages of its own
@@ -27,6 +29,14 @@ def scrapy_settings(source: SourceConfig, settings: HarvestSettings) -> dict[str
     """Scrapy settings for one crawl of ``source``."""
     retries = settings.max_retries if source.max_retries is None else source.max_retries
     delay = 1.0 / source.rate_limit if source.rate_limit else 0.0
+    middlewares: dict[str, int | None] = {
+        "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+        "harvester.fetch.spiders.politeness.BackoffRetryMiddleware": 550,
+    }
+    guard: dict[str, Any] = {}
+    if source.guarded:  # every request checked first, robots.txt and redirects included
+        middlewares["harvester.fetch.spiders.guard.UrlGuardMiddleware"] = 50
+        guard = guard_settings(settings.url_policy)
     return {
         "BOT_NAME": "csfinder",
         "USER_AGENT": settings.agent,
@@ -47,15 +57,13 @@ def scrapy_settings(source: SourceConfig, settings: HarvestSettings) -> dict[str
         "RETRY_GIVE_UP_LOG_LEVEL": "INFO",
         "RETRY_BACKOFF_BASE": settings.backoff_base,
         "RETRY_BACKOFF_MAX": settings.backoff_max,
-        "DOWNLOADER_MIDDLEWARES": {
-            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-            "harvester.fetch.spiders.politeness.BackoffRetryMiddleware": 550,
-        },
+        "DOWNLOADER_MIDDLEWARES": middlewares,
         "ITEM_PIPELINES": {"harvester.fetch.spiders.politeness.ChannelPipeline": 100},
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": "ERROR",
         "MEMUSAGE_ENABLED": False,
+        **guard,
     }
 
 

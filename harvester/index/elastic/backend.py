@@ -17,7 +17,7 @@ import contextlib
 import json
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
@@ -28,20 +28,19 @@ from elasticsearch.helpers import streaming_bulk
 
 from harvester.core import paths
 from harvester.core.errors import CsfinderError
-from harvester.index.base import (
-    FacetCount,
-    Hit,
-    IndexStats,
-    Insights,
-    Progress,
-    SearchResult,
-    Suggestion,
-)
+from harvester.enrich.encoders import Encoder
+from harvester.index.base import IndexStats, Insights, Progress, SearchResult, Suggestion
 from harvester.index.documents import IndexDocument
+from harvester.index.elastic import semantic
 from harvester.index.elastic.insights import insights_body, insights_from_response
-from harvester.index.elastic.query import document_body, effective_sort, search_body, suggest_body
-from harvester.index.highlight import END, START, marked_html
-from harvester.index.query import FACETS, SearchQuery
+from harvester.index.elastic.query import document_body, search_body, suggest_body
+from harvester.index.elastic.responses import (
+    hit_from_response,
+    result_from_response,
+    suggestions_from_response,
+)
+from harvester.index.query import SearchQuery
+from harvester.index.text import positive_text
 
 TEMPLATE_FILE = paths.ELASTICSEARCH_DIR / "csfinder.index-template.json"
 INDEX_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,200}$")
@@ -102,17 +101,19 @@ class ElasticIndex:
         *,
         client: Elasticsearch | None = None,
         refresh: bool = True,
-        stemming: bool = False,
+        stemming: bool = True,
         bulk_retries: int = BULK_RETRIES,
         bulk_backoff: float = BULK_BACKOFF,
         request_timeout: float = 30.0,
         template: Mapping[str, Any] | None = None,
+        encoder: Encoder | None = None,
     ) -> None:
         """Open (lazily) the alias ``index_name`` on the cluster at ``url``.
 
         ``refresh``: make writes searchable when ``upsert``/``delete`` return (one refresh
-        per call). ``stemming``: words also match their stem in the record's language.
+        per call). ``stemming``: words also match their stems in the query's languages.
         ``template``: the index template to install instead of the stored one.
+        ``encoder``: encodes queries to match records by meaning (kNN on ``vector``).
         """
         if not INDEX_NAME.match(index_name):
             raise ElasticError(f"index name {index_name!r}: use lowercase letters, digits, - _ .")
@@ -122,6 +123,8 @@ class ElasticIndex:
         self.bulk_retries = bulk_retries
         self.bulk_backoff = bulk_backoff
         self.template = template
+        self.encoder = encoder
+        self._vectors_seen = False
         self.client = client or Elasticsearch(
             cluster_url(url),
             request_timeout=request_timeout,
@@ -159,6 +162,9 @@ class ElasticIndex:
     def put_template(self) -> None:
         """Install (or update) the index template for ``<alias>-*``."""
         body = template_for(self.alias, self.template)
+        vector = body["template"]["mappings"]["properties"].get(semantic.VECTOR_FIELD)
+        if vector is not None and self.encoder is not None:
+            vector["dims"] = self.encoder.dims  # the template's width is the default encoder's
         with asking(f"installing the index template '{self.alias}'"):
             self.client.indices.put_index_template(
                 name=self.alias,
@@ -231,8 +237,33 @@ class ElasticIndex:
         actions = ({"_op_type": "delete", "_index": self.alias, "_id": i} for i in ids)
         return self._write(actions, self.alias)
 
-    def rebuild(self, documents: Iterable[IndexDocument], progress: Progress | None = None) -> int:
-        """Load a new versioned index, swap the alias to it at once, drop the old one.
+    def set_vectors(self, items: Sequence[semantic.VectorItem]) -> int:
+        """Give documents their vectors (the mean of their versions'); unknown ids skipped."""
+        self._ensure()
+        updates = (semantic.vector_update(self.alias, item) for item in items)
+        stats = self._write(updates, self.alias)
+        self._vectors_seen = self._vectors_seen or stats.indexed > 0
+        return stats.indexed
+
+    def semantic_ready(self) -> bool:
+        """True with an encoder and a document with a vector (asked until one is seen)."""
+        if self.encoder is None:
+            return False
+        if not self._vectors_seen:
+            self._ensure()
+            with asking(f"counting the vectors of the index '{self.alias}'"):
+                found = self.client.count(index=self.alias, query={"exists": {"field": "vector"}})
+            self._vectors_seen = int(found.body["count"]) > 0
+        return self._vectors_seen
+
+    def rebuild(
+        self,
+        documents: Iterable[IndexDocument],
+        progress: Progress | None = None,
+        vectors: Iterable[semantic.VectorItem] = (),
+    ) -> int:
+        """Load a new versioned index (documents, then their vectors), swap the alias to it
+        at once, drop the old one.
 
         Returns how many documents were indexed; any refused are in ``rebuild_errors``.
         """
@@ -240,10 +271,14 @@ class ElasticIndex:
         self.rebuild_errors = []
         new = version_name(self.alias)
         with asking(f"rebuilding the index behind the alias '{self.alias}' as '{new}'"):
-            return self._rebuild(new, documents, progress)
+            return self._rebuild(new, documents, progress, vectors)
 
     def _rebuild(
-        self, new: str, documents: Iterable[IndexDocument], progress: Progress | None
+        self,
+        new: str,
+        documents: Iterable[IndexDocument],
+        progress: Progress | None,
+        vectors: Iterable[semantic.VectorItem],
     ) -> int:
         self.client.indices.create(index=new, settings={"index": {"refresh_interval": "-1"}})
         count = 0
@@ -256,6 +291,9 @@ class ElasticIndex:
                 count += 1
                 if progress is not None and count % BULK_CHUNK == 0:
                     progress(count)
+            for ok, item in self._bulk(semantic.vector_update(new, v) for v in vectors):
+                if not ok and next(iter(item.values())).get("status") != 404:
+                    self.rebuild_errors.append(f"vector: {_item_error(next(iter(item.values())))}")
             self.client.indices.put_settings(
                 index=new, settings={"index": {"refresh_interval": None}}
             )
@@ -267,6 +305,7 @@ class ElasticIndex:
             progress(count)
         self._swap(new)
         self._ready = True
+        self._vectors_seen = False
         return count
 
     def _swap(self, new: str) -> None:
@@ -283,18 +322,47 @@ class ElasticIndex:
     # -- reading -------------------------------------------------------------------------
 
     def search(self, query: SearchQuery) -> SearchResult:
-        """One page of hits, the total and every facet's counts, in one request."""
+        """One page of hits, the total and every facet's counts: one request by words, or
+        one ``_msearch`` by meaning too (hybrid by default where vectors exist)."""
         self._ensure()
+        wanted = positive_text(query.text)
+        if query.mode != "lexical" and wanted and self.semantic_ready():
+            return self._hybrid(query, wanted)
         body = search_body(query, stemming=self.stemming)
         with asking(f"searching the index '{self.alias}'"):
             response = self.client.search(index=self.alias, **body)
         return result_from_response(response.body, query)
 
+    def _hybrid(self, query: SearchQuery, wanted: str) -> SearchResult:
+        assert self.encoder is not None  # semantic_ready says so
+        mode = query.mode or "hybrid"
+        vector = [float(x) for x in self.encoder.query(wanted)]
+        searches: list[Mapping[str, Any]] = []
+        for body in semantic.hybrid_bodies(query, vector, self.encoder.floor, mode):
+            searches += [{"index": self.alias}, body]
+        with asking(f"searching the index '{self.alias}' by words and meaning"):
+            responses = self.client.msearch(searches=searches).body["responses"]
+        if errors := [r["error"] for r in responses if "error" in r]:
+            raise ElasticError(f"searching by meaning: {errors[0]}")
+        union, words, nearest = responses
+        result = result_from_response(union, query)
+        if result.sort == "relevance":  # otherwise the union's page, in the order asked
+            hits = semantic.fused_hits(words, nearest, query, mode, hit_from_response)
+            return SearchResult(result.total, hits, result.facets, query, result.sort, mode)
+        return SearchResult(result.total, result.hits, result.facets, query, result.sort, mode)
+
     def insights(self, query: SearchQuery) -> Insights:
         """The query's selection counted by every dimension, by year and FAIR indicator,
-        in one aggregation request."""
+        in one aggregation request: the documents its search counts in its total (by words
+        and by meaning as the search finds them)."""
         self._ensure()
-        body = insights_body(query, stemming=self.stemming)
+        near = None
+        wanted = positive_text(query.text)
+        if query.mode != "lexical" and wanted and self.semantic_ready():
+            assert self.encoder is not None  # semantic_ready says so
+            vector = [float(x) for x in self.encoder.query(wanted)]
+            near = semantic.knn_query(vector, query, self.encoder.floor)
+        body = insights_body(query, stemming=self.stemming, near=near)
         with asking(f"counting insights in the index '{self.alias}'"):
             response = self.client.search(index=self.alias, **body)
         return insights_from_response(response.body, query)
@@ -388,94 +456,3 @@ def _item_error(info: Mapping[str, Any]) -> str:
     if isinstance(error, Mapping):
         return f"{error.get('type', 'error')}: {error.get('reason', '')}".strip()
     return str(error or f"status {info.get('status')}")
-
-
-# -- responses (pure) ------------------------------------------------------------------
-
-
-def result_from_response(response: Mapping[str, Any], query: SearchQuery) -> SearchResult:
-    """A :class:`SearchResult` from a search response."""
-    hits = response.get("hits", {})
-    total = hits.get("total", {})
-    count = int(total.get("value", 0)) if isinstance(total, Mapping) else int(total or 0)
-    return SearchResult(
-        total=count,
-        hits=[hit_from_response(h) for h in hits.get("hits", [])],
-        facets=facets_from_response(response.get("aggregations", {}), query),
-        query=query,
-        sort=effective_sort(query),
-    )
-
-
-def hit_from_response(hit: Mapping[str, Any]) -> Hit:
-    """One hit: highlighted title and description fragment, or the escaped originals."""
-    source = hit.get("_source", {})
-    highlight = hit.get("highlight", {})
-    summary = source.get("summary") or {}
-    title = _first(highlight.get("title")) or str(source.get("title") or "")
-    fragment = _first(highlight.get("description"))
-    if fragment is None:
-        shown = str(summary.get("description") or "")
-    else:
-        shown = _with_ellipses(fragment, str(source.get("description") or ""))
-    return Hit(
-        id=str(source.get("id") or hit.get("_id")),
-        summary=summary,
-        title_html=marked_html(title),
-        snippet_html=marked_html(shown),
-    )
-
-
-def _first(values: Any) -> str | None:
-    if isinstance(values, list) and values:
-        return str(values[0])
-    return None
-
-
-def _with_ellipses(fragment: str, full: str) -> str:
-    """An ellipsis where the fragment cuts the description short (as the embedded snippet)."""
-    plain = fragment.replace(START, "").replace(END, "").strip()
-    if not plain or not full:
-        return fragment
-    start = full.find(plain)
-    if start < 0:
-        return fragment
-    before = "…" if full[:start].strip() else ""
-    after = "…" if full[start + len(plain) :].strip() else ""
-    return before + fragment.strip() + after
-
-
-def facets_from_response(
-    aggregations: Mapping[str, Any], query: SearchQuery
-) -> dict[str, list[FacetCount]]:
-    """Every facet's counts; selected values are listed even when nothing carries them."""
-    result: dict[str, list[FacetCount]] = {}
-    for facet in FACETS:
-        chosen = query.selected(facet)
-        buckets = aggregations.get(facet, {}).get("values", {}).get("buckets", [])
-        counted = {str(b["key"]): int(b["doc_count"]) for b in buckets}
-        shown = [FacetCount(v, n, v in chosen) for v, n in counted.items() if n or v in chosen]
-        shown += [FacetCount(v, 0, True) for v in sorted(chosen) if v not in counted]
-        result[facet] = sorted(shown, key=_order_key(facet))
-    return result
-
-
-def _order_key(facet: str) -> Callable[[FacetCount], tuple[int, str]]:
-    if facet == "year":  # newest year first, as a timeline reads
-        return lambda c: (-int(c.value) if c.value.isdigit() else 0, c.value)
-    return lambda c: (-c.count, c.value)
-
-
-def suggestions_from_response(response: Mapping[str, Any], limit: int) -> list[Suggestion]:
-    """Suggested titles, one per distinct title (case-insensitive), best first."""
-    entries = response.get("suggest", {}).get("titles", [])
-    options = [o for entry in entries for o in entry.get("options", [])]
-    seen: set[str] = set()
-    found: list[Suggestion] = []
-    for option in options:
-        source = option.get("_source", {})
-        title = str(source.get("title") or option.get("text") or "")
-        if title and title.casefold() not in seen:
-            seen.add(title.casefold())
-            found.append(Suggestion(str(source.get("id") or option.get("_id")), title))
-    return found[:limit]

@@ -6,7 +6,8 @@ request body, and the :class:`~harvester.index.base.Insights` read from the resp
 Clusters count once: the selection and each bucket also count the documents that carry a
 cluster and, with a ``cardinality`` aggregation, how many distinct clusters those are; a
 count is the documents, less those with a cluster, plus their clusters. Documents without
-a cluster (every one today; one per cluster in a collapsed search) leave the plain count.
+a cluster (a record alone in its cluster; a collapsed search holds one document per
+cluster) leave the plain count.
 Elasticsearch's cardinality is exact below its precision threshold (:data:`EXACT_BELOW`
 distinct clusters per bucket) and an estimate within a few per cent above it."""
 
@@ -26,10 +27,17 @@ EXACT_BELOW = 40_000  # the largest precision threshold Elasticsearch accepts
 CLUSTERED = "clustered"
 
 
-def insights_body(query: SearchQuery, *, stemming: bool = False) -> Body:
-    """The request that counts a query's selection."""
+def insights_body(query: SearchQuery, *, stemming: bool = True, near: Body | None = None) -> Body:
+    """The request that counts a query's selection: in the view the query asks for (the
+    search's ``must_not``: listings of clusters when collapsed, cluster documents when
+    not); ``near``: the kNN clause of a search by meaning too (its hybrid union, or the
+    nearest records alone in semantic mode), as the search's total counts them."""
     filters = list(facet_filters(query).values())
-    selection: Body = {"bool": {"must": [main_query(query, stemming=stemming)]}}
+    main = main_query(query, stemming=stemming)
+    if near is not None:
+        should = [near] if query.mode == "semantic" else [main, near]
+        main = {"bool": {"should": should, "minimum_should_match": 1}}
+    selection: Body = {"bool": {"must": [main]}}
     if filters:
         selection["bool"]["filter"] = filters
     aggs: Body = {name: _terms(name, MAX_BUCKETS) for name in DIMENSIONS}

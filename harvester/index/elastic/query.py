@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from harvester.index.collapse import CLUSTER, VIEW, hidden_view
 from harvester.index.dimensions import COUNTED_ONLY
 from harvester.index.documents import IndexDocument, title_sort_key
 from harvester.index.highlight import END, START
@@ -30,7 +31,7 @@ FIELDS: tuple[tuple[str, float], ...] = (
     ("description", 1.0),
     ("other", 1.0),
 )
-STEMMED_WEIGHT = 0.5
+STEMMED_WEIGHT = 2.0  # as the embedded index weighs its stems: below the words as written
 # Languages with a ``stemmed.<lang>`` field in the index template (kept equal by a test).
 STEMMED_LANGUAGES: frozenset[str] = frozenset(
     {
@@ -67,9 +68,12 @@ def document_body(doc: IndexDocument) -> Body:
         "boost": doc.boost,
         "summary": dict(doc.summary),
     }
+    view = doc.facets.get(VIEW, ())
+    if view:
+        body["view"] = view[0]
     if doc.bbox is not None:
         body["bbox"] = envelope_shape(*doc.bbox)
-    suggest = suggest_inputs(doc.title, doc.boost)
+    suggest = suggest_inputs(doc.title, doc.boost) if CLUSTER not in view else []
     if suggest:
         body["suggest"] = suggest
     stemmed = stemmed_text(doc)
@@ -104,12 +108,13 @@ def suggest_inputs(title: str, boost: int) -> list[Body]:
 
 
 def stemmed_text(doc: IndexDocument) -> dict[str, str]:
-    """Title and description under the record's language, when it has exactly one we stem."""
-    languages = doc.facets.get("language", ())
-    if len(languages) != 1 or languages[0] not in STEMMED_LANGUAGES:
-        return {}
-    text = "\n".join(t for t in (doc.title, doc.description) if t)
-    return {languages[0]: text} if text else {}
+    """Title and description of each language version, under its language (those the
+    template has a stemming analyzer for)."""
+    return {
+        lang: text
+        for lang, text in doc.language_texts.items()
+        if lang in STEMMED_LANGUAGES and text
+    }
 
 
 # -- text ------------------------------------------------------------------------------
@@ -135,40 +140,44 @@ def field_query(field: str, boost: float, atom: Atom) -> Body:
     return {"match": {field: {"query": text, "operator": "and", "boost": boost}}}
 
 
-def atom_query(atom: Atom, *, stemming: bool = False) -> Body:
-    """An atom in any searchable field; scores add up over the fields (as BM25 in FTS5)."""
+def atom_query(atom: Atom, languages: Sequence[str] = ()) -> Body:
+    """An atom in any searchable field; scores add up over the fields (as BM25 in FTS5).
+    A single unquoted word also matches the stemmed text of records in ``languages``."""
     should = [field_query(field, boost, atom) for field, boost in FIELDS]
-    if stemming and not atom.prefix:
+    if not atom.prefix and not atom.quoted and len(atom.words) == 1:
         should += [
             field_query(f"stemmed.{lang}", STEMMED_WEIGHT, atom)
-            for lang in sorted(STEMMED_LANGUAGES)
+            for lang in languages
+            if lang in STEMMED_LANGUAGES
         ]
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
-def clause_query(atoms: Sequence[Atom], *, stemming: bool = False) -> Body:
+def clause_query(atoms: Sequence[Atom], languages: Sequence[str] = ()) -> Body:
     """Any of the atoms (``a OR b``)."""
     if len(atoms) == 1:
-        return atom_query(atoms[0], stemming=stemming)
+        return atom_query(atoms[0], languages)
     return {
         "bool": {
-            "should": [atom_query(a, stemming=stemming) for a in atoms],
+            "should": [atom_query(a, languages) for a in atoms],
             "minimum_should_match": 1,
         }
     }
 
 
-def text_query(text: TextQuery, *, stemming: bool = False) -> Body:
+def text_query(text: TextQuery, *, stemming: bool = True) -> Body:
     """All clauses, none of the excluded atoms; everything when the text is empty.
 
-    With ``stemming`` a word also matches its stem in the record's own language
-    (``stemmed.<lang>``); off by default, so both backends find the same records.
+    With ``stemming`` a single word also matches its stem in the query's languages
+    (``text.languages``), in the text of records in those languages (``stemmed.<lang>``),
+    as the embedded index stems them.
     """
     if text.empty:
         return {"match_all": {}}
     query: Body = {}
+    languages = text.languages if stemming else ()
     if text.clauses:
-        query["must"] = [clause_query(c, stemming=stemming) for c in text.clauses]
+        query["must"] = [clause_query(c, languages) for c in text.clauses]
     if text.excluded:
         query["must_not"] = [atom_query(a) for a in text.excluded]
     return {"bool": query}
@@ -195,6 +204,11 @@ def bbox_filter(box: BoundingBox) -> Body:
 def _envelope_query(west: float, south: float, east: float, north: float) -> Body:
     shape = {"type": "envelope", "coordinates": [[west, north], [east, south]]}
     return {"geo_shape": {"bbox": {"shape": shape, "relation": "intersects"}}}
+
+
+def view_filter(collapse: bool) -> Body:
+    """The documents the view leaves out (see :mod:`harvester.index.collapse`)."""
+    return {"term": {"view": hidden_view(collapse)}}
 
 
 def facet_filters(query: SearchQuery) -> dict[str, Body]:
@@ -276,15 +290,17 @@ def highlight_clause() -> Body:
     }
 
 
-def main_query(query: SearchQuery, *, stemming: bool = False) -> Body:
-    """What selects before the facet filters: the text, and the bounding box."""
-    main = text_query(query.parsed, stemming=stemming)
+def main_query(query: SearchQuery, *, stemming: bool = True) -> Body:
+    """What selects before the facet filters: the text and the bounding box, in the view
+    the query asks for (collapsed or not)."""
+    main: Body = {"bool": {"must": [text_query(query.parsed, stemming=stemming)]}}
     if query.bbox is not None:
-        main = {"bool": {"must": [main], "filter": [bbox_filter(query.bbox)]}}
+        main["bool"]["filter"] = [bbox_filter(query.bbox)]
+    main["bool"]["must_not"] = [view_filter(query.collapse)]
     return main
 
 
-def search_body(query: SearchQuery, *, stemming: bool = False) -> Body:
+def search_body(query: SearchQuery, *, stemming: bool = True) -> Body:
     """The one request that answers a query: a page of hits, the total, all facet counts."""
     parsed = query.parsed
     main = main_query(query, stemming=stemming)

@@ -14,33 +14,54 @@ the parts in this package and runs one search through them:
   with snippets, suggestions;
 * :mod:`~harvester.index.sqlite.insights`: a selection counted for insights, from the
   same bitmaps;
-* :mod:`~harvester.index.sqlite.cache`: this process's caches of what the engine computed.
+* :mod:`~harvester.index.sqlite.cache`: this process's caches of what the engine computed;
+* :mod:`~harvester.index.sqlite.vectors`, :mod:`~harvester.index.sqlite.semantic` and
+  :mod:`~harvester.index.sqlite.hybrid`: the documents' multilingual vectors and their ANN
+  index, the nearest records by meaning, and their fusion with the words' order.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from itertools import islice
 from pathlib import Path
 
 from pyroaring import BitMap
 
-from harvester.index.base import IndexStats, Insights, Progress, SearchResult, Suggestion
+from harvester.enrich.encoders import Encoder
+from harvester.index.base import (
+    IndexStats,
+    Insights,
+    Matched,
+    Progress,
+    SearchResult,
+    Suggestion,
+    VectorItem,
+)
 from harvester.index.documents import IndexDocument
+from harvester.index.fusion import LEXICAL_DEPTH
 from harvester.index.query import SearchQuery
 from harvester.index.sqlite import writer
 from harvester.index.sqlite.cache import DEFAULT_BYTES, CacheStats, Version, VersionedCache
 from harvester.index.sqlite.facets import FacetState
 from harvester.index.sqlite.generations import Generations
 from harvester.index.sqlite.hits import ROW_ENTRIES, Pages
+from harvester.index.sqlite.hybrid import Meaning, QueryVectors, fused, meaning
 from harvester.index.sqlite.insights import count_insights
 from harvester.index.sqlite.matching import Matcher
 from harvester.index.sqlite.ordering import Orders, by_title, newest_first
 from harvester.index.sqlite.ranking import KEEP, Ranker, kept
 from harvester.index.sqlite.schema import FORMAT, FORMAT_OF, SEQ
+from harvester.index.sqlite.semantic import VectorReader
 from harvester.index.sqlite.state import LiveState, Selection, browse_counts
 from harvester.index.sqlite.suggest import suggest_titles
-from harvester.index.text import words_of
+from harvester.index.sqlite.vectors import languages_of, roll_snapshot, should_roll, write_vectors
+from harvester.index.sqlite.views import visible
+from harvester.index.text import TextQuery, words_of
+
+VECTOR_BATCH = 5_000
+QUERY_VECTORS = 4_096  # query texts whose vectors a process keeps (with a cache)
 
 
 class SqliteIndex:
@@ -48,11 +69,15 @@ class SqliteIndex:
 
     name = "sqlite"
 
-    def __init__(self, folder: Path, cache_bytes: int = DEFAULT_BYTES) -> None:
+    def __init__(
+        self, folder: Path, cache_bytes: int = DEFAULT_BYTES, encoder: Encoder | None = None
+    ) -> None:
         """Open (or create) the index in ``folder``; ``cache_bytes`` bounds this process's
         cache of match sets, orders and browse counts, and half as much its cache of the
-        rows hits show (0: neither, every search asks FTS5 and reads its rows)."""
+        rows hits show (0: neither, every search asks FTS5 and reads its rows);
+        ``encoder`` encodes queries to match records by meaning (None: by words only)."""
         self.folder = folder
+        self._vectors = VectorReader(folder)
         self.cache = VersionedCache(cache_bytes)
         self.rows = VersionedCache(cache_bytes // 2, ROW_ENTRIES if cache_bytes else 0)
         self._generations = Generations(folder, {KEEP: kept})
@@ -61,6 +86,18 @@ class SqliteIndex:
         self._orders = Orders(self.cache)
         self._ranker = Ranker(self.cache, self._matcher, self._orders)
         self._pages = Pages(self.rows)
+        self._queries: QueryVectors | None = None
+        self.encoder = encoder
+
+    @property
+    def encoder(self) -> Encoder | None:
+        """The encoder of queries (None: search by words only)."""
+        return self._queries.encoder if self._queries is not None else None
+
+    @encoder.setter
+    def encoder(self, encoder: Encoder | None) -> None:
+        size = QUERY_VECTORS if self.cache.enabled else 0
+        self._queries = QueryVectors(encoder, size) if encoder is not None else None
 
     def close(self) -> None:
         """Close this thread's connection."""
@@ -74,18 +111,6 @@ class SqliteIndex:
             return False
         return True
 
-    def format_problem(self) -> str | None:
-        """What is wrong with the live generation's format (``csfinder check``): None when
-        this csfinder wrote it, else what to run."""
-        found = self._generations.conn().execute(FORMAT_OF).fetchone()
-        written = int(found[0]) if found else 1
-        if written < FORMAT:
-            return (
-                f"built by an older csfinder (index format {written}, this one writes "
-                f"{FORMAT}): run `csfinder reindex`"
-            )
-        return None
-
     # -- writing -------------------------------------------------------------------------
 
     def upsert(self, documents: Iterable[IndexDocument]) -> IndexStats:
@@ -96,9 +121,54 @@ class SqliteIndex:
         """Mark documents deleted: their text leaves the FTS index, the row stays a tombstone."""
         return writer.delete(self._generations.conn(), ids)
 
-    def rebuild(self, documents: Iterable[IndexDocument], progress: Progress | None = None) -> int:
-        """Build a new generation from scratch and make it live in one step."""
-        return writer.rebuild(self._generations, documents, progress)
+    def rebuild(
+        self,
+        documents: Iterable[IndexDocument],
+        progress: Progress | None = None,
+        vectors: Iterable[VectorItem] = (),
+    ) -> int:
+        """Build a new generation from scratch, with its vectors and their ANN index, and
+        make it live in one step."""
+
+        def add_vectors(conn: sqlite3.Connection, name: str) -> None:
+            items = iter(vectors)
+            written = 0
+            while batch := list(islice(items, VECTOR_BATCH)):
+                written += write_vectors(conn, batch)
+            if written:
+                roll_snapshot(conn, self.folder, name, threads=2)
+
+        return writer.rebuild(self._generations, documents, progress, add_vectors)
+
+    def set_vectors(self, items: Sequence[VectorItem]) -> int:
+        """Give live documents their vectors; extend the ANN snapshot once enough wait."""
+        conn = self._generations.conn()
+        written = write_vectors(conn, items)
+        current = self._generations.current()
+        if written and should_roll(conn, self.folder, current):
+            roll_snapshot(conn, self.folder, current)
+        return written
+
+    def format_problem(self) -> str | None:
+        """What keeps the live generation from being searched and counted as this csfinder
+        does (``csfinder check``): None when this csfinder's format wrote it, else what to
+        run."""
+        conn = self._generations.conn()
+        columns = {r[1] for r in conn.execute("PRAGMA table_info(docs)")}
+        if "stems" not in columns:
+            return "built by an older csfinder (no stems by language): run `csfinder reindex`"
+        found = conn.execute(FORMAT_OF).fetchone()
+        written = int(found[0]) if found else 1
+        if written < FORMAT:
+            return (
+                f"built by an older csfinder (index format {written}, this one writes "
+                f"{FORMAT}): run `csfinder reindex`"
+            )
+        return None
+
+    def semantic_ready(self) -> bool:
+        """True with an encoder and vectors in the live generation."""
+        return self.encoder is not None and self._vectors.available(self._generations.conn())
 
     # -- reading -------------------------------------------------------------------------
 
@@ -120,22 +190,41 @@ class SqliteIndex:
         return conn, state, (current, state.seq)
 
     def _select(self, query: SearchQuery) -> Selection:
-        """The rows a query selects: matched by its text, then narrowed by its filters."""
+        """The rows a query selects, shared by search and insights: matched by its words,
+        and by meaning unless it asks for words only, in the view it asks for (collapsed
+        or not), narrowed by its filters."""
         conn, state, version = self._reader()
         text = query.parsed
         expression, matched = self._matcher.match(conn, text, state, version)
+        browsing, every_match = matched is state.live, len(matched)
+        shown = visible(state, query.collapse)
+        if shown is not state.live:
+            matched = matched & shown
         filters = state.filters(query)
-        final = BitMap.intersection(matched, *filters.values()) if filters else matched
-        return Selection(conn, state, version, expression, matched, filters, final)
+        lexical = BitMap.intersection(matched, *filters.values()) if filters else matched
+        found = self._meaning(conn, query, text, state, version, filters, shown)
+        mode = (query.mode or "hybrid") if found is not None else "lexical"
+        final, base = lexical, matched
+        if found is not None:
+            final = found.rows if mode == "semantic" else lexical | found.rows
+            base = found.unfiltered if mode == "semantic" else matched | found.unfiltered
+        return Selection(
+            conn, state, version, expression, browsing, every_match, shown, filters,
+            lexical, found, mode, final, base,
+        )  # fmt: skip
 
     def insights(self, query: SearchQuery) -> Insights:
-        """The query's selection counted by every dimension, by year and FAIR indicator."""
+        """The query's selection counted by every dimension, by year and FAIR indicator:
+        the rows its search counts in its total."""
         selection = self._select(query)
         return count_insights(selection.state, selection.final, query)
 
     def search(self, query: SearchQuery) -> SearchResult:
-        """One page of hits, the total and every facet's counts."""
-        conn, state, version, expression, matched, filters, final = self._select(query)
+        """One page of hits, the total and every facet's counts: by words, by meaning, or
+        both fused (``query.mode``; hybrid by default where vectors exist)."""
+        selected = self._select(query)
+        conn, state, version, expression, browsing, every_match = selected[:6]
+        filters, lexical, found, mode, final = selected[7:12]
         text = query.parsed
         sort = query.effective_sort
         if sort == "relevance" and not text.clauses:
@@ -143,21 +232,55 @@ class SqliteIndex:
         window = query.offset + query.per_page
         if not final:
             ordered: list[int] = []
+        elif sort == "relevance" and found is not None and mode == "semantic":
+            ordered = [n.rowid for n in found.near][:window]
         elif sort == "relevance" and expression is not None:
-            ordered = self._ranker.order(
-                conn, text, expression, len(matched), final, window, state, version
+            depth = window if found is None else max(window, LEXICAL_DEPTH)
+            ordered = (
+                self._ranker.order(
+                    conn, text, expression, every_match, lexical, depth, state, version
+                )
+                if lexical
+                else []
             )
+            if found is not None:
+                ordered = fused(ordered, found, window)
         elif sort == "title":
             ordered = by_title(conn, final, state, window)
         else:
             ordered = self._orders.top(final, newest_first, state, window, version)
         page = ordered[query.offset : window]
-        hits = self._pages.hits(conn, text, page, version)
-        if matched is state.live and self.cache.enabled:  # no words: counts of the filters
-            facets = browse_counts(self.cache, state, filters, query, version)
+        why = None if found is None else _reasons(conn, page, lexical, found)
+        hits = self._pages.hits(conn, text, page, version, why)
+        if browsing and found is None and self.cache.enabled:  # no words: the filters' counts
+            facets = browse_counts(self.cache, state, filters, query, version, selected.shown)
         else:
-            facets = state.counts(matched, filters, query)
-        return SearchResult(len(final), hits, facets, query, sort)
+            facets = state.counts(selected.base, filters, query)
+        return SearchResult(len(final), hits, facets, query, sort, mode)
+
+    def _meaning(
+        self,
+        conn: sqlite3.Connection,
+        query: SearchQuery,
+        text: TextQuery,
+        state: FacetState,
+        version: Version,
+        filters: dict[str, BitMap],
+        shown: BitMap,
+    ) -> Meaning | None:
+        """The semantic matches, unless the query asks for words only, has no words, or
+        there is no encoder or no vector."""
+        if query.mode == "lexical" or self._queries is None or not text.clauses:
+            return None
+        if not self._vectors.available(conn):
+            return None
+        _none, allowed = self._matcher.match(conn, TextQuery((), text.excluded), state, version)
+        if shown is not state.live:  # collapsed: only what the view shows
+            allowed = allowed & shown
+        filtered = BitMap.intersection(allowed, *filters.values()) if filters else allowed
+        return meaning(
+            self._vectors, self._queries, conn, version[0], state, query.text, allowed, filtered
+        )
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
         """Titles with words starting as typed, best records first."""
@@ -166,6 +289,24 @@ class SqliteIndex:
             return []
         conn, state, _version = self._reader()
         return suggest_titles(conn, state, words, limit)
+
+
+def _reasons(
+    conn: sqlite3.Connection, page: list[int], lexical: BitMap, found: Meaning
+) -> Callable[[int], tuple[Matched, str | None]]:
+    """Why each row of the page came: by its words, its meaning (in which language) or both."""
+    near = found.similarity
+    languages = languages_of(conn, [rowid for rowid in page if rowid in near])
+
+    def why(rowid: int) -> tuple[Matched, str | None]:
+        if rowid not in near:
+            return "words", None
+        versions = languages.get(rowid, [])
+        version = near[rowid].version
+        language = versions[version] if version < len(versions) and versions[version] else None
+        return ("both" if rowid in lexical else "meaning"), language
+
+    return why
 
 
 __all__ = ["SqliteIndex"]

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 import orjson
 
-from harvester.index.base import Hit
+from harvester.index.base import Hit, Matched
+from harvester.index.collapse import hit_record_id
 from harvester.index.highlight import best_snippet, mark_words, marked_html
 from harvester.index.sqlite.cache import Version, VersionedCache
 from harvester.index.text import TextQuery
@@ -18,6 +20,7 @@ ROW_ENTRIES = 20_000  # rows of hit pages kept per process
 ROW_OVERHEAD = 2_048  # bytes a kept row costs besides its text (its summary, mostly)
 
 PageRow = tuple[str, str, list[str], dict[str, Any]]  # id, title, searched texts, summary
+Why = Callable[[int], tuple[Matched, str | None]]  # a row's reason to be a hit, and language
 
 
 class Pages:
@@ -28,9 +31,15 @@ class Pages:
         self.rows = rows
 
     def hits(
-        self, conn: sqlite3.Connection, text: TextQuery, rowids: list[int], version: Version
+        self,
+        conn: sqlite3.Connection,
+        text: TextQuery,
+        rowids: list[int],
+        version: Version,
+        why: Why | None = None,
     ) -> list[Hit]:
-        """One hit per row id still in the index, in the order given."""
+        """One hit per row id still in the index, in the order given; ``why`` says how
+        each came (by words when not given)."""
         if not rowids:
             return []
         found = self._page_rows(conn, rowids, version)
@@ -40,10 +49,13 @@ class Pages:
             if rowid not in found:
                 continue
             record_id, title, fields, summary = found[rowid]
-            shown = best_snippet(fields, atoms) if atoms else summary.get("description") or ""
-            hits.append(
-                Hit(record_id, summary, marked_html(mark_words(title, atoms)), marked_html(shown))
-            )
+            langs = text.languages
+            shown = best_snippet(fields, atoms, langs) if atoms else summary.get("description")
+            title_html = marked_html(mark_words(title, atoms, langs))
+            matched, language = why(rowid) if why is not None else ("words", None)
+            snippet = marked_html(shown or "")
+            hit_id = hit_record_id(record_id, summary)
+            hits.append(Hit(hit_id, summary, title_html, snippet, matched, language))
         return hits
 
     def _page_rows(

@@ -16,12 +16,17 @@ from pyroaring import BitMap
 
 from harvester.index.sqlite.cache import Version, VersionedCache
 from harvester.index.sqlite.facets import FacetState, bitmap_of
+from harvester.index.sqlite.schema import EXACT_COLUMNS
 from harvester.index.text import Atom, TextQuery
 
 
 def fts_atom(atom: Atom) -> str:
-    """An atom as FTS5 syntax: always a quoted string, so no user syntax reaches FTS5."""
-    return '"' + " ".join(atom.words) + '"' + ("*" if atom.prefix else "")
+    """An atom as FTS5 syntax: always quoted strings, so no user syntax reaches FTS5; the
+    words as written in the exact columns, or any of its stems among the stems."""
+    exact = f'{{{EXACT_COLUMNS}}} : "' + " ".join(atom.words) + '"' + ("*" if atom.prefix else "")
+    if not atom.stems:
+        return exact
+    return "(" + " OR ".join([exact, *(f'stems : "{stem}"' for stem in atom.stems)]) + ")"
 
 
 def fts_expression(clauses: Sequence[Sequence[Atom]]) -> str:
@@ -105,7 +110,9 @@ class Matcher:
         key = ("atom", columns, atom)
         found: BitMap | None = self.cache.get(version, key)
         if found is None:
-            expression = fts_atom(atom) if columns is None else f"{{{columns}}} : {fts_atom(atom)}"
+            expression = fts_atom(atom)
+            if columns is not None:
+                expression = f"{{{columns}}} : ({expression})"
             found = match_set(conn, expression)
             self.cache.put(version, key, found, _bitmap_bytes(found))
         return found

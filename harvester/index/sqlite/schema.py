@@ -3,8 +3,10 @@ the SQL statements that write them.
 
 ``docs`` holds every document (a deleted one stays as a tombstone, so the change sequence
 can report it); ``fts`` is an FTS5 table over ``docs`` (external content, kept in step by
-triggers), diacritics folded, no stemming, ranked by BM25 with column weights (title over
-keywords over description); ``meta`` holds the change sequence.
+triggers), diacritics folded, ranked by BM25 with column weights (title over keywords over
+description); its last column holds the stems of title and description by their languages
+(:mod:`harvester.index.stemming`), weighted below the words as written, so exact forms come
+first; ``meta`` holds the change sequence.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from harvester.index.text import fold
 
 FORMAT = 2
 """What this csfinder writes into an index: 2 added the policy filters and the fields
-insights count to the documents' facets; a generation of an older format needs
-``csfinder reindex`` (``csfinder check`` says so)."""
-COLUMNS = ("title", "alt_titles", "keywords", "description", "other")
-WEIGHTS = "10.0, 8.0, 5.0, 1.0, 1.0"
+insights count (years, FAIR indicators, clusters of several listings) to the documents'
+facets; a generation of an older format needs ``csfinder reindex`` (``csfinder check``
+says so)."""
+COLUMNS = ("title", "alt_titles", "keywords", "description", "other", "stems")
+EXACT_COLUMNS = "title alt_titles keywords description other"  # words as written, folded
+WEIGHTS = "10.0, 8.0, 5.0, 1.0, 1.0, 2.0"  # stems weigh less: exact forms rank first
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
@@ -36,6 +40,7 @@ CREATE TABLE IF NOT EXISTS docs (
     keywords TEXT NOT NULL DEFAULT '',
     description TEXT NOT NULL DEFAULT '',
     other TEXT NOT NULL DEFAULT '',
+    stems TEXT NOT NULL DEFAULT '',
     facets TEXT NOT NULL DEFAULT '{{}}',
     year INTEGER,
     newest INTEGER NOT NULL DEFAULT 0,

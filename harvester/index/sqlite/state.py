@@ -19,6 +19,7 @@ from harvester.index.query import SearchQuery
 from harvester.index.sqlite.cache import Version, VersionedCache
 from harvester.index.sqlite.facets import FacetState, RowFacts
 from harvester.index.sqlite.generations import Generations
+from harvester.index.sqlite.hybrid import Meaning
 from harvester.index.sqlite.schema import SEQ
 
 LOAD_CHUNK = 50_000
@@ -32,9 +33,15 @@ class Selection(NamedTuple):
     state: FacetState
     version: Version
     expression: str | None  # the text as an FTS5 expression (None: no words to rank by)
-    matched: BitMap  # the rows the text matches (every live row without words)
+    browsing: bool  # no words: every live row matched
+    every_match: int  # rows the words match in either view (what ranking sizes itself by)
+    shown: BitMap  # the rows of the view (collapsed or not)
     filters: dict[str, BitMap]  # one bitmap per constrained facet
-    final: BitMap  # matched, narrowed by every filter
+    lexical: BitMap  # the rows the words match in the view, narrowed by every filter
+    found: Meaning | None  # the matches by meaning (None: by words only)
+    mode: str  # how the rows were found: lexical, semantic or hybrid
+    final: BitMap  # what the query selects: its total
+    base: BitMap  # the matches before the filters (what facet counts start from)
 
 
 class LiveState:
@@ -78,14 +85,16 @@ def browse_counts(
     filters: dict[str, BitMap],
     query: SearchQuery,
     version: Version,
+    shown: BitMap,
 ) -> dict[str, list[FacetCount]]:
-    """Facet counts over every live record, narrowed by the filters only: cached per
-    choice of filters (few, and the costliest to count, as the sets are the largest)."""
+    """Facet counts over every record ``shown`` (the live ones of the view: collapsed or
+    not), narrowed by the filters only: cached per choice of filters (few, and the
+    costliest to count, as the sets are the largest)."""
     selection = tuple(sorted((name, tuple(sorted(v))) for name, v in query.filters.items()))
-    key = ("browse-facets", selection, query.year_from, query.year_to, query.bbox)
+    key = ("browse-facets", selection, query.year_from, query.year_to, query.bbox, query.collapse)
     found: dict[str, list[FacetCount]] | None = cache.get(version, key)
     if found is None:
-        found = state.counts(state.live, filters, query)
+        found = state.counts(shown, filters, query)
         cache.put(version, key, found, 64 * sum(len(c) for c in found.values()))
     return {facet: list(counts) for facet, counts in found.items()}  # callers' own lists
 

@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Sequence
 
 from harvester.index.base import Suggestion
+from harvester.index.collapse import CLUSTER_PREFIX
 from harvester.index.documents import title_sort_key
 from harvester.index.sqlite.facets import FacetState
 from harvester.index.sqlite.matching import fts_atom
@@ -18,7 +19,7 @@ def suggest_titles(
 ) -> list[Suggestion]:
     """At most ``limit`` distinct titles matching ``words``, the last one as a prefix."""
     atom = Atom(tuple(words), prefix=True)
-    expression = f"{{title alt_titles}} : {fts_atom(atom)}"
+    expression = f"{{title alt_titles}} : ({fts_atom(atom)})"
     try:
         rows = conn.execute(
             "SELECT d.rowid, d.id, d.title FROM fts JOIN docs d ON d.rowid = fts.rowid "
@@ -38,6 +39,8 @@ def suggest_titles(
     seen: set[str] = set()
     found = []
     for _rowid, record_id, title in rows:
+        if record_id.startswith(CLUSTER_PREFIX):  # the cluster's listings are suggested
+            continue
         if title.casefold() not in seen:
             seen.add(title.casefold())
             found.append(Suggestion(record_id, title))

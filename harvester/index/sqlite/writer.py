@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from typing import Any
 
@@ -46,10 +46,14 @@ def delete(conn: sqlite3.Connection, ids: Iterable[str]) -> IndexStats:
 
 
 def rebuild(
-    generations: Generations, documents: Iterable[IndexDocument], progress: Progress | None
+    generations: Generations,
+    documents: Iterable[IndexDocument],
+    progress: Progress | None,
+    before_publish: Callable[[sqlite3.Connection, str], None] | None = None,
 ) -> int:
     """Build a new generation from scratch (with its facet snapshot) and make it live in
-    one step; return how many documents it holds."""
+    one step; return how many documents it holds. ``before_publish`` may add to the new
+    generation (given its connection and name) before it goes live."""
     name = generations.create(with_triggers=False)
     state = FacetState()
     count = 0
@@ -72,6 +76,8 @@ def rebuild(
             conn.execute(FILL_FTS)
             conn.execute("INSERT INTO fts (fts) VALUES ('optimize')")
             conn.executescript(TRIGGERS)
+        if before_publish is not None:
+            before_publish(conn, name)
     state.seq = 1
     state.save(generations.snapshot(name))
     previous = generations.current()
@@ -124,6 +130,7 @@ def _row(doc: IndexDocument, seq: int) -> tuple[Any, ...]:
         doc.keywords,
         doc.description,
         doc.other,
+        doc.stems,
         json.dumps(doc.facets, ensure_ascii=False, separators=(",", ":")),
         doc.year,
         doc.newest,

@@ -16,13 +16,14 @@ def score(results: Sequence[FairIndicator]) -> int:
     return _points_share([(r.weight, r.earned) for r in results if r.applicable])
 
 
-def _points_share(outcomes: Sequence[tuple[int, int]]) -> int:
-    """The share of ``(points, earned)`` outcomes' points that were earned, 0–100."""
+def _points_share(outcomes: Sequence[tuple[int, float]]) -> int:
+    """The share of ``(points, earned)`` outcomes' points that were earned, 0–100, rounded
+    half up (points are earned in halves, so the sum is counted in halves, exactly)."""
     total = sum(points for points, _ in outcomes)
     if not total:
         return 0
-    earned = sum(got for _, got in outcomes)
-    return (200 * earned + total) // (2 * total)
+    halves = round(2 * sum(got for _, got in outcomes))
+    return (100 * halves + total) // (2 * total)
 
 
 def assess(record: Record, issues: Sequence[QualityIssue] = ()) -> Quality:

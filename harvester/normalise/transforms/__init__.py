@@ -16,6 +16,8 @@ transforms themselves in one module per family, each registering its own when im
 - :mod:`~harvester.normalise.transforms.organisations`: organisations;
 - :mod:`~harvester.normalise.transforms.classification`: kind, status, topics, SDGs,
   languages, participation;
+- :mod:`~harvester.normalise.transforms.dissemination`: creators, publishers, distributions;
+- :mod:`~harvester.normalise.transforms.files`: files as DataCite and Dublin Core list them;
 - :mod:`~harvester.normalise.transforms.elements`: XML elements read by their structure.
 
 Importing this package imports every family, so :data:`REGISTRY` is complete whatever
@@ -29,6 +31,7 @@ from harvester.normalise.transforms import (  # noqa: F401 - imported to registe
     dates,
     dissemination,
     elements,
+    files,
     identifiers,
     licences,
     organisations,

@@ -5,12 +5,12 @@ size_bytes, size_text, checksum}``, from JSON objects or DataCite XML elements."
 
 from __future__ import annotations
 
-import mimetypes
 import re
 from typing import Any
 
 from harvester.core.model import contains_email
 from harvester.normalise.transforms.elements import child_elements, local_name, node_text
+from harvester.normalise.transforms.media_types import file_name, media_type_from_name
 from harvester.normalise.transforms.registry import Issues, Values, transform
 from harvester.normalise.transforms.text import UNKNOWN_WORDS
 from harvester.normalise.values import XmlValue, as_text
@@ -147,6 +147,21 @@ def size_in_bytes(value: Any) -> int | None:
     return int(number * (base ** list(_UNITS).index(prefix)))
 
 
+_EXACT = re.compile(r"^\s*(\d+)(\.0*)?\s*(b|bytes?|octets?)?\s*$", re.IGNORECASE)
+
+
+def exact_bytes(value: Any) -> int | None:
+    """A byte count the source states exactly ('1234', '1234 bytes', '1234 B'), or None
+    for a rounded size ('15 MB', '33kB') or anything else: a size in kilobytes or more is
+    kept as the source's text, never published as a false count of bytes."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    match = _EXACT.match(as_text(value))
+    return int(match.group(1)) if match else None
+
+
 def media_type_of(value: Any) -> str | None:
     """A media type from 'text/csv', its IANA IRI, or None for anything else."""
     text = as_text(value).strip()
@@ -165,16 +180,28 @@ def _format_name(value: Any) -> str | None:
 
 
 def _distribution(value: dict[str, Any]) -> dict[str, Any] | None:
-    """One distribution object, its fields tidied; None when it says nothing."""
+    """One distribution object, its fields tidied; None when it says nothing. A format the
+    source gives where a media type belongs ("zip" as schema.org encodingFormat) is kept as
+    the format's name; a downloadable file without a stated media type gets the one its
+    name (or its URL's) stands for, marked as read from the name."""
     title = " ".join(as_text(value.get("title")).split()) or None
     media_type = media_type_of(value.get("media_type")) or media_type_of(value.get("format"))
-    name = None if media_type_of(value.get("format")) else _format_name(value.get("format"))
+    named = [
+        _format_name(v)
+        for v in (value.get("format"), value.get("media_type"))
+        if as_text(v).strip() and not media_type_of(v)
+    ]
+    name = named[0] if named else None
     if media_type is None and name:
         media_type = _FORMAT_MEDIA_TYPES.get(name.casefold())
     download = as_text(value.get("download_url")).strip() or None
-    if media_type is None and title and download:
-        media_type = mimetypes.guess_type(title, strict=False)[0]
-    size_bytes = size_in_bytes(value.get("size"))
+    from_name = False
+    if media_type is None and download:
+        media_type = media_type_from_name(title or "") or media_type_from_name(
+            file_name(download) or ""
+        )
+        from_name = media_type is not None
+    size_bytes = exact_bytes(value.get("size"))
     size_text = None if size_bytes is not None else as_text(value.get("size")).strip() or None
     found = {
         "title": title,
@@ -185,38 +212,44 @@ def _distribution(value: dict[str, Any]) -> dict[str, Any] | None:
         "size_bytes": size_bytes,
         "size_text": size_text,
         "checksum": as_text(value.get("checksum")).strip() or None,
+        "media_type_from_name": from_name,
     }
     keys = ("download_url", "access_url", "media_type", "format", "size_bytes", "size_text")
     return found if any(found[key] is not None for key in keys) else None
 
 
+def _quantity(value: Any) -> str | None:
+    """A size as text: a schema.org QuantitativeValue ``{value, unitText}`` or plain text."""
+    if isinstance(value, dict):
+        amount = as_text(value.get("value")).strip()
+        unit = as_text(value.get("unitText") or value.get("unitCode")).strip()
+        return " ".join(part for part in (amount, unit) if part) or None
+    return as_text(value).strip() or None
+
+
 @transform("distributions")
-def _distributions(values: Values, _arg: Any, _issues: Issues) -> Values:
+def distributions(values: Values, _arg: Any, _issues: Issues) -> Values:
     """Objects ``{title, download_url, access_url, media_type, format, size, checksum}``
     to distributions: media types from IANA IRIs or, for a downloadable file, its name's
-    extension; EU file-type IRIs to their codes; sizes such as '15 MB' to bytes."""
+    extension; EU file-type IRIs to their codes; sizes in bytes when the source counts
+    bytes, else as the source writes them. An object ``{whole_size}`` is the size of the
+    whole data (schema.org Dataset ``size``): the only distribution's size when it states
+    none, else kept as a distribution of its own."""
     out: Values = []
+    whole = [
+        _quantity(v["whole_size"]) for v in values if isinstance(v, dict) and "whole_size" in v
+    ]
     for value in values:
-        found = _distribution(value) if isinstance(value, dict) else None
+        found = (
+            _distribution(value) if isinstance(value, dict) and "whole_size" not in value else None
+        )
         if found and found not in out:
             out.append(found)
-    return out
-
-
-@transform("formats-and-sizes")
-def _formats_and_sizes(values: Values, _arg: Any, _issues: Issues) -> Values:
-    """DataCite formats and sizes (no file URLs): one distribution per format, the size
-    given to the only format when the source gives one of each."""
-    formats = [v for v in values if isinstance(v, XmlValue) and local_name(v.node) == "format"]
-    sizes = [v for v in values if isinstance(v, XmlValue) and local_name(v.node) == "size"]
-    objects = [{"format": as_text(f)} for f in formats]
-    if len(sizes) == 1 and len(objects) <= 1:
-        objects = [{**(objects[0] if objects else {}), "size": as_text(sizes[0])}]
-    return _distributions(objects, None, _issues)
-
-
-@transform("dc-formats")
-def _dc_formats(values: Values, _arg: Any, _issues: Issues) -> Values:
-    """Dublin Core formats that are media types, one distribution each (no URL, no size:
-    extents such as '12 pages' are not read)."""
-    return _distributions([{"media_type": as_text(v)} for v in values], None, _issues)
+    for size in filter(None, whole):
+        counted = exact_bytes(size)
+        sized = {"size_bytes": counted, "size_text": None if counted is not None else size}
+        if len(out) == 1 and out[0]["size_bytes"] is None and out[0]["size_text"] is None:
+            out[0] = {**out[0], **sized}
+        else:
+            out.append(_distribution({"size": size}))
+    return [d for d in out if d]

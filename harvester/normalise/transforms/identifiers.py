@@ -168,6 +168,34 @@ def _related_objects(values: Values, _arg: Any, _issues: Issues) -> Values:
     return out
 
 
+_DOI_IN_TEXT = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.IGNORECASE)
+
+
+@transform("cited", argument=True)
+def _cited(values: Values, relation: Any, _issues: Issues) -> Values:
+    """Citations ``{identifier, text}`` (GBIF's bibliographicCitations) as related
+    resources with the given relation: the identifier the source gives, else the first DOI
+    written in the citation's text ('..., DOI: 10.5070/P9401362375, URL: ...'); a citation
+    naming none is left out."""
+    out: Values = []
+    for value in values:
+        if not isinstance(value, dict):
+            continue
+        given = " ".join(as_text(value.get("identifier")).split())
+        match = _DOI_IN_TEXT.search(as_text(value.get("text")))
+        identifier = given or (match.group(1).rstrip(".,;)") if match else "")
+        found = identifier_of(identifier) if identifier else None
+        if found is not None:
+            item = {
+                "relation": str(relation),
+                "identifier": found["value"],
+                "scheme": found["scheme"],
+            }
+            if item not in out:
+                out.append(item)
+    return out
+
+
 _RESOLVER_BASES = {
     "doi": "https://doi.org/",
     "handle": "https://hdl.handle.net/",

@@ -202,7 +202,7 @@ def _geo_shapes(values: Values, _arg: Any, issues: Issues) -> Values:
         try:
             shape = geo_shape(value)
         except ValueError as exc:
-            issues.reject(f"geo ({exc})", json.dumps(value, default=str))
+            issues.reject(f"geo ({exc})", json.dumps(value, ensure_ascii=False, default=str))
             continue
         if shape is not None:
             geo[shape[0]].append(shape[1])

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from harvester.core.model import excerpt
 from harvester.normalise.values import as_text
 
 Values = list[Any]
@@ -26,8 +27,7 @@ class Issues:
 
     def reject(self, what: str, value: Any) -> None:
         """Note a value a vocabulary could not place."""
-        shown = as_text(value)
-        shown = shown if len(shown) <= 80 else shown[:77] + "..."
+        shown = excerpt(as_text(value), 80)  # made public before it is cut
         self.invalid.append(f"{what}: {shown!r} not recognised")
 
 

@@ -8,6 +8,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from harvester.core.model import public_text
 from harvester.normalise import vocab
 from harvester.normalise.transforms.common import as_texts
 from harvester.normalise.transforms.registry import Issues, Values, transform
@@ -76,10 +77,15 @@ def _join(values: Values, separator: Any, _issues: Issues) -> Values:
 
 @transform("split", argument=True)
 def _split(values: Values, separators: Any, _issues: Issues) -> Values:
-    """Each value split on any of the given separator characters."""
+    """Each value split on any of the given separator characters, made public first (so
+    that a separator inside an address, such as the ";" of "&#64;", cannot cut it in
+    pieces the scrubbing would no longer recognise)."""
     pattern = _separator_pattern(str(separators))
     return [
-        part.strip() for text in as_texts(values) for part in pattern.split(text) if part.strip()
+        part.strip()
+        for text in as_texts(values)
+        for part in pattern.split(public_text(text))
+        if part.strip()
     ]
 
 

@@ -5,9 +5,10 @@ instructions dropped) and writes the text back out: block elements become paragr
 ``<br>`` a newline, ``<li>`` a "- " line; ``script``, ``style`` and other non-content elements
 are dropped with their content. Escaped markup (``&lt;p&gt;``, as Zenodo sends, and
 ``&amp;lt;p&amp;gt;`` twice escaped) is unescaped and parsed again, so no tag survives as text.
-:func:`scrub_emails` replaces every e-mail address, plain or obfuscated ("name [at] example
-[dot] org", "name(at)example.org"), by :data:`EMAIL_REMOVED`: every address is treated as a
-person's.
+:func:`scrub_emails` (the model's own, from :mod:`harvester.core.model.public_text`, which
+every text of every record goes through anyway) replaces every e-mail address, plain,
+percent-encoded or obfuscated ("name [at] example [dot] org", "name(at)example.org"), by
+:data:`EMAIL_REMOVED`: every address is treated as a person's.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from functools import lru_cache
 from lxml import etree
 from markdown_it import MarkdownIt
 
-EMAIL_REMOVED = "[e-mail removed]"
-"""What an e-mail address is replaced by."""
+from harvester.core.model.public_text import EMAIL_REMOVED, scrub_emails
+
+__all__ = ["EMAIL_REMOVED", "clean_description", "plain_text", "scrub_emails"]
 
 _PARSER = etree.HTMLParser(
     remove_comments=True, remove_pis=True, no_network=True, recover=True, default_doctype=False
@@ -229,69 +231,6 @@ def plain_text(html_or_text: str) -> str:
 def _neutralised(text: str) -> str:
     """``<`` that would start a tag (e.g. from a loose ``&lt?``) made a harmless ``‹``."""
     return _TAG_START.sub(lambda m: "‹" + m.group(0)[1:], text)
-
-
-# Possessive quantifiers and a look-behind keep matching linear on hostile input; the top-level
-# domain is checked afterwards, in _replace, instead of by backtracking.
-_START = r"(?<![\w.+%'-])"
-_LOCAL = r"[\w.+%'-]++"
-_LABEL = r"[\w-]++"
-_AT_WORD = r"(?:at|ät|@)"
-_DOT_WORD = r"(?:dot|punkt|point|punt|\.)"
-_BRACKETED_AT = (
-    rf"\s*+(?:\[\s*{_AT_WORD}\s*\]|\(\s*{_AT_WORD}\s*\)|\{{\s*{_AT_WORD}\s*\}}|<\s*at\s*>)\s*+"
-)
-_BRACKETED_DOT = rf"\s*+(?:\[\s*{_DOT_WORD}\s*\]|\(\s*{_DOT_WORD}\s*\)|\{{\s*{_DOT_WORD}\s*\}})\s*+"
-_SPELLED_DOT = r"\s+(?:dot|punkt)\s+"
-_ANY_DOT = rf"(?:{_BRACKETED_DOT}|{_SPELLED_DOT}|\.)"
-_PLAIN_EMAIL = re.compile(
-    rf"{_START}(?:mailto:)?{_LOCAL}\s*+@\s*+{_LABEL}(?:{_ANY_DOT}{_LABEL})++", re.IGNORECASE
-)
-_BRACKETED_EMAIL = re.compile(
-    rf"{_START}{_LOCAL}{_BRACKETED_AT}{_LABEL}(?:{_ANY_DOT}{_LABEL})++", re.IGNORECASE
-)
-# "name at example dot org": spelled-out separators only, so "look at example.org" stays
-_SPELLED_EMAIL = re.compile(
-    rf"{_START}{_LOCAL}\s+at\s+{_LABEL}(?:(?:{_BRACKETED_DOT}|{_SPELLED_DOT}){_LABEL})++",
-    re.IGNORECASE,
-)
-_HAS_BRACKETED_AT = re.compile(rf"[\[({{<]\s*{_AT_WORD}\s*[\])}}>]", re.IGNORECASE)
-_HAS_SPELLED_DOT = re.compile(
-    r"\b(?:dot|punkt)\b|[\[({]\s*(?:dot|punkt|point|punt|\.)\s*[\])}]", re.IGNORECASE
-)
-_TOP_LEVEL = re.compile(r"(?<![\w-])[^\W\d_]{2,24}$")
-
-
-def _replace(match: re.Match[str]) -> str:
-    """Replace a candidate address whose last label looks like a top-level domain."""
-    return EMAIL_REMOVED if _TOP_LEVEL.search(match.group(0)) else match.group(0)
-
-
-def scrub_emails(text: str) -> str:
-    """Replace every e-mail address in ``text``, plain or obfuscated, by :data:`EMAIL_REMOVED`.
-
-    Args:
-        text: Any text.
-
-    Returns:
-        The text with addresses replaced; "" for non-strings.
-
-    Examples:
-        >>> scrub_emails("Write to jane.doe [at] example [dot] org.")
-        'Write to [e-mail removed].'
-    """
-    if not isinstance(text, str):
-        return ""
-    if "@" in text:
-        text = _PLAIN_EMAIL.sub(_replace, text)
-    lower = text.lower()
-    if "at" not in lower and "ät" not in lower:
-        return text
-    if any(bracket in text for bracket in "[({<") and _HAS_BRACKETED_AT.search(text):
-        text = _BRACKETED_EMAIL.sub(_replace, text)
-    if ("dot" in lower or "punkt" in lower) and _HAS_SPELLED_DOT.search(text):
-        text = _SPELLED_EMAIL.sub(_replace, text)
-    return text
 
 
 def clean_description(text: str) -> str:

@@ -64,3 +64,19 @@ def test_deletion_notices_are_stored_but_not_indexed(cli_env: CliEnv) -> None:
     assert figures["ingest_records"] == RECORDS
     assert figures["deleted_records"] == notices > 0
     assert figures["index_documents"] == RECORDS - notices
+
+
+@pytest.mark.slow
+def test_with_the_embed_worker_every_live_record_gets_vectors(cli_env: CliEnv) -> None:
+    figures = bench_ingest("--page-size", "50", "--embed")
+
+    assert figures["status"] == "ok", figures["status"]
+    beside = figures["with_embed_worker"]
+    assert isinstance(beside, dict)
+    assert beside["run_status"] == "succeeded"
+    assert beside["vectors_after_finish"] == figures["normalised_records"]
+    assert (
+        beside["vectors_when_harvest_ended"] + beside["backlog_when_harvest_ended"]
+        >= (figures["normalised_records"])
+    )
+    assert beside["rate_vs_without"] > 0

@@ -130,3 +130,35 @@ def test_sources_check_wrong_endpoint(cli_env: CliEnv, provider: RunningServer) 
     result = run("sources", "check", "wrong")
     assert result.exit_code == 1
     assert "Identify failed, is this an OAI-PMH endpoint?" in result.stderr
+
+
+def test_a_harvest_computes_vectors_beside_it_and_embed_finds_nothing_left(
+    cli_env: CliEnv, provider: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CSFINDER_EMBED_WORKER", "1")
+    cli_env.add_source("sample", provider.url)
+    assert run("harvest", "sample").exit_code == 0
+    store = cli_env.open_store()
+    try:
+        live = [row.id for row in store.iter_normalised()]
+        assert store.backlog_size() == 0
+        assert set(store.stored_vectors(live)) == set(live)
+    finally:
+        store.close()
+    found = json.loads(run("search", "Mückenmeldungen aus der Nachbarschaft", "--json").stdout)
+    assert found["mode"] == "hybrid"
+    assert found["hits"] and found["hits"][0]["matched"] in ("meaning", "both")
+    again = run("embed")
+    assert again.exit_code == 0, again.output
+    assert "computed vectors of 0 records" in again.stdout and "0 waiting" in again.stdout
+    everything = run("embed", "--all")
+    assert f"{len(live)} unchanged" in everything.stdout  # same text: not encoded again
+
+
+def test_embed_without_an_encoder_says_why(
+    cli_env: CliEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CSFINDER_ENCODER", "none")
+    result = run("embed")
+    assert result.exit_code == 1
+    assert "search is lexical" in result.output

@@ -5,6 +5,7 @@ after."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import uuid
 from pathlib import Path
 
@@ -113,3 +114,22 @@ def test_check_asks_for_a_reindex_of_an_embedded_index_of_an_older_format(
     assert "PROBLEM index: embedded: built by an older csfinder (index format 1" in output
     assert cli(environ, "reindex")[0] == 0
     assert cli(environ, "check")[0] == 0
+
+
+def test_check_says_whether_search_matches_by_meaning_and_refuses_an_older_index(
+    cli_env: CliEnv,
+) -> None:
+    code, output = cli(cli_env.environ, "check")
+    index_line = next(line for line in output.splitlines() if " index" in line[:14])
+    assert index_line.startswith("ok") and "until vectors are computed" in index_line
+    code, output = cli({**cli_env.environ, "CSFINDER_ENCODER": "none"}, "check")
+    assert "search by words only (no encoder)" in output
+    folder = cli_env.home / "index"
+    live = (folder / "CURRENT").read_text(encoding="utf-8").strip()
+    with sqlite3.connect(folder / live) as conn:  # as an index built before stems
+        for trigger in ("docs_ai", "docs_ad", "docs_au"):
+            conn.execute(f"DROP TRIGGER {trigger}")
+        conn.execute("ALTER TABLE docs DROP COLUMN stems")
+    code, output = cli(cli_env.environ, "check")
+    assert code == 1
+    assert "built by an older csfinder (no stems by language): run `csfinder reindex`" in output

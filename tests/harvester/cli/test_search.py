@@ -53,7 +53,7 @@ def test_search_text_filters_and_facets(demo_home: Path) -> None:
 def test_search_prints_a_readable_list(demo_home: Path) -> None:
     result = run(demo_home, "search", "water", "--per-page", "2")
     assert result.exit_code == 0
-    assert "results (sorted by relevance), showing 1–2" in result.stdout
+    assert "results (sorted by relevance, hybrid), showing 1–2" in result.stdout
     assert "country:" in result.stdout and "<mark>" not in result.stdout
 
 
@@ -78,3 +78,18 @@ def test_normalise_keeps_the_index_in_step(demo_home: Path) -> None:
     result = run(demo_home, "normalise")
     assert "sources failed" not in result.output
     assert found(demo_home, "--per-page", "100")["total"] == before["total"]
+
+
+def test_search_by_words_meaning_or_both(demo_home: Path) -> None:
+    text = "contaminación del aire"
+    hybrid = found(demo_home, text, "--lang", "es")
+    assert hybrid["mode"] == "hybrid"
+    by_meaning = [hit for hit in hybrid["hits"] if hit["matched"] != "words"]
+    assert by_meaning and by_meaning[0]["matched_language"] in ("de", "en", "nl", "fr", None)
+    assert found(demo_home, text, "--mode", "lexical")["total"] < hybrid["total"]
+    semantic = found(demo_home, text, "--mode", "semantic")
+    assert {hit["matched"] for hit in semantic["hits"]} <= {"meaning", "both"}
+    printed = run(demo_home, "search", text, "--per-page", "3").stdout
+    assert "matched by meaning" in printed
+    bad = run(demo_home, "search", text, "--lang", "spanish")
+    assert bad.exit_code == 1 and "lang must be a two-letter language code" in bad.output

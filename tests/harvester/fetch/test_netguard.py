@@ -116,3 +116,66 @@ def test_the_connected_address_is_checked_after_resolution(
     allowed.mount("http://", PeerCheckingAdapter((f"127.0.0.1:{sample_server.port}",)))
     response = allowed.get(sample_server.url, params={"verb": "Identify"}, timeout=5)
     assert response.status_code == 200 and b"Identify" in response.content
+
+
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("100.64.0.1", "not globally routable"),  # carrier-grade NAT (shared address space)
+        ("100.100.100.200", "not globally routable"),  # a cloud's metadata service
+        ("198.18.0.1", "private"),  # benchmarking
+        ("192.0.0.170", "private"),  # IETF protocol assignments
+        ("192.0.2.1", "private"),  # documentation
+        ("0.1.2.3", "private"),  # "this network"
+        ("255.255.255.255", "reserved"),
+        ("192.88.99.1", "not globally routable"),  # 6to4 relay anycast (deprecated)
+        ("2001:db8::1", "private"),  # documentation
+        ("100::1", "reserved"),  # discard-only
+        ("fec0::1", "site-local"),  # deprecated site-local
+        ("ff0e::1", "multicast"),  # global-scope multicast is still multicast
+        ("64:ff9b:1::a00:1", "not globally routable"),  # NAT64 for local use
+    ],
+)
+def test_every_address_that_is_not_globally_routable_is_refused(address: str, reason: str) -> None:
+    problem = address_problem(address)
+    assert problem is not None and reason in problem
+
+
+@pytest.mark.parametrize(
+    ("address", "embedded", "reason"),
+    [
+        ("2002:7f00:1::1", "127.0.0.1", "loopback"),  # 6to4
+        ("2002:a9fe:a9fe::", "169.254.169.254", "link-local"),  # 6to4
+        ("2002:6464:64c8::1", "100.100.100.200", "not globally routable"),  # 6to4
+        ("64:ff9b::7f00:1", "127.0.0.1", "loopback"),  # NAT64
+        ("64:ff9b::a00:1", "10.0.0.1", "private"),  # NAT64
+        ("::ffff:100.100.100.200", "100.100.100.200", "not globally routable"),  # mapped
+        ("::ffff:10.0.0.1", "10.0.0.1", "private"),  # IPv4-mapped
+        ("::127.0.0.1", "127.0.0.1", "loopback"),  # IPv4-compatible (deprecated)
+        ("::8.8.8.8", "8.8.8.8", "IPv4-compatible"),  # deprecated form, refused as such
+    ],
+)
+def test_an_ipv4_address_embedded_in_ipv6_is_checked_too(
+    address: str, embedded: str, reason: str
+) -> None:
+    problem = address_problem(address)
+    assert problem is not None and reason in problem and embedded in problem
+
+
+def test_teredo_addresses_are_refused_with_the_addresses_they_embed() -> None:
+    # server 65.54.227.120, client 192.0.2.45 (obfuscated in the last 48 bits)
+    problem = address_problem("2001:0:4136:e378:8000:63bf:3fff:fdd2")
+    assert problem is not None and "Teredo" in problem
+
+
+def test_global_addresses_behind_translation_prefixes_pass() -> None:
+    assert address_problem("64:ff9b::808:808") is None  # NAT64 of 8.8.8.8
+    assert address_problem("2002:0808:0808::1") is None  # 6to4 of 8.8.8.8
+    assert address_problem("::ffff:8.8.8.8") is None
+
+
+def test_a_url_to_the_metadata_service_behind_carrier_grade_nat_is_refused() -> None:
+    problem = url_problem("http://100.100.100.200/latest/meta-data/")
+    assert problem is not None and "100.100.100.200" in problem
+    problem = url_problem("http://[2002:7f00:1::1]:8080/oai")
+    assert problem is not None and "127.0.0.1" in problem

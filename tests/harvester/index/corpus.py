@@ -43,11 +43,11 @@ def doc(key: str, title: str, **fields: Any) -> IndexDocument:
     return document_from_record(record(key, title, **fields))
 
 
-def corpus() -> list[IndexDocument]:
+def corpus_records() -> list[dict[str, Any]]:
     """Twelve records covering languages, diacritics, facets, dates, places and identifiers."""
     doi = [{"scheme": "doi", "value": "10.5281/zenodo.1234"}]
     return [
-        doc(
+        record(
             "hedgehogs",
             "Hedgehog Street",
             description="Volunteers count hedgehogs in gardens across Britain.",
@@ -62,7 +62,7 @@ def corpus() -> list[IndexDocument]:
             identifiers=doi,
             score=90,
         ),
-        doc(
+        record(
             "water-nl",
             "Meet het water",
             description="Burgers meten de waterkwaliteit van sloten en vijvers.",
@@ -78,7 +78,7 @@ def corpus() -> list[IndexDocument]:
             license={"spdx": "CC0-1.0"},
             access_rights="open",
         ),
-        doc(
+        record(
             "water-de",
             "Müll im Fluss",
             description="Schüler sammeln Plastikmüll an Flussufern und messen die Wasserqualität.",
@@ -95,7 +95,7 @@ def corpus() -> list[IndexDocument]:
             platform="otherplatform",
             source="second",
         ),
-        doc(
+        record(
             "birds-fr",
             "Oiseaux des jardins",
             description="Comptage des oiseaux des jardins; les observations aident la science.",
@@ -108,7 +108,7 @@ def corpus() -> list[IndexDocument]:
             license={"spdx": "CC-BY-SA-4.0"},
             access_rights="open",
         ),
-        doc(
+        record(
             "birds-data",
             "Garden bird counts 2012-2020",
             kind="dataset",
@@ -123,7 +123,7 @@ def corpus() -> list[IndexDocument]:
             identifiers=doi,
             score=80,
         ),
-        doc(
+        record(
             "air-es",
             "Calidad del aire en Évora y Sevilla",
             description="Ciudadanos miden la calidad del aire con sensores de bajo coste.",
@@ -137,7 +137,7 @@ def corpus() -> list[IndexDocument]:
             license={"text": "Free to reuse with attribution"},
             access_rights="restricted",
         ),
-        doc(
+        record(
             "noise",
             "Noise maps by citizens",
             description="People record street noise with a phone app; the air is full of sound.",
@@ -148,7 +148,7 @@ def corpus() -> list[IndexDocument]:
             start_date="2015-01-01",
             access_rights="open",
         ),
-        doc(
+        record(
             "stars",
             "Counting stars at night",
             description="Light pollution measured by counting stars.",
@@ -162,14 +162,14 @@ def corpus() -> list[IndexDocument]:
             platform="otherplatform",
             source="second",
         ),
-        doc(
+        record(
             "thin-water",
             "Water",
             kind="resource",
             description="Water.",
             score=10,
         ),
-        doc(
+        record(
             "rich-water",
             "Water",
             kind="dataset",
@@ -177,7 +177,7 @@ def corpus() -> list[IndexDocument]:
             identifiers=[{"scheme": "doi", "value": "10.1234/rich.water"}],
             score=95,
         ),
-        doc(
+        record(
             "markup",
             "Plankton <script>alert(1)</script> & friends",
             description="Tags like <b>bold</b> stay text; plankton samples from the sea.",
@@ -186,7 +186,7 @@ def corpus() -> list[IndexDocument]:
             languages=["el"],
             start_date="2022-07-01",
         ),
-        doc(
+        record(
             "greek",
             "Θαλάσσια απορρίμματα",
             description="Πολίτες καταγράφουν απορρίμματα στις παραλίες.",
@@ -198,3 +198,8 @@ def corpus() -> list[IndexDocument]:
             geo={"points": [{"lat": 35.0, "lon": 33.0}], "boxes": []},
         ),
     ]
+
+
+def corpus() -> list[IndexDocument]:
+    """The index documents of :func:`corpus_records`."""
+    return [document_from_record(r) for r in corpus_records()]

@@ -46,15 +46,36 @@ def test_diacritics_and_case_are_folded_both_ways(loaded: SearchIndex) -> None:
     assert titles(search(loaded, "θαλασσια")) == ["Θαλάσσια απορρίμματα"]
 
 
-def test_no_stemming_so_other_languages_are_not_mangled(loaded: SearchIndex) -> None:
-    assert titles(search(loaded, "aire")) == ["Calidad del aire en Évora y Sevilla"]
-    assert set(titles(search(loaded, "air"))) == {  # Spanish "aire" is not English "air"
+def test_words_also_match_their_stems_in_the_records_language(loaded: SearchIndex) -> None:
+    assert titles(search(loaded, "citizen")) == ["Noise maps by citizens"]
+    assert titles(search(loaded, "hedgehog", lang="en")) == ["Hedgehog Street"]
+    assert set(titles(search(loaded, "counting"))) == {
+        "Counting stars at night",
+        "Garden bird counts 2012-2020",  # "counts", "Counts"
+        "Hedgehog Street",  # "Volunteers count hedgehogs"
+    }
+    assert titles(search(loaded, "strasse")) == titles(search(loaded, "straße"))
+
+
+def test_exact_forms_rank_before_their_stems(loaded: SearchIndex) -> None:
+    assert titles(search(loaded, "counting"))[0] == "Counting stars at night"
+    assert titles(search(loaded, "counts"))[0] == "Garden bird counts 2012-2020"
+
+
+def test_a_query_in_another_language_is_not_stemmed_as_english(loaded: SearchIndex) -> None:
+    assert titles(search(loaded, "aire", lang="es")) == ["Calidad del aire en Évora y Sevilla"]
+    assert set(titles(search(loaded, "air", lang="en"))) == {  # Spanish "aire" is not "air"
         "Noise maps by citizens",
         "Calidad del aire en Évora y Sevilla",  # through its keyword "air quality"
     }
-    assert search(loaded, "citizen").total == 0  # "citizens" is not stemmed
-    assert titles(search(loaded, "citizens")) == ["Noise maps by citizens"]
-    assert titles(search(loaded, "strasse")) == titles(search(loaded, "straße"))
+
+
+def test_phrases_prefixes_and_exclusions_stay_exact(loaded: SearchIndex) -> None:
+    assert search(loaded, '"citizen"').total == 0
+    assert titles(search(loaded, '"citizens"')) == ["Noise maps by citizens"]
+    assert search(loaded, "citize*").total == 1
+    assert "Noise maps by citizens" in titles(search(loaded, "-citizen", per_page=100))
+    assert "Noise maps by citizens" not in titles(search(loaded, "-citizens", per_page=100))
 
 
 def test_phrases_need_the_words_together(loaded: SearchIndex) -> None:

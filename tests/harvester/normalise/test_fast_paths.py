@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from harvester.core.model import LangText, Organisation, QualityIssue, contains_email
-from harvester.core.model.checks import _EMAIL, _checked_web_url, _key, _web_url
+from harvester.core.model.checks import _checked_web_url, _key, _web_url
 from harvester.normalise import vocab
 from harvester.normalise.engine import query_value
 from harvester.normalise.quality.landing_pages import (
@@ -55,10 +55,15 @@ def _outcome(check: Callable[[str], Any], value: str) -> tuple[str, Any]:
 # --- model -------------------------------------------------------------------------------
 
 
+PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+"""The plain address form, as the model once looked for it: still found, in every text."""
+
+
 @settings(max_examples=500)
 @given(st.text(alphabet="ab.@%40x-_ \n%2", max_size=30))
-def test_contains_email_fast_exit_agrees_with_the_regexes(text: str) -> None:
-    assert contains_email(text) == bool(_EMAIL.search(text) or _EMAIL.search(unquote(text)))
+def test_contains_email_finds_at_least_the_plain_form(text: str) -> None:
+    plain = bool(PLAIN_ADDRESS.search(text) or PLAIN_ADDRESS.search(unquote(text)))
+    assert contains_email(text) or not plain
 
 
 @settings(max_examples=800)

@@ -257,8 +257,8 @@ def test_named_publisher_and_distribution_licences_are_kept() -> None:
     assert ("Hanse- und Universitätsstadt Rostock", "publisher") in {
         (o["name"], o["role"]) for o in rostock["organisations"]
     }
-    assert rostock["license"] == {
-        "spdx": None,
+    assert rostock["license"] == {  # DCAT-AP.de's cc-zero is CC0 1.0
+        "spdx": "CC0-1.0",
         "text": None,
         "url": "http://dcat-ap.de/def/licenses/cc-zero",
     }

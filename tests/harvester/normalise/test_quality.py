@@ -96,9 +96,6 @@ def indicator(rec: Record, id_: str, issues: list[QualityIssue] | None = None) -
 # --- the whole report ---------------------------------------------------------------------
 
 
-# --- the whole report ---------------------------------------------------------------------
-
-
 def test_indicators_are_the_fairsfair_metrics_with_their_points() -> None:
     assert [spec.id for spec in INDICATORS] == [
         "FsF-F1-01D",
@@ -122,13 +119,17 @@ def test_indicators_are_the_fairsfair_metrics_with_their_points() -> None:
     assert all(spec.id[4] == spec.principle for spec in INDICATORS)
 
 
-def test_a_good_dataset_fails_only_the_measured_variables() -> None:
+def test_a_good_dataset_fails_only_the_variables_and_the_disciplinary_standard() -> None:
     quality = assess(record(**DATASET))
-    failed = {i.id: i.reason for i in quality.indicators if not i.passed}
-    assert list(failed) == ["FsF-R1-01MD"]
-    assert "measured variables are not stated" in failed["FsF-R1-01MD"]
-    assert quality.score == round(100 * 23 / 24)
+    failed = {i.id: (i.earned, i.reason) for i in quality.indicators if not i.passed}
+    assert list(failed) == ["FsF-R1-01MD", "FsF-R1.3-01M"]
+    assert failed["FsF-R1-01MD"][0] == 3
+    assert "measured variables are not stated" in failed["FsF-R1-01MD"][1]
+    assert failed["FsF-R1.3-01M"][0] == 0  # DataCite, DCAT-AP, schema.org: multidisciplinary
+    assert quality.score == round(100 * 22 / 24)
     assert all(i.applicable for i in quality.indicators)
+    with_variables = assess(record(**DATASET, variables=["bird count"]))
+    assert with_variables.score == round(100 * 23 / 24)
 
 
 def test_data_metrics_do_not_apply_to_a_project() -> None:
@@ -139,7 +140,7 @@ def test_data_metrics_do_not_apply_to_a_project() -> None:
     assert (content.weight, content.earned) == (2, 1)  # type yes, variables no; files n/a
     applicable_points = sum(i.weight for i in quality.indicators if i.applicable)
     assert applicable_points == 24 - 4 - 2
-    assert quality.score == round(100 * 17 / 18)
+    assert quality.score == round(100 * 16 / 18)  # no variables, no disciplinary standard
 
 
 def test_a_bare_project_earns_what_the_page_itself_provides() -> None:
@@ -147,15 +148,15 @@ def test_a_bare_project_earns_what_the_page_itself_provides() -> None:
     earned = {i.id: i.earned for i in quality.indicators if i.earned}
     assert earned == {
         "FsF-F1-01D": 1,
-        "FsF-F4-01M": 2,
+        "FsF-F2-01M": 0.5,  # metadata embedded; citation and description incomplete
+        "FsF-F4-01M": 1,  # embedded schema.org; no DOI for a registry
         "FsF-A1-02M": 1,
         "FsF-I1-01M": 2,
         "FsF-I2-01M": 1,
         "FsF-R1-01MD": 1,
         "FsF-R1.2-01M": 1,
-        "FsF-R1.3-01M": 1,
     }
-    assert quality.score == round(100 * 10 / 18)
+    assert quality.score == 47  # 8.5 of 18 points
 
 
 def test_with_quality_replaces_the_report_and_is_idempotent() -> None:
@@ -251,7 +252,7 @@ def test_core_metadata_scores_citation_and_description_apart() -> None:
     full = indicator(record(), "FsF-F2-01M")
     assert (full.earned, full.weight) == (2, 2)
     no_creator = indicator(record(creators=[]), "FsF-F2-01M")
-    assert no_creator.earned == 0
+    assert no_creator.earned == 0.5  # F-UJI: the metadata found earns half a point
     assert "citation metadata lacks creator" in no_creator.reason
     no_keywords = indicator(record(keywords=[]), "FsF-F2-01M")
     assert no_keywords.earned == 1
@@ -274,11 +275,37 @@ def test_data_links_format_size_and_protocol() -> None:
         assert not indicator(no_file, id_).passed, id_
     assert indicator(no_file, "FsF-R1.3-02D").reason == "the source states no file format"
     unsized = record(
-        **{**DATASET, "distributions": [FILE, {**FILE, "size_bytes": None, "title": "b"}]}
+        **{**DATASET, "distributions": [{**FILE, "size_bytes": None, "size_text": "2 MB"}]}
     )
     content = indicator(unsized, "FsF-R1-01MD")
-    assert content.earned == 2
-    assert "not every file states format and size" in content.reason
+    assert content.earned == 2  # type, and a file's format and size; no exact bytes
+    assert "no data file with a URL declares both its media type and its size in bytes" in (
+        content.reason
+    )
+    described = record(**{**DATASET, "distributions": [{"format": "CSV", "size_text": "2 MB"}]})
+    assert indicator(described, "FsF-F3-01M").earned == 0.5  # data described, not linked
+    assert indicator(described, "FsF-R1-01MD").earned == 2
+
+
+def test_measured_variables_are_descriptors_without_files() -> None:
+    variables_only = record(**{**DATASET, "distributions": []}, variables=["pH", "nitrate"])
+    content = indicator(variables_only, "FsF-R1-01MD")
+    assert content.earned == 3  # type; variables as descriptors; variables (not the files)
+    assert content.reason.startswith("resource type: dataset; 2 measured variables")
+
+
+def test_a_doi_stands_for_registered_metadata() -> None:
+    assert indicator(record(), "FsF-F4-01M").earned == 2
+    handle = [{"scheme": "handle", "value": "11304/abc"}]
+    without = indicator(record(identifiers=handle), "FsF-F4-01M")
+    assert without.earned == 1
+    assert "no DOI" in without.reason
+
+
+def test_no_disciplinary_metadata_standard_is_claimed() -> None:
+    result = indicator(record(**DATASET), "FsF-R1.3-01M")
+    assert (result.earned, result.weight) == (0, 1)
+    assert "multidisciplinary" in result.reason
 
 
 def test_a_proprietary_format_is_not_recommended() -> None:
@@ -333,7 +360,7 @@ def test_vocabularies_named_in_the_reason() -> None:
 # --- score --------------------------------------------------------------------------------
 
 
-def outcome(earned: int, weight: int, applicable: bool = True) -> FairIndicator:
+def outcome(earned: float, weight: int, applicable: bool = True) -> FairIndicator:
     return FairIndicator(
         id="x",
         principle="F",
@@ -355,17 +382,18 @@ def outcome(earned: int, weight: int, applicable: bool = True) -> FairIndicator:
         ([(1, 2, True), (1, 1, True)], 67),
         ([(1, 1, True)] + [(0, 1, True)] * 7, 13),  # 12.5 rounds half up
         ([(1, 1, True), (0, 5, False)], 100),  # not applicable counts for nothing
+        ([(0.5, 2, True), (1, 2, True)], 38),  # half points: 37.5 rounds half up
     ],
 )
 def test_score_is_the_share_of_applicable_points_rounded_half_up(
-    outcomes: list[tuple[int, int, bool]], expected: int
+    outcomes: list[tuple[float, int, bool]], expected: int
 ) -> None:
     assert score([outcome(*item) for item in outcomes]) == expected
 
 
 def test_score_in_the_report_matches_the_indicators() -> None:
     quality = assess(record(license={"text": "Free"}, related=[]))
-    assert quality.score == score(quality.indicators) == round(100 * 15 / 18)
+    assert quality.score == score(quality.indicators) == round(100 * 14 / 18)
 
 
 def test_an_indicator_cannot_earn_more_than_its_weight() -> None:
@@ -373,6 +401,8 @@ def test_an_indicator_cannot_earn_more_than_its_weight() -> None:
         outcome(3, 2)
     with pytest.raises(ValueError, match="earns its whole weight"):
         FairIndicator(id="x", principle="F", passed=True, reason="r", weight=2, earned=1)
+    with pytest.raises(ValueError, match=r"multiple of 0\.5"):
+        outcome(0.25, 1)
 
 
 def test_xml_and_json_vocabularies_are_recommended_formats() -> None:

@@ -58,7 +58,8 @@ def test_data_metrics_count_only_the_records_they_apply_to() -> None:
     passing = {i["id"]: i["passing"] for i in summary["indicators"]}
     assert passing["FsF-F3-01M"] == 0.5  # one of the two datasets; projects left out
     assert passing["FsF-R1.3-02D"] == 0.5
-    assert passing["FsF-F4-01M"] == 1.0
+    assert passing["FsF-A1-02M"] == 1.0
+    assert passing["FsF-F4-01M"] == 0.0  # no DOI: no registry point, so not every point
     labels = {i["id"]: i["label"] for i in summary["indicators"]}
     assert labels["FsF-F3-01M"] == "Data identifier in metadata"
     assert summary["records"] == 4

@@ -221,3 +221,20 @@ def test_participation_reports_unknown_difficulty_and_skips_empty_objects() -> N
     assert invalid == ["difficulty: 'Expert only' not recognised"]
     flags, _ = run("participation", [{"online": True, "from_home": False, "tags": ["online"]}])
     assert flags == [{"tasks": [], "audience": [], "from_home": False, "online": True}]
+
+
+def test_cited_literature_gives_related_resources_by_identifier_or_doi_in_text() -> None:
+    out, _ = run(
+        "cited",
+        [
+            {"text": "Kiernan (2023): Mosasaurs. PaleoBios 40 (13), DOI: 10.5070/P94013, URL: x"},
+            {"identifier": "https://doi.org/10.1234/given", "text": "cites 10.9999/other"},
+            {"text": "A field guide without any identifier (1999)."},
+            {"text": "again DOI: 10.5070/P94013."},
+        ],
+        "References",
+    )
+    assert out == [
+        {"relation": "References", "identifier": "10.5070/p94013", "scheme": "doi"},
+        {"relation": "References", "identifier": "10.1234/given", "scheme": "doi"},
+    ]

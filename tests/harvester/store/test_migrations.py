@@ -87,6 +87,8 @@ def test_a_first_release_database_upgrades_keeping_every_row(
         assert failed.checkpoint.token == "token-page-2"
         assert claim(store, "sample", 600.0, lease_holder()) == failed, "resumes its checkpoint"
         assert store.error_samples(failed.id)[0].reason == "not well-formed XML"
+        live = {str(r["id"]) for r in kept["records"] if not r["deleted"]}
+        assert live and {q.record_id for q in store.vector_backlog(100)} == live  # to embed
         assert "sample" in scheduled_runs(store)
         new = store.start_run("sample", mode="full", from_date=None, pid=1, host="h")
         assert new.id == 3, "ids go on after the kept runs"

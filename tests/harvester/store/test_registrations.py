@@ -101,3 +101,18 @@ def test_a_registered_csv_source_must_be_on_the_web(store: Store) -> None:
     with pytest.raises(RegistrationError, match="url: must be an http"):
         source_from_form(csv | {"url": "file:///etc/passwd"})
     assert source_from_form(csv | {"url": "https://x.example.org/list.csv"}).protocol == "csv"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name", "Bird atlas, write to jo@example.org"),
+        ("name", "Bird atlas \u202eslaes"),
+        ("platform", "Atlas (jo [at] example [dot] org)"),
+    ],
+)
+def test_a_registered_name_shown_publicly_holds_no_address_or_control(
+    field: str, value: str
+) -> None:
+    with pytest.raises(RegistrationError, match=f"{field}: holds an e-mail address"):
+        source_from_form(a_source() | {field: value})

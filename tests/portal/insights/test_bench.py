@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 from click.testing import CliRunner
 
 from harvester.cli.main import main
-from harvester.index.query import build_query
 from harvester.index.sqlite import SqliteIndex
-from portal.insights.bench import PAIRED
+from portal.insights.bench import PAIRED, selection_query
 
 
 def test_bench_insights_times_every_selection_and_keeps_its_index(tmp_path: Path) -> None:
@@ -26,13 +26,14 @@ def test_bench_insights_times_every_selection_and_keeps_its_index(tmp_path: Path
     for selection in report["selections"]:
         for layer in ("engine_ms", "api_ms", "page_ms"):
             assert set(selection[layer]) == {"p50", "p95", "p99", "max"}
-        pairs = [tuple(p.split("=", 1)) for p in selection["parameters"].split("&") if p]
-        text = dict(pairs).get("q", "")
-        query = build_query(text, [(k, v) for k, v in pairs if k != "q"])
+        pairs = tuple(parse_qsl(selection["parameters"]))
+        query = selection_query(pairs)
         assert selection["records"] == index.search(query).total
         assert selection["total"] == index.insights(query).total <= selection["records"]
-    assert report["selections"][0]["records"] == 300
-    assert report["selections"][0]["total"] == 300 - 300 // PAIRED  # pairs count once
+    by_label = {s["label"]: s for s in report["selections"]}
+    collapsed, listed = by_label["full index"], by_label["every listing"]
+    assert collapsed["total"] == collapsed["records"] == 300 - 300 // PAIRED  # a pair is one
+    assert listed["records"] == 300 and listed["total"] == collapsed["total"]
     index.close()
     again = CliRunner().invoke(main, args, catch_exceptions=False)
     assert json.loads(again.output.strip().splitlines()[-1])["build_seconds"] == "reused"

@@ -64,11 +64,11 @@ def test_a_wrong_parameter_is_named(pairs: list[tuple[str, str]], says: str) -> 
     assert str(raised.value).startswith(says)
 
 
-def test_exports_ignore_unknown_parameters_and_paging() -> None:
-    read = read_arguments(
-        ExportParameters, args(("page", "3"), ("colour", "red"), ("kind", "dataset"))
-    )
+def test_exports_take_paging_and_refuse_unknown_parameters() -> None:
+    read = read_arguments(ExportParameters, args(("page", "3"), ("kind", "dataset")))
     assert read.kind == ["dataset"]
+    with pytest.raises(QueryError, match="unknown parameter 'colour'"):
+        read_arguments(ExportParameters, args(("colour", "red")))
 
 
 def values(*known: str) -> st.SearchStrategy[str]:

@@ -11,16 +11,13 @@ from typing import Any
 import pytest
 
 from harvester.index.base import FacetCount
-from harvester.index.elastic.backend import (
-    ElasticError,
-    ElasticIndex,
-    cluster_url,
+from harvester.index.elastic.backend import ElasticError, ElasticIndex, cluster_url, template_for
+from harvester.index.elastic.query import document_body, search_body
+from harvester.index.elastic.responses import (
     facets_from_response,
     hit_from_response,
     suggestions_from_response,
-    template_for,
 )
-from harvester.index.elastic.query import document_body, search_body
 from harvester.index.highlight import END, START
 from harvester.index.query import build_query
 from tests.harvester.index.corpus import corpus, doc, rid

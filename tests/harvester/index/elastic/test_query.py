@@ -73,7 +73,7 @@ def fields_in(kind: str, tree: Any) -> set[str]:
 
 def test_an_empty_text_matches_everything_newest_first() -> None:
     sent = body()
-    assert sent["query"] == {"match_all": {}}
+    assert sent["query"]["bool"]["must"] == [{"match_all": {}}]
     assert sent["sort"] == [{"newest": "desc"}, {"boost": "desc"}, {"id": "asc"}]
     assert "highlight" not in sent and "post_filter" not in sent
 
@@ -150,11 +150,17 @@ def test_user_syntax_never_reaches_the_engine(text: str) -> None:
         assert all(c.isalnum() or c == " " for c in value), value
 
 
-def test_stemming_adds_the_language_fields_only_when_asked() -> None:
-    plain = text_query(parse_text("citizens"))
+def test_single_words_also_match_the_stemmed_text_of_the_querys_languages() -> None:
+    query = build_query('citizens "noise" light* -air', lang="de")
+    sent = text_query(query.parsed)
+    assert fields_in("match", sent) == {name for name, _ in FIELDS} | {"stemmed.de"}
+    assert not any(f.startswith("stemmed.") for f in fields_in("match_phrase", sent))
+    guessed = text_query(build_query("Vögel zählen", ui_lang="fr").parsed)
+    assert {"stemmed.de", "stemmed.fr"} <= fields_in("match", guessed)
+    assert "stemmed.en" not in fields_in("match", guessed)
+    assert "sv" in STEMMED_LANGUAGES
+    plain = text_query(query.parsed, stemming=False)
     assert not any(f.startswith("stemmed.") for f in fields_in("match", plain))
-    stemmed = text_query(parse_text("citizens"), stemming=True)
-    assert {f"stemmed.{lang}" for lang in STEMMED_LANGUAGES} <= fields_in("match", stemmed)
 
 
 # -- filters and facets ------------------------------------------------------------------
@@ -170,7 +176,9 @@ def test_values_of_a_facet_are_or_and_facets_are_and_in_the_post_filter() -> Non
             ]
         }
     }
-    assert sent["query"] == {"match_all": {}}  # facets never narrow the query itself
+    # facets never narrow the query itself (only the view does: see test_collapse)
+    assert sent["query"]["bool"]["must"] == [{"match_all": {}}]
+    assert sent["query"]["bool"]["must_not"] == [{"term": {"view": "listing"}}]
 
 
 @pytest.mark.parametrize(
@@ -292,6 +300,12 @@ def test_a_document_body_fills_every_mapped_field() -> None:
     assert sent["bbox"] == {"type": "envelope", "coordinates": [[9.0, 55.0], [17.0, 47.0]]}
     assert sent["title_sort"] == "mull im fluss"
     assert sent["stemmed"] == {"de": f"{water.title}\n{water.description}"}
+    both = "Wir zählen Vögel.\n\nWe count birds."
+    bilingual = doc("x", "Vogelzählung", languages=["de", "en"], description=both)
+    assert document_body(bilingual)["stemmed"] == {
+        "de": "Vogelzählung\nWir zählen Vögel.",
+        "en": "We count birds.",
+    }
     assert sent["suggest"][0] == {"input": ["Müll im Fluss"], "weight": 1000 + water.boost}
     assert sent["suggest"][1]["input"] == ["im Fluss", "Fluss"]
     mapped = set(load_template()["template"]["mappings"]["properties"])
@@ -303,7 +317,6 @@ def test_points_and_lines_are_indexed_as_such() -> None:
     assert envelope_shape(5, 52, 5, 52) == {"type": "point", "coordinates": [5, 52]}
     assert envelope_shape(5, 50, 5, 52)["type"] == "linestring"
     two_languages = doc("x", "Counting", languages=["de", "en"], description="d")
-    assert "stemmed" not in document_body(two_languages)
     assert "bbox" not in document_body(two_languages)
 
 

@@ -1,0 +1,73 @@
+"""The embedded index's vectors: kept per generation, an ANN snapshot extended once enough
+vectors wait, newer vectors of a document superseding its snapshot ones, a rebuild bringing
+its own vectors and snapshot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from harvester.enrich.vectors import quantise
+from harvester.index.sqlite import SqliteIndex, semantic, vectors
+from harvester.index.sqlite.semantic import VectorReader
+from tests.harvester.index.corpus import doc
+
+DIMS = 32
+
+
+def unit(seed: int) -> np.ndarray:
+    found = np.random.default_rng(seed).standard_normal(DIMS).astype(np.float32)
+    return found / np.linalg.norm(found)
+
+
+def nearest(index: SqliteIndex, vector: np.ndarray) -> list[str]:
+    conn = index._generations.conn()
+    current = index._generations.current()
+    state = index._live.of(conn, current)
+    found = VectorReader(index.folder).nearest(
+        conn, current, vector, state.live, len(state.live), 3
+    )
+    ids = dict(conn.execute("SELECT rowid, id FROM docs").fetchall())
+    return [ids[n.rowid] for n in found]
+
+
+@pytest.fixture
+def small_snapshots(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(vectors, "SNAPSHOT_AFTER", 10)
+    monkeypatch.setattr(semantic, "EXACT_MAX", 0)  # always through the ANN index
+
+
+@pytest.mark.usefixtures("small_snapshots")
+def test_the_snapshot_is_extended_and_newer_vectors_supersede_it(tmp_path: Path) -> None:
+    index = SqliteIndex(tmp_path / "index")
+    index.upsert([doc(f"d{n}", f"Record {n}") for n in range(30)])
+    ids = [doc(f"d{n}", f"Record {n}").id for n in range(30)]
+    items = [(ids[n], ["en"], quantise(unit(n)[None, :])) for n in range(30)]
+    assert index.set_vectors(items) == 30
+    pointer = vectors.read_pointer(index.folder, index._generations.current())
+    assert pointer is not None and (index.folder / pointer.file).exists()
+    assert nearest(index, unit(5))[0] == ids[5]
+
+    index.set_vectors([(ids[5], ["de", "en"], quantise(np.stack([unit(100), unit(101)])))])
+    assert vectors.read_pointer(index.folder, index._generations.current()) == pointer  # delta
+    assert nearest(index, unit(5))[0] != ids[5]
+    assert nearest(index, unit(101))[0] == ids[5]
+    assert index.set_vectors([("unknown:1", ["en"], quantise(unit(1)[None, :]))]) == 0
+
+
+@pytest.mark.usefixtures("small_snapshots")
+def test_a_rebuild_brings_its_vectors_and_its_own_snapshot(tmp_path: Path) -> None:
+    index = SqliteIndex(tmp_path / "index")
+    docs = [doc(f"d{n}", f"Record {n}") for n in range(12)]
+    items = [(d.id, ["en"], quantise(unit(n)[None, :])) for n, d in enumerate(docs)]
+    index.rebuild(docs, vectors=items)
+    current = index._generations.current()
+    assert vectors.read_pointer(index.folder, current) is not None
+    assert nearest(index, unit(7))[0] == docs[7].id
+    index.rebuild(docs[:3])  # no vectors: none searched
+    assert nearest(index, unit(7)) == []
+    assert list(index.folder.glob(f"{current}.vectors.*.usearch"))  # kept for its readers
+    index.rebuild(docs[:3])
+    assert not list(index.folder.glob(f"{current}.vectors*"))  # gone with its generation
