@@ -8,6 +8,10 @@ how many clusters a set of places touches is the size of the union of its rank-0
 and its rank-``r`` places shifted back by ``r``: a few bitmap operations per rank, however
 many rows.
 
+The rows are the listings of clusters of several (:mod:`harvester.index.collapse`); a
+cluster's own document is left out: no view shows it beside its listings, so it is always
+one row for one cluster (a collapsed search counts plain rows without touching the space).
+
 Built once per facet state (a state never changes once searched) when the index holds
 clusters of several rows, and only then; the cost is one pass over those rows' values.
 """
@@ -23,6 +27,8 @@ import numpy as np
 import numpy.typing as npt
 from pyroaring import BitMap
 
+from harvester.index.collapse import CLUSTER as CLUSTER_VIEW
+from harvester.index.collapse import VIEW
 from harvester.index.dimensions import CLUSTER
 from harvester.index.sqlite.facets import FacetState, bitmap_of
 
@@ -73,7 +79,9 @@ def cluster_space(state: FacetState) -> ClusterSpace:
 
 
 def _build(state: FacetState) -> ClusterSpace:
-    several = [bitmap for bitmap in state.values.get(CLUSTER, {}).values() if len(bitmap) > 1]
+    own = state.values.get(VIEW, {}).get(CLUSTER_VIEW) or BitMap()  # clusters' documents
+    listed = (bitmap - own for bitmap in state.values.get(CLUSTER, {}).values())
+    several = [bitmap for bitmap in listed if len(bitmap) > 1]
     if not several:
         return ClusterSpace(BitMap(), np.zeros(0, dtype=np.uint32), (BitMap(),), {})
     rows = BitMap.union(BitMap(), *several)
