@@ -14,7 +14,7 @@ import click
 from gunicorn.app.base import BaseApplication
 
 from harvester.cli.app import App
-from harvester.core.settings import ENV_SECRET_KEY
+from harvester.core.settings import ENV_RATELIMIT_STORAGE, ENV_SECRET_KEY
 from portal.limits import MAX_HEADER_FIELD_BYTES, MAX_HEADER_FIELDS, MAX_REQUEST_LINE
 
 DEFAULT_HOST = "127.0.0.1"
@@ -44,6 +44,18 @@ class PortalServer(BaseApplication):  # type: ignore[misc]
         from portal.app import create_app
 
         return create_app()
+
+
+def per_process_limits_warning(storage: str, workers: int) -> str | None:
+    """What to tell an operator who serves several workers whose rate limits each count for
+    themselves (``memory://``): "5 logins per minute" would let ``5 × workers`` through."""
+    if workers <= 1 or not storage.startswith("memory://"):
+        return None
+    return (
+        f"{ENV_RATELIMIT_STORAGE} is {storage}: each of the {workers} workers counts logins, "
+        f"registrations and API requests for itself, so every limit lets up to {workers} "
+        "times as many through; set it to redis://HOST:PORT/DB (SECURITY.md)"
+    )
 
 
 def serve_portal(host: str, port: int, workers: int, threads: int = DEFAULT_THREADS) -> None:
@@ -86,4 +98,7 @@ def serve(app: App, host: str, port: int, workers: int, threads: int) -> None:
     The store is opened first: a database at another schema revision stops it with what to
     run, before any worker starts."""
     app.store.close()
+    warning = per_process_limits_warning(app.settings.portal.ratelimit_storage, workers)
+    if warning:
+        click.echo(warning, err=True)
     serve_portal(host, port, workers, threads)

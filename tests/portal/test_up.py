@@ -45,7 +45,9 @@ def test_up_serves_the_portal_over_the_harvested_records(demo_home: Path, tmp_pa
         )
     try:
         wait_for(lambda: health(port) is not None, limit=60)
-        assert health(port) == {"status": "ok", "checks": {"store": "ok", "index": "ok"}}
+        answer = health(port)
+        assert answer is not None and answer["status"] == "ok"
+        assert answer["checks"] == {"store": "ok", "index": "ok"}
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/?q=water", timeout=5) as page:
             assert b"results" in page.read()
         wait_for(lambda: "scheduler started with" in log_path.read_text(), limit=30)

@@ -13,6 +13,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from tests.support.engines import free_port
 
@@ -53,18 +54,20 @@ def _lower(items: object) -> dict[str, str]:
 
 @contextmanager
 def serve_portal(
-    env: dict[str, str], workers: int = 3, port: int | None = None
+    env: dict[str, str], workers: int = 3, port: int | None = None, errors: Path | None = None
 ) -> Iterator[RunningPortal]:
     """Run ``csfinder serve --workers N`` (on ``port``, or a free one) with ``env`` added to
-    the environment; stop it (SIGTERM, then SIGKILL) afterwards."""
+    the environment, its standard error written to ``errors`` if given; stop it (SIGTERM,
+    then SIGKILL) afterwards."""
     port = port or free_port()
+    stderr = errors.open("wb") if errors is not None else subprocess.DEVNULL
     argv = [sys.executable, "-m", "harvester", "serve", "--port", str(port)]
     argv += ["--workers", str(workers), "--threads", "2"]
     process = subprocess.Popen(
         argv,
         env={**os.environ, "CSFINDER_SECRET_KEY": "test-secret", **env},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr,
     )
     portal = RunningPortal(f"http://127.0.0.1:{port}", process)
     try:
@@ -86,3 +89,5 @@ def serve_portal(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if not isinstance(stderr, int):
+            stderr.close()

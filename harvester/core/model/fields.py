@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Annotated, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import (
     AfterValidator,
@@ -22,6 +22,8 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationError,
+    ValidationInfo,
     WithJsonSchema,
     model_validator,
 )
@@ -121,23 +123,41 @@ class _Model(BaseModel):
     title: ``[untitled]``), rather than refusing the part."""
 
     @model_validator(mode="after")
-    def _public(self) -> Self:
+    def _public(self, info: ValidationInfo) -> Self:
         """Every string of every field, and every string of a list, made public.
 
         One pass over the part's fields once they are validated (one call per part, not per
         field: most texts pass :func:`looks_public` and are left as they are). A value that
         was nothing but an e-mail address (or control characters) is refused where the
         field is required, ``None`` where it is optional, and dropped from a list:
-        "[e-mail removed]" is no keyword, name or identifier.
+        "[e-mail removed]" is no keyword, name or identifier. A part that changed is
+        validated again as it will be published, so that a value's form is checked on what
+        is kept: the DOI "10.5281/x\u202ejo@example.org" becomes "10.5281/[e-mail removed]",
+        which is no DOI and is refused, rather than stored and failing to read back.
         """
         values = self.__dict__
+        public: dict[str, Any] = {}
         for name, value in values.items():
             if type(value) is str:
                 if not looks_public(value):
-                    values[name] = self._public_text(name, value)
+                    public[name] = self._public_text(name, value)
             elif _text_list(value) and not all(looks_public(item) for item in value):
                 kept = (public_text(item).strip() for item in value)
-                values[name] = _unique([i for i in kept if i and i != EMAIL_REMOVED])
+                public[name] = _unique([i for i in kept if i and i != EMAIL_REMOVED])
+        if not public:
+            return self
+        if info.context == _AGAIN:  # validated again already: what is left is public
+            values.update(public)
+            return self
+        try:
+            again = type(self).model_validate({**values, **public}, context=_AGAIN)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc']))}: {e['msg']}" if e["loc"] else e["msg"]
+                for e in exc.errors()
+            )
+            raise ValueError(f"once made public, {problems}") from None
+        values.update(again.__dict__)
         return self
 
     def _public_text(self, name: str, value: str) -> str | None:
@@ -152,6 +172,10 @@ class _Model(BaseModel):
             return public
         what = "an e-mail address" if public else "control characters"
         raise ValueError(f"{name}: holds nothing but {what}, which is never published")
+
+
+_AGAIN = "validated again once public"
+"""The validation context of a part validated again by :meth:`_Model._public`."""
 
 
 def _text_list(value: object) -> bool:

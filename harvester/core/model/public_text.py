@@ -5,13 +5,14 @@ no control character.
 every part (:class:`~harvester.core.model.fields._Model`), so a field added later is covered
 without anyone naming it. It replaces every e-mail address by :data:`EMAIL_REMOVED` (every
 address is treated as a person's): plain (``jo@example.org``, ``mailto:``), with the "@"
-written otherwise (``%40``, ``&#64;``, ``\\u0040``, full-width ``＠``), obfuscated ("jo [at]
-example [dot] org", "jo(at)example.org", "jo at example dot org"), or hidden in an encoded
-token (``identifier=jo%28at%29example.org``). It removes control characters that are never
-text: C0 and C1 controls but tab and line breaks, the explicit bidirectional formatting
-characters (embeddings, overrides, isolates: "Invoice \\u202egpj.exe" spoofs "Invoice
-exe.jpg"), invisible separators and tag characters, surrogates and non-characters; the line
-and paragraph separators become line breaks. Directional marks (LRM, RLM, ALM), ZWJ and
+written otherwise (``%40``, ``&#64;``, ``\\u0040``, full-width ``＠``; dots full-width or
+ideographic too), obfuscated ("jo [at] example [dot] org", "jo(at)example.org", "jo at
+example dot org"), or hidden in an encoded token (``identifier=jo%28at%29example.org``). It
+removes control characters that are never text: C0 and C1 controls but tab and line breaks,
+the explicit bidirectional formatting characters (embeddings, overrides, isolates: "Invoice
+\\u202egpj.exe" spoofs "Invoice exe.jpg"), the soft hyphen, invisible separators and tag
+characters, surrogates and non-characters; the line and paragraph separators become line
+breaks. Directional marks (LRM, RLM, ALM), ZWJ and
 ZWNJ stay: scripts need them, and they move nothing around.
 """
 
@@ -27,7 +28,7 @@ EMAIL_REMOVED = "[e-mail removed]"
 _CONTROL = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0 (but tab, LF, CR), DEL, C1
     "\u202a-\u202e\u2066-\u2069"  # bidi embeddings, overrides, isolates
-    "\u200b\u2060-\u2064\ufeff\u180e"  # invisible separators and operators, BOM
+    "\u00ad\u200b\u2060-\u2064\ufeff\u180e"  # soft hyphen, invisible separators, BOM
     "\ufff9-\ufffb\ufffe\uffff"  # interlinear annotations, non-characters
     "\ud800-\udfff"  # lone surrogates
     "\U000e0000-\U000e007f]"  # tag characters
@@ -47,7 +48,8 @@ _BRACKETED_AT = (
 )
 _BRACKETED_DOT = rf"\s*+(?:\[\s*{_DOT_WORD}\s*\]|\(\s*{_DOT_WORD}\s*\)|\{{\s*{_DOT_WORD}\s*\}})\s*+"
 _SPELLED_DOT = r"\s+(?:dot|punkt)\s+"
-_ANY_DOT = rf"(?:{_BRACKETED_DOT}|{_SPELLED_DOT}|\.|%2[Ee])"
+_FULL_STOP = r"[.．。｡]"  # and the full-width and ideographic full stops
+_ANY_DOT = rf"(?:{_BRACKETED_DOT}|{_SPELLED_DOT}|{_FULL_STOP}|%2[Ee])"
 _PLAIN_EMAIL = re.compile(
     rf"{_START}(?:mailto:)?{_LOCAL}\s*+{_AT_SIGN}\s*+{_LABEL}(?:{_ANY_DOT}{_LABEL})++",
     re.IGNORECASE,
@@ -74,7 +76,9 @@ _HAS_BRACKETED_AT = re.compile(rf"[\[({{<]\s*{_AT_WORD}\s*[\])}}>]", re.IGNORECA
 _HAS_SPELLED_DOT = re.compile(
     r"\b(?:dot|punkt)\b|[\[({]\s*(?:dot|punkt|point|punt|\.)\s*[\])}]", re.IGNORECASE
 )
-_TOP_LEVEL = re.compile(r"(?<![\w-])[^\W\d_]{2,24}$")
+_TOP_LEVEL = re.compile(r"(?<![\w-])[^\W\d_]{2,24}[\w%-]*$")
+"""The last label of an address: a top-level domain, or one run into what follows it
+("jo@example.org2024", "jo@example.org-" still read as addresses)."""
 
 
 def _replace(match: re.Match[str]) -> str:

@@ -38,6 +38,9 @@ FORMS = (
     "{} at example dot org",
     "{}&#64;example.org",
     "{}＠example.org",
+    "{}＠example．org",  # full-width at sign and full stop
+    "{}@example。org",  # ideographic full stop
+    "{}@example.org2024",  # run into what follows
     "<{}@example.org>",
     "https://example.org/people?contact={}%28at%29example.org",
     "{}+at+example+dot+org",
@@ -80,6 +83,7 @@ def test_text_without_an_address_is_left_alone(text: str) -> None:
         ("bell\x07 del\x7f c1\x85 nul\x00", "bell del c1 nul"),
         ("zero\u200bwidth\ufeff", "zerowidth"),
         ("tag\U000e0041s", "tags"),
+        ("pay\u00adpal", "paypal"),  # soft hyphen
         ("line\u2028break", "line\nbreak"),
         ("keeps\ttab\nand lines", "keeps\ttab\nand lines"),
         ("فارسی\u200cنیم\u200fفاصله", "فارسی\u200cنیم\u200fفاصله"),  # ZWNJ and RLM stay
@@ -87,6 +91,11 @@ def test_text_without_an_address_is_left_alone(text: str) -> None:
 )
 def test_control_characters_are_removed(text: str, expected: str) -> None:
     assert strip_controls(text) == expected
+
+
+def test_an_invisible_character_inside_an_address_hides_nothing() -> None:
+    assert public_text("mal\u00adlory@example.org") == EMAIL_REMOVED  # a soft hyphen
+    assert public_text("kw mal\u200blory＠example．org") == f"kw {EMAIL_REMOVED}"
 
 
 def test_an_excerpt_never_leaves_half_an_address() -> None:
@@ -200,3 +209,25 @@ def test_public_text_is_idempotent() -> None:
     for form in FORMS:
         once = public_text(f"a {form.format('mallory')} \u202eb")
         assert public_text(once) == once
+
+
+def test_a_part_made_public_is_checked_again_as_it_will_be_published() -> None:
+    """The DOI check passes "10.5281/zenodo.123\\u202ezqleak@example.org" (its controls gone,
+    the address is part of the suffix); what would be published, "10.5281/[e-mail removed]",
+    is no DOI, so the identifier is refused, naming neither the address nor the marker."""
+    data = {
+        **full(),
+        "identifiers": [{"scheme": "doi", "value": "10.5281/zenodo.123\u202ezqleak@example.org"}],
+    }
+    with pytest.raises(ValidationError) as caught:
+        Record.model_validate(data)
+    message = str(caught.value)
+    assert "is not a DOI" in message and "identifiers.0" in message
+    assert "zqleak" not in json.dumps([e["msg"] for e in caught.value.errors()])
+
+
+def test_a_part_made_public_reads_back() -> None:
+    data = {**full(), "keywords": ["birds", "kw zqleak@example.org", "mallory＠example．org"]}
+    record = Record.model_validate(data)
+    assert record.keywords == ["birds", f"kw {EMAIL_REMOVED}"]
+    assert Record.model_validate_json(record.model_dump_json()) == record
