@@ -20,6 +20,7 @@ from flask_babel import format_date, gettext
 from harvester.index.base import Insights
 from harvester.index.query import FACETS, SearchQuery
 from portal.i18n import facet_label, facet_title, number
+from portal.public_url import public_root
 from portal.services import services
 
 SOURCES_NAMED = 8
@@ -36,12 +37,10 @@ def csfinder_version() -> str:
 
 
 def absolute(path: str) -> str:
-    """The absolute URL of a path of this portal (as ``url_for`` gives it).
-
-    The one place absolute URLs are made: it joins the request's host URL today; with a
-    configured public address (``CSFINDER_PUBLIC_URL``) it is that address instead.
-    """
-    return request.host_url.rstrip("/") + "/" + path.lstrip("/")
+    """The absolute public URL of a path of this portal (as ``url_for`` gives it): below
+    the configured public address (``CSFINDER_PUBLIC_URL``), else the request's root (see
+    :mod:`portal.public_url`)."""
+    return public_root() + path.removeprefix(request.script_root)
 
 
 @dataclass(frozen=True)
