@@ -4,14 +4,16 @@ One aggregation model, answered by every backend (:meth:`SearchIndex.insights
 <harvester.index.base.SearchIndex.insights>`): the embedded index counts with its facet
 bitmaps, Elasticsearch with aggregations. What is counted:
 
-* **the selection is the search's**: the same text, filters and ranges select the same
-  records;
-* **the unit is a cluster**: records sharing a ``cluster_id`` (one project listed on
-  several platforms) count once, in the total and under each value any of them carries; a
-  record without a cluster counts as its own. Where no two records of the selection share
-  a cluster (every index today; a collapsed search, whose selection holds one document per
-  cluster), that is the number of records, so ``total`` is the search's total and a
-  facet's counts are the search's for the same query;
+* **the selection is the search's**: the same text (by words and, where the search also
+  matches by meaning, by meaning), filters, ranges and view (``collapse``) select the same
+  documents;
+* **the unit is a cluster** (one project listed on several platforms,
+  :mod:`harvester.index.collapse`): it counts once, in the total and under each value any
+  of its documents in the selection carries; a record alone in its cluster counts as
+  itself. Collapsed (the default), the selection holds one document per cluster, so
+  ``total`` is the search's total and a facet's counts are the search's for the same
+  query; with ``collapse=false`` the listings are matched one by one and the documents of
+  one cluster (the facet ``cluster``) count once;
 * **a dimension** (:data:`DIMENSIONS`: every search facet and the year series) counts how
   many of the selection carry each value; a cluster with two countries counts once in each.
   For a facet the query does not filter, these are the search's facet counts. For a facet
