@@ -40,6 +40,7 @@ from portal.auth import limiter
 from portal.error_pages import error_page
 from portal.exports import ExportPlan, csv_lines, export_row, iter_hits, json_chunks, plan_export
 from portal.i18n import page_language
+from portal.insights.api import insights, insights_csv
 from portal.jsonld import record_jsonld
 from portal.openapi import operations
 from portal.openapi.checking import check_request
@@ -67,7 +68,7 @@ def _api_limit() -> str:
 limiter.shared_limit(_api_limit, scope="api")(blueprint)  # one budget per client address
 
 PREFIX = "/api/v1"
-EXPORT_PATHS = ("/export.csv", "/export.json")
+EXPORT_PATHS = ("/export.csv", "/export.json", "/insights.csv")
 CODES = {
     400: "bad-parameter",
     404: "not-found",
@@ -243,6 +244,10 @@ def _grouped(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
     for name, value in pairs:
         grouped.setdefault(name, []).append(value)
     return grouped
+
+
+blueprint.add_url_rule(f"{PREFIX}/insights", view_func=insights, methods=["GET"])
+blueprint.add_url_rule("/insights.csv", view_func=insights_csv, methods=["GET"])
 
 
 @blueprint.get(f"{PREFIX}/records/<record_id>")

@@ -22,6 +22,7 @@ from portal import (
 )
 from portal.auth import csrf, init_auth
 from portal.i18n import init_i18n
+from portal.insights import views as insights
 from portal.oai import endpoint as oai
 from portal.public_url import init_public_url
 from portal.request_checks import init_request_checks
@@ -48,7 +49,19 @@ def create_app(settings: Settings | None = None, **config: Any) -> Flask:
     init_i18n(app)
     init_security(app)
     init_auth(app, chosen.portal)
-    blueprints = (search, records, catalog, register, sources, admin, curation, api, health, oai)
+    blueprints = (
+        search,
+        insights,
+        records,
+        catalog,
+        register,
+        sources,
+        admin,
+        curation,
+        api,
+        health,
+        oai,
+    )
     for module in (*blueprints, metrics):
         app.register_blueprint(module.blueprint)
     for name in CSRF_EXEMPT:  # protocols other machines POST to, without a session

@@ -43,7 +43,7 @@ from harvester.core.settings import ENV_API_LIMIT, ENV_CONFIG, ENV_HOME, ENV_SEC
 from portal.api import CACHE_HEADER
 from portal.cli import DEFAULT_THREADS, DEFAULT_WORKERS
 
-HOME_VERSION = "1"  # bump when the synthetic records or the index layout change
+HOME_VERSION = "2"  # bump when the synthetic records or the index layout change
 READY = "READY"
 LISTENING = re.compile(r"csfinder portal: (http://\S+)")
 PAGES = (1, 1, 1, 2, 1, 3)  # most searches read the first page; some page on

@@ -75,6 +75,7 @@ def _shared(result: SearchResult | None = None) -> dict[str, object]:
             url_for(".page") + _query_string([*args_without(args, "page"), ("page", str(number))])
         ),
         "export_query": _query_string(_export_args(args)),
+        "insights_query": _query_string(_insights_args(args)),
         "url_collapse": url_for(".page")
         + _query_string(
             [*args_without(args, "collapse")]
@@ -106,6 +107,16 @@ def _export_args(args: MultiDict[str, str]) -> list[tuple[str, str]]:
         (name, value)
         for name, value in args_without(args, "page")
         if value and name in KNOWN_PARAMS and name not in ("per_page", "collapse", LANGUAGE_PARAM)
+    ]
+
+
+def _insights_args(args: MultiDict[str, str]) -> list[tuple[str, str]]:
+    """The search's parameters its insights take: those of an export, and the view
+    (``collapse``), so that the insights count what the search found."""
+    return [
+        (name, value)
+        for name, value in args_without(args, "page")
+        if value and name in KNOWN_PARAMS and name != "per_page"
     ]
 
 

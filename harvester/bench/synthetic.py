@@ -79,6 +79,61 @@ PLATFORMS = [
 ]
 KINDS = ("project", "dataset", "dataset", "publication", "resource")
 STATUSES = ("active", "active", "completed", "not-yet-started", "paused", "cancelled")
+TASKS = [
+    "Observation",
+    "Data collection",
+    "Classification or tagging",
+    "Photography",
+    "Transcription",
+    "Data analysis",
+    "Sample collection",
+    "Species identification",
+    "Measurement",
+    "Mapping",
+    "Reporting",
+    "Cleaning up",
+]
+POLICY_PHASES = (
+    "Problem definition",
+    "Early-warning",
+    "Policy implementation or monitoring",
+    "Policy evaluation",
+    "Compliance assurance",
+)
+FUNDERS = [
+    "European Commission",
+    "Deutsche Forschungsgemeinschaft",
+    "Agence nationale de la recherche",
+    "Dutch Research Council",
+    "Fundação para a Ciência e a Tecnologia",
+    "Agencia Estatal de Investigación",
+    "National Science Foundation",
+    "UK Research and Innovation",
+    "Swiss National Science Foundation",
+    "Research Council of Norway",
+    "Wellcome Trust",
+    "European Environment Agency",
+] + [f"Regional fund {n}" for n in range(1, 31)]
+FAIR_METRICS = (
+    ("FsF-F1-01D", False, 1.0),
+    ("FsF-F1-02D", False, 0.4),
+    ("FsF-F2-01M", False, 0.7),
+    ("FsF-F3-01M", True, 0.5),
+    ("FsF-F4-01M", False, 1.0),
+    ("FsF-A1-01M", True, 0.6),
+    ("FsF-A1-02M", False, 1.0),
+    ("FsF-A1-03D", True, 0.5),
+    ("FsF-I1-01M", False, 1.0),
+    ("FsF-I2-01M", False, 0.6),
+    ("FsF-I3-01M", False, 0.3),
+    ("FsF-R1-01MD", False, 0.3),
+    ("FsF-R1.1-01M", False, 0.7),
+    ("FsF-R1.2-01M", False, 1.0),
+    ("FsF-R1.3-01M", False, 1.0),
+    ("FsF-R1.3-02D", True, 0.4),
+)
+"""FAIRsFAIR metric ids, whether they concern data files (not applicable to projects), and
+how often a synthetic record passes them."""
 
 
 @cache
@@ -125,11 +180,39 @@ def topic_codes() -> tuple[str, ...]:
 def synthetic_records(count: int, seed: int = 7) -> Iterator[dict[str, Any]]:
     """``count`` records in the common model's JSON shape."""
     rng = random.Random(seed)
+    extra = random.Random(seed + 1)  # a second stream: the fields above draw as they did
     titles, sentences = corpus_texts()
     topics = topic_codes()
     keyword_pool = [w for w in _vocabulary_phrases() if len(w) < 30]
     for n in range(count):
-        yield _record(n, rng, titles, sentences, topics, keyword_pool)
+        record = _record(n, rng, titles, sentences, topics, keyword_pool)
+        yield _with_policy_fields(record, extra)
+
+
+def _with_policy_fields(record: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """The fields policy users filter and insights count: participation, policy, funders,
+    an end date for completed projects, the FAIR indicators."""
+    project = record["kind"] == "project"
+    if project:
+        tasks = sorted({_skewed(rng, TASKS) for _ in range(rng.choice((1, 1, 2, 3)))})
+        schools = rng.random()
+        record["participation"] = {
+            "tasks": tasks,
+            "for_schools": True if schools < 0.15 else (False if schools < 0.25 else None),
+        }
+        if rng.random() < 0.3:
+            phases = rng.sample(POLICY_PHASES, rng.choice((0, 1, 1, 2)))
+            record["policy"] = {"aims": rng.random() < 0.7, "relevance": sorted(phases)}
+    if rng.random() < 0.3:
+        record["organisations"].append({"name": _skewed(rng, FUNDERS), "role": "Sponsor/funder"})
+    if record["status"] == "completed":
+        start = date.fromisoformat(record["start_date"])
+        record["end_date"] = (start + timedelta(days=rng.randrange(365, 6 * 365))).isoformat()
+    record["quality"]["indicators"] = [
+        {"id": metric, "applicable": not (data and project), "passed": rng.random() < share}
+        for metric, data, share in FAIR_METRICS
+    ]
+    return record
 
 
 def _skewed(rng: random.Random, values: tuple[str, ...] | list[str]) -> str:

@@ -117,6 +117,7 @@ def _serve_portal(ctx: click.Context, settings: Settings, port: int) -> None:
     os.environ["CSFINDER_HOME"] = str(settings.home.resolve())
     os.environ["CSFINDER_CONFIG"] = str((settings.home / "config").resolve())
     click.echo("\nServing the portal over the demo records.")
+    click.echo(f"Figures of any search (map, trends, citable): http://127.0.0.1:{port}/insights")
     ctx.invoke(command, host="127.0.0.1", port=port, workers=2)
 
 

@@ -84,6 +84,33 @@ class SearchResult:
 
 
 @dataclass(frozen=True)
+class FairCount:
+    """One FAIRsFAIR indicator over a selection."""
+
+    indicator: str
+    applicable: int
+    passed: int
+
+    @property
+    def share(self) -> float | None:
+        """The share passing among those it applies to; None when it applies to none."""
+        return self.passed / self.applicable if self.applicable else None
+
+
+@dataclass(frozen=True)
+class Insights:
+    """A selection counted: its total, each dimension's values, the FAIR profile. Every
+    count counts clusters (a record without a cluster is one); ``records`` is how many
+    index documents the selection holds."""
+
+    total: int
+    dimensions: Mapping[str, list[FacetCount]]
+    fair: list[FairCount]
+    query: SearchQuery
+    records: int
+
+
+@dataclass(frozen=True)
 class Suggestion:
     """A title that starts with (a word starting with) what was typed."""
 
@@ -138,6 +165,11 @@ class SearchIndex(Protocol):
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Answer a query: one page of hits, the total and all facet counts."""
+        ...
+
+    def insights(self, query: SearchQuery) -> Insights:
+        """Count the query's selection by every dimension, by year and by FAIR indicator
+        (see :mod:`harvester.index.insights`); its paging and sort are ignored."""
         ...
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:

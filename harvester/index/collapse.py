@@ -14,6 +14,11 @@ boxes: the union). Filters are ANDed over the cluster as a whole: a cluster list
 Spanish and once with the topic "birds" is found by ``country=ES&topic=1.6``. It is shown
 as its representative listing (the richest, most FAIR one), with the other listings under
 "also listed on"; its hit links to the representative's record.
+
+Listings and cluster documents of a cluster of several also carry its id in the counted
+facet ``cluster`` (:mod:`harvester.index.dimensions`), so that insights count it once
+whichever view they count; a record alone in its cluster carries none (a million clusters
+of one would otherwise be a million bitmaps in the embedded index's facet state).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from harvester.index.dimensions import CLUSTER as CLUSTER_FACET
 from harvester.index.documents import IndexDocument, document_from_record
 
 VIEW = "_view"
@@ -73,6 +79,7 @@ def listing_document(
     if others:
         summary["listings"] = [listing_entry(o) for o in others]
         facets[VIEW] = (LISTING,)
+        facets[CLUSTER_FACET] = (cluster_id,)
     return _replace(document, facets=facets, summary=summary)
 
 
@@ -92,6 +99,7 @@ def cluster_document(
         for name, values in part.facets.items():
             facets[name] = tuple(dict.fromkeys((*facets.get(name, ()), *values)))
     facets[VIEW] = (CLUSTER,)
+    facets[CLUSTER_FACET] = (cluster_id,)
     summary = {
         **first.summary,
         "record_id": first.id,

@@ -16,6 +16,7 @@ from typing import Any
 
 from harvester.core.model import PERSISTENT_SCHEMES
 from harvester.enrich.languages import language_versions
+from harvester.index.dimensions import counted_only, policy_facets, year_of
 from harvester.index.stemming import stemmable, stemmed_text
 from harvester.index.text import words_of
 
@@ -66,7 +67,7 @@ def document_from_record(record: Mapping[str, Any]) -> IndexDocument:
     has_pid = any(i.get("scheme") in PERSISTENT_SCHEMES for i in identifiers)
     license_ = record.get("license") or {}
     licence_value = license_.get("spdx") or ("other" if license_ else None)
-    years = [_year(record.get(k)) for k in ("start_date", "date_modified", "end_date")]
+    years = [year_of(record.get(k)) for k in ("start_date", "date_modified", "end_date")]
     facets: dict[str, tuple[str, ...]] = {
         "kind": (record.get("kind") or "resource",),
         "country": tuple(record.get("countries") or ()),
@@ -83,6 +84,7 @@ def document_from_record(record: Mapping[str, Any]) -> IndexDocument:
     year = next((y for y in years if y is not None), None)
     if year is not None:
         facets["year"] = (str(year),)
+    facets |= policy_facets(record) | counted_only(record)
     score = int((record.get("quality") or {}).get("score") or 0)
     alternates = record.get("alternate_titles") or []
     versions = language_versions(record)
@@ -114,12 +116,6 @@ def _descriptions(record: Mapping[str, Any]) -> str:
 
 def _one(value: Any) -> tuple[str, ...]:
     return (str(value),) if value not in (None, "") else ()
-
-
-def _year(value: Any) -> int | None:
-    if isinstance(value, str) and len(value) >= 4 and value[:4].isdigit():
-        return int(value[:4])
-    return None
 
 
 def _day(value: Any) -> int:

@@ -43,7 +43,13 @@ FACETS: tuple[str, ...] = (
     "source",
     "has_pid",
     "year",
+    "participation",
+    "policy_relevance",
+    "policy_aims",
+    "funder",
+    "for_schools",
 )
+BOOLEAN_FACETS: tuple[str, ...] = ("has_pid", "policy_aims", "for_schools")
 RANGE_FILTERS: tuple[str, ...] = ("year_from", "year_to", "bbox")
 KINDS: frozenset[str] = frozenset(get_args(Kind))
 ACCESS: frozenset[str] = frozenset(("open", "embargoed", "restricted", "closed", "metadata-only"))
@@ -228,9 +234,9 @@ def facet_value(facet: str, value: str) -> str:
         raise QueryError(f"sdg must be a number from 1 to 17, not {value!r}")
     if facet == "year" and not YEAR.match(value):
         raise QueryError(f"year must be a year such as 2021, not {value!r}")
-    if facet == "has_pid":
+    if facet in BOOLEAN_FACETS:
         if value.lower() not in ("true", "false"):
-            raise QueryError(f"has_pid must be true or false, not {value!r}")
+            raise QueryError(f"{facet} must be true or false, not {value!r}")
         return value.lower()
     if facet == "sdg":
         return str(int(value))

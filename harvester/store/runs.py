@@ -118,6 +118,17 @@ class Runs(StoreBase):
             row = conn.execute(stmt).first()
         return Run.from_row(row) if row is not None else None
 
+    def last_successes(self) -> dict[str, datetime]:
+        """When each source's newest successful run ended, by source (one query)."""
+        stmt = (
+            select(harvest_runs.c.source_id, func.max(harvest_runs.c.ended_at))
+            .where(harvest_runs.c.status == SUCCEEDED, harvest_runs.c.ended_at.is_not(None))
+            .group_by(harvest_runs.c.source_id)
+        )
+        with self.engine.connect() as conn:
+            found = {row[0]: aware(row[1]) for row in conn.execute(stmt)}
+        return {source: ended for source, ended in found.items() if ended is not None}
+
     def latest_runs(self) -> dict[str, Run]:
         """The newest run of every source that has one."""
         newest = select(func.max(harvest_runs.c.id)).group_by(harvest_runs.c.source_id)

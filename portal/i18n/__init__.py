@@ -18,12 +18,15 @@ from flask_babel import Babel
 
 from portal.i18n import formats, labels
 from portal.i18n.catalogues import MESSAGES, CatalogueDomain
+from portal.i18n.formats import number, percent
+from portal.i18n.labels import country_name, facet_label
 from portal.i18n.locales import (
     language_links,
     page_language,
     remember_language,
     select_locale,
 )
+from portal.i18n.names import N_, facet_title
 from portal.i18n.reasons import indicator_reasons
 from portal.i18n.texts import language_versions
 
@@ -68,6 +71,7 @@ def init_i18n(app: Flask) -> None:
     app.jinja_env.filters.update(helpers)
     app.jinja_env.globals.update(
         facet_label=labels.facet_label,
+        facet_title=facet_title,
         language_links=language_links,
         page_language=page_language,
         indicator_reasons=indicator_reasons,
@@ -76,4 +80,19 @@ def init_i18n(app: Flask) -> None:
     )
 
 
-__all__ = ["init_i18n", "page_language"]
+def sdg_name(value: str) -> str:
+    """``3`` → ``SDG 3: Good health and well-being``, in the reader's language."""
+    return facet_label("sdg", value)
+
+
+__all__ = [
+    "N_",
+    "country_name",
+    "facet_label",
+    "facet_title",
+    "init_i18n",
+    "number",
+    "page_language",
+    "percent",
+    "sdg_name",
+]

@@ -17,6 +17,7 @@ from harvester.normalise.vocab._common import fold, load_vocabulary
 from harvester.normalise.vocab.topics import fields_of_science
 from portal.i18n.catalogues import VOCABULARY
 from portal.i18n.locales import current_locale
+from portal.i18n.names import yes_no_label
 from portal.i18n.sdg_names import sdg_name
 
 VOCABULARIES: dict[tuple[str, str], str] = {
@@ -139,6 +140,9 @@ def facet_label(facet: str, value: str) -> str:
         return shown(value)
     if facet == "sdg" and value.isdigit() and 1 <= int(value) <= 17:
         return sdg_label(value)
+    yes_no = yes_no_label(facet, value)
+    if yes_no is not None:
+        return yes_no
     if facet == "has_pid" and value == "true":
         return str(pgettext("filter", "Has a persistent identifier"))
     if facet == "has_pid":

@@ -20,6 +20,7 @@ from harvester.store import FAILED, RUNNING, STALLED, SUCCEEDED
 from portal.openapi.parameters import (
     MAX_SUGGESTIONS,
     Absent,
+    DimensionName,
     FacetName,
     KindName,
     TwoLetters,
@@ -107,6 +108,64 @@ class SearchResult(BaseModel):
         description="Counts of each facet's values among the results."
     )
     links: Links
+
+
+class LabelledCount(BaseModel):
+    """One value of a dimension: its code, its name in the reader's language, and how many
+    of the selection carry it."""
+
+    value: str
+    label: str
+    count: Count
+
+
+class FairShare(BaseModel):
+    """One FAIRsFAIR indicator over the selection."""
+
+    indicator: str = Field(description="The metric's id, such as `FsF-F1-02D`.")
+    label: str
+    principle: Literal["F", "A", "I", "R", ""]
+    applicable: Count = Field(description="Records of the selection it applies to.")
+    passed: Count = Field(description="Of those, how many passed it.")
+    share: float | None = Field(ge=0, le=1, description="passed / applicable; null for none.")
+
+
+class InsightsLinks(BaseModel):
+    """This answer, the insights page and the search page of the same selection."""
+
+    self_: Link = Field(alias="self")
+    page: Link
+    search: Link
+
+
+class InsightsResult(BaseModel):
+    """A selection counted: by every dimension, by year, and by FAIR indicator. Each
+    cluster (one project or dataset listed on several platforms) counts once, a record
+    alone in its cluster as itself. With `collapse` true (the default) the selection is the
+    search's, one document per cluster, matched as a whole: the total and the facets' counts
+    are the search's for the same parameters (where the query does not filter that facet).
+    With `collapse=false` the listings are matched one by one, as the search lists them, and
+    a cluster still counts once. A record with several values of a dimension counts under
+    each."""
+
+    total: Count = Field(
+        description="Clusters in the selection (the search's total when collapsed)."
+    )
+    counted: Literal["clusters"] = Field(description="The unit counted.")
+    records: Count = Field(
+        description="Index documents the selection holds: one per cluster when collapsed, "
+        "the listings with `collapse=false` (the search's total either way)."
+    )
+    dimensions: dict[DimensionName, list[LabelledCount]] = Field(
+        description="Each dimension's values, the most common first (years in order), at "
+        "most 500 each; selected values are listed even when no record carries them."
+    )
+    fair: list[FairShare]
+    snapshot: datetime | None = Field(
+        description="When the newest successful harvest of the sources in the selection ended."
+    )
+    sources: list[str] = Field(description="The sources in the selection, by name.")
+    links: InsightsLinks
 
 
 class Suggestion(BaseModel):

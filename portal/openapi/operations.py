@@ -17,6 +17,7 @@ from portal.openapi.answers import (
     CsvFile,
     Export,
     ExportHeaders,
+    InsightsResult,
     OpenApiDocument,
     RecordHeaders,
     RecordJsonLd,
@@ -28,6 +29,8 @@ from portal.openapi.answers import (
 from portal.openapi.contract import JSON, Answer, Operation
 from portal.openapi.parameters import (
     ExportParameters,
+    InsightsCsvParameters,
+    InsightsParameters,
     RecordPath,
     RunsParameters,
     SearchParameters,
@@ -48,6 +51,7 @@ INFO: dict[str, Any] = {
 }
 TAGS: tuple[tuple[str, str], ...] = (
     ("search", "Search and suggestions."),
+    ("insights", "A search's selection counted: dimensions, years, FAIR profile."),
     ("records", "Records in the common model."),
     ("sources", "Harvested sources and their runs."),
     ("exports", "A search's results as files."),
@@ -172,5 +176,29 @@ EXPORT_JSON = Operation(
     "with the limit, the total and whether it was truncated.",
     query=ExportParameters,
     answer=Answer("The JSON document.", {JSON: Export}, headers=ExportHeaders),
+    errors=(400,),
+)
+INSIGHTS = Operation(
+    operation_id="insights",
+    tag="insights",
+    summary="Count a search's selection",
+    description="The search page's parameters but paging: the selection's total, each "
+    "dimension's values with their names and counts (countries, fields of science, SDGs, "
+    "status, participation, platforms, kinds, policy fields, funders, years started, active "
+    "and ended, and every other facet) and the FAIR profile. Unknown parameters are "
+    "refused (400).",
+    query=InsightsParameters,
+    answer=Answer("The selection counted.", {JSON: InsightsResult}),
+    errors=(400,),
+)
+INSIGHTS_CSV = Operation(
+    operation_id="insightsCsv",
+    tag="insights",
+    summary="One dimension of a selection as CSV",
+    description="Columns `value,label,count`, one row per value (as in the JSON answer); "
+    "UTF-8 with a byte order mark; a cell that starts with = + - @ is prefixed with an "
+    "apostrophe.",
+    query=InsightsCsvParameters,
+    answer=Answer("The CSV file.", {"text/csv": CsvFile}),
     errors=(400,),
 )

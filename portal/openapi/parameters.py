@@ -30,6 +30,7 @@ from pydantic.config import JsonDict
 from pydantic.json_schema import SkipJsonSchema
 
 from harvester.core.model import RECORD_ID_PATTERN
+from harvester.index.insights import DIMENSIONS
 from harvester.index.query import (
     ACCESS,
     FACETS,
@@ -47,10 +48,12 @@ if TYPE_CHECKING:
     KindName = str
     AccessName = str
     FacetName = str
+    DimensionName = str
 else:  # the values of run-time constants, as Literal types
     KindName = Literal[tuple(sorted(KINDS))]
     AccessName = Literal[tuple(sorted(ACCESS))]
     FacetName = Literal[FACETS]
+    DimensionName = Literal[DIMENSIONS]
 
 MAX_SUGGESTIONS = 20
 DEFAULT_SUGGESTIONS = 8
@@ -148,6 +151,17 @@ class ExportParameters(BaseModel):
         "Whether the record has a persistent identifier (DOI, Handle, ...)."
     )
     year: list[Year] = facet("Year of the record's first known date.")
+    participation: list[str] = facet(
+        "What participants do, a task as the source names it, such as `Observation`."
+    )
+    policy_relevance: list[str] = facet(
+        "A phase of the policy cycle the project bears on, such as `Early-warning`."
+    )
+    policy_aims: list[Literal["true", "false"]] = facet(
+        "Whether the project's results are meant to be used in policy making."
+    )
+    funder: list[str] = facet("A funder or sponsor, by name as the source gives it.")
+    for_schools: list[Literal["true", "false"]] = facet("Whether the project suits schools.")
     year_from: YearNumber | Absent = Field(
         None, description="Only records whose year is this or later (not after year_to)."
     )
@@ -206,6 +220,30 @@ class SearchParameters(ExportParameters):
         if self.page * self.per_page > MAX_WINDOW:
             raise ValueError(f"only the first {MAX_WINDOW:,} results can be paged through")
         return self
+
+
+class InsightsParameters(ExportParameters):
+    """The search page's parameters but paging (sort changes nothing counted); any other is
+    refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    collapse: bool = Field(
+        True,
+        description="Which documents are counted, as the search with the same parameters "
+        "finds them: each cluster (the same project listed on several platforms) matched as "
+        "a whole or, with `false`, each listing matched on its own. Either way a cluster "
+        "counts once; with `true` (the default) the totals are the search's totals.",
+    )
+
+
+class InsightsCsvParameters(InsightsParameters):
+    """One dimension, and the search page's parameters but paging."""
+
+    dimension: DimensionName = Field(
+        description="The dimension counted: a facet, or `year_started`, `year_active`, "
+        "`year_ended`."
+    )
 
 
 class SuggestParameters(BaseModel):

@@ -118,3 +118,9 @@ def test_no_module_builds_absolute_urls_from_the_request() -> None:
         if path.name != "public_url.py" and path.parent.name != "oai" and path.name != "bench.py"
     }
     assert {name: hits for name, hits in found.items() if hits} == {}
+
+
+def test_insights_permalinks_and_citations_name_the_public_url(internal: Internal) -> None:
+    page = internal.get("/insights?country=IT").get_data(as_text=True)
+    assert f"{PUBLIC}/insights?country=IT#figure-" in page
+    assert "portal.internal" not in page

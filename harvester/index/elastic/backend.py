@@ -29,9 +29,10 @@ from elasticsearch.helpers import streaming_bulk
 from harvester.core import paths
 from harvester.core.errors import CsfinderError
 from harvester.enrich.encoders import Encoder
-from harvester.index.base import IndexStats, Progress, SearchResult, Suggestion
+from harvester.index.base import IndexStats, Insights, Progress, SearchResult, Suggestion
 from harvester.index.documents import IndexDocument
 from harvester.index.elastic import semantic
+from harvester.index.elastic.insights import insights_body, insights_from_response
 from harvester.index.elastic.query import document_body, search_body, suggest_body
 from harvester.index.elastic.responses import (
     hit_from_response,
@@ -349,6 +350,22 @@ class ElasticIndex:
             hits = semantic.fused_hits(words, nearest, query, mode, hit_from_response)
             return SearchResult(result.total, hits, result.facets, query, result.sort, mode)
         return SearchResult(result.total, result.hits, result.facets, query, result.sort, mode)
+
+    def insights(self, query: SearchQuery) -> Insights:
+        """The query's selection counted by every dimension, by year and FAIR indicator,
+        in one aggregation request: the documents its search counts in its total (by words
+        and by meaning as the search finds them)."""
+        self._ensure()
+        near = None
+        wanted = positive_text(query.text)
+        if query.mode != "lexical" and wanted and self.semantic_ready():
+            assert self.encoder is not None  # semantic_ready says so
+            vector = [float(x) for x in self.encoder.query(wanted)]
+            near = semantic.knn_query(vector, query, self.encoder.floor)
+        body = insights_body(query, stemming=self.stemming, near=near)
+        with asking(f"counting insights in the index '{self.alias}'"):
+            response = self.client.search(index=self.alias, **body)
+        return insights_from_response(response.body, query)
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
         """Titles with a word starting as typed; titles that start so come first."""

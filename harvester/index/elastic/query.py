@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from harvester.index.collapse import CLUSTER, VIEW, hidden_view
+from harvester.index.dimensions import COUNTED_ONLY
 from harvester.index.documents import IndexDocument, title_sort_key
 from harvester.index.highlight import END, START
 from harvester.index.query import FACETS, BoundingBox, SearchQuery
@@ -44,6 +45,8 @@ SNIPPET_CHARS = 200
 SUGGEST_WORDS = 12  # completion inputs: the title from each of its first words
 SUGGEST_FULL_TITLE = 1_000  # weight bonus: titles that start as typed come first
 SOURCE_FIELDS = ("id", "title", "description", "summary")
+INDEXED: frozenset[str] = frozenset((*FACETS, *COUNTED_ONLY))
+"""The fields under ``facets`` in the index template: filters, and fields insights count."""
 
 
 # -- documents -------------------------------------------------------------------------
@@ -59,7 +62,7 @@ def document_body(doc: IndexDocument) -> Body:
         "description": doc.description,
         "other": doc.other,
         "title_sort": title_sort_key(doc.title),
-        "facets": {name: list(values) for name, values in doc.facets.items() if name in FACETS},
+        "facets": {name: list(values) for name, values in doc.facets.items() if name in INDEXED},
         "year": doc.year,
         "newest": doc.newest,
         "boost": doc.boost,
@@ -287,13 +290,20 @@ def highlight_clause() -> Body:
     }
 
 
-def search_body(query: SearchQuery, *, stemming: bool = True) -> Body:
-    """The one request that answers a query: a page of hits, the total, all facet counts."""
-    parsed = query.parsed
-    main: Body = {"bool": {"must": [text_query(parsed, stemming=stemming)]}}
+def main_query(query: SearchQuery, *, stemming: bool = True) -> Body:
+    """What selects before the facet filters: the text and the bounding box, in the view
+    the query asks for (collapsed or not)."""
+    main: Body = {"bool": {"must": [text_query(query.parsed, stemming=stemming)]}}
     if query.bbox is not None:
         main["bool"]["filter"] = [bbox_filter(query.bbox)]
     main["bool"]["must_not"] = [view_filter(query.collapse)]
+    return main
+
+
+def search_body(query: SearchQuery, *, stemming: bool = True) -> Body:
+    """The one request that answers a query: a page of hits, the total, all facet counts."""
+    parsed = query.parsed
+    main = main_query(query, stemming=stemming)
     filters = facet_filters(query)
     body: Body = {
         "query": main,

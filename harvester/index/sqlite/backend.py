@@ -12,6 +12,8 @@ the parts in this package and runs one search through them:
   :mod:`~harvester.index.sqlite.ordering`, :mod:`~harvester.index.sqlite.hits` and
   :mod:`~harvester.index.sqlite.suggest`: match sets, relevance, sorting, the page's hits
   with snippets, suggestions;
+* :mod:`~harvester.index.sqlite.insights`: a selection counted for insights, from the
+  same bitmaps;
 * :mod:`~harvester.index.sqlite.cache`: this process's caches of what the engine computed;
 * :mod:`~harvester.index.sqlite.vectors`, :mod:`~harvester.index.sqlite.semantic` and
   :mod:`~harvester.index.sqlite.hybrid`: the documents' multilingual vectors and their ANN
@@ -28,7 +30,15 @@ from pathlib import Path
 from pyroaring import BitMap
 
 from harvester.enrich.encoders import Encoder
-from harvester.index.base import IndexStats, Matched, Progress, SearchResult, Suggestion, VectorItem
+from harvester.index.base import (
+    IndexStats,
+    Insights,
+    Matched,
+    Progress,
+    SearchResult,
+    Suggestion,
+    VectorItem,
+)
 from harvester.index.documents import IndexDocument
 from harvester.index.fusion import LEXICAL_DEPTH
 from harvester.index.query import SearchQuery
@@ -38,12 +48,13 @@ from harvester.index.sqlite.facets import FacetState
 from harvester.index.sqlite.generations import Generations
 from harvester.index.sqlite.hits import ROW_ENTRIES, Pages
 from harvester.index.sqlite.hybrid import Meaning, QueryVectors, fused, meaning
+from harvester.index.sqlite.insights import count_insights
 from harvester.index.sqlite.matching import Matcher
 from harvester.index.sqlite.ordering import Orders, by_title, newest_first
 from harvester.index.sqlite.ranking import KEEP, Ranker, kept
-from harvester.index.sqlite.schema import SEQ
+from harvester.index.sqlite.schema import FORMAT, FORMAT_OF, SEQ
 from harvester.index.sqlite.semantic import VectorReader
-from harvester.index.sqlite.state import LiveState, browse_counts
+from harvester.index.sqlite.state import LiveState, Selection, browse_counts
 from harvester.index.sqlite.suggest import suggest_titles
 from harvester.index.sqlite.vectors import languages_of, roll_snapshot, should_roll, write_vectors
 from harvester.index.sqlite.views import visible
@@ -139,11 +150,20 @@ class SqliteIndex:
         return written
 
     def format_problem(self) -> str | None:
-        """What keeps the live generation from being searched as this csfinder searches
-        (``csfinder check``): None when it has every column."""
-        columns = {r[1] for r in self._generations.conn().execute("PRAGMA table_info(docs)")}
+        """What keeps the live generation from being searched and counted as this csfinder
+        does (``csfinder check``): None when this csfinder's format wrote it, else what to
+        run."""
+        conn = self._generations.conn()
+        columns = {r[1] for r in conn.execute("PRAGMA table_info(docs)")}
         if "stems" not in columns:
             return "built by an older csfinder (no stems by language): run `csfinder reindex`"
+        found = conn.execute(FORMAT_OF).fetchone()
+        written = int(found[0]) if found else 1
+        if written < FORMAT:
+            return (
+                f"built by an older csfinder (index format {written}, this one writes "
+                f"{FORMAT}): run `csfinder reindex`"
+            )
         return None
 
     def semantic_ready(self) -> bool:
@@ -169,9 +189,10 @@ class SqliteIndex:
         state = self._live.of(conn, current)
         return conn, state, (current, state.seq)
 
-    def search(self, query: SearchQuery) -> SearchResult:
-        """One page of hits, the total and every facet's counts: by words, by meaning, or
-        both fused (``query.mode``; hybrid by default where vectors exist)."""
+    def _select(self, query: SearchQuery) -> Selection:
+        """The rows a query selects, shared by search and insights: matched by its words,
+        and by meaning unless it asks for words only, in the view it asks for (collapsed
+        or not), narrowed by its filters."""
         conn, state, version = self._reader()
         text = query.parsed
         expression, matched = self._matcher.match(conn, text, state, version)
@@ -187,6 +208,24 @@ class SqliteIndex:
         if found is not None:
             final = found.rows if mode == "semantic" else lexical | found.rows
             base = found.unfiltered if mode == "semantic" else matched | found.unfiltered
+        return Selection(
+            conn, state, version, expression, browsing, every_match, shown, filters,
+            lexical, found, mode, final, base,
+        )  # fmt: skip
+
+    def insights(self, query: SearchQuery) -> Insights:
+        """The query's selection counted by every dimension, by year and FAIR indicator:
+        the rows its search counts in its total."""
+        selection = self._select(query)
+        return count_insights(selection.state, selection.final, query)
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        """One page of hits, the total and every facet's counts: by words, by meaning, or
+        both fused (``query.mode``; hybrid by default where vectors exist)."""
+        selected = self._select(query)
+        conn, state, version, expression, browsing, every_match = selected[:6]
+        filters, lexical, found, mode, final = selected[7:12]
+        text = query.parsed
         sort = query.effective_sort
         if sort == "relevance" and not text.clauses:
             sort = "newest"
@@ -214,9 +253,9 @@ class SqliteIndex:
         why = None if found is None else _reasons(conn, page, lexical, found)
         hits = self._pages.hits(conn, text, page, version, why)
         if browsing and found is None and self.cache.enabled:  # no words: the filters' counts
-            facets = browse_counts(self.cache, state, filters, query, version, shown)
+            facets = browse_counts(self.cache, state, filters, query, version, selected.shown)
         else:
-            facets = state.counts(base, filters, query)
+            facets = state.counts(selected.base, filters, query)
         return SearchResult(len(final), hits, facets, query, sort, mode)
 
     def _meaning(

@@ -17,6 +17,11 @@ from pathlib import Path
 
 from harvester.index.text import fold
 
+FORMAT = 2
+"""What this csfinder writes into an index: 2 added the policy filters and the fields
+insights count (years, FAIR indicators, clusters of several listings) to the documents'
+facets; a generation of an older format needs ``csfinder reindex`` (``csfinder check``
+says so)."""
 COLUMNS = ("title", "alt_titles", "keywords", "description", "other", "stems")
 EXACT_COLUMNS = "title alt_titles keywords description other"  # words as written, folded
 WEIGHTS = "10.0, 8.0, 5.0, 1.0, 1.0, 2.0"  # stems weigh less: exact forms rank first
@@ -24,6 +29,7 @@ WEIGHTS = "10.0, 8.0, 5.0, 1.0, 1.0, 2.0"  # stems weigh less: exact forms rank 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT OR IGNORE INTO meta VALUES ('seq', 0);
+INSERT OR IGNORE INTO meta VALUES ('format', {FORMAT});
 CREATE TABLE IF NOT EXISTS docs (
     rowid INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
@@ -92,6 +98,7 @@ INSERT INTO fts (rowid, {", ".join(COLUMNS)})
 SELECT rowid, {", ".join(f"csf_fold({c})" for c in COLUMNS)} FROM docs WHERE deleted = 0
 """  # noqa: S608 (SQL built from the constant COLUMNS, no input)
 SEQ = "SELECT value FROM meta WHERE key = 'seq'"  # the change sequence, one up per batch
+FORMAT_OF = "SELECT value FROM meta WHERE key = 'format'"  # absent before format 2
 
 
 def open_database(path: Path) -> sqlite3.Connection:

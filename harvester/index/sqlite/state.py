@@ -9,6 +9,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from pyroaring import BitMap
 
@@ -18,10 +19,29 @@ from harvester.index.query import SearchQuery
 from harvester.index.sqlite.cache import Version, VersionedCache
 from harvester.index.sqlite.facets import FacetState, RowFacts
 from harvester.index.sqlite.generations import Generations
+from harvester.index.sqlite.hybrid import Meaning
 from harvester.index.sqlite.schema import SEQ
 
 LOAD_CHUNK = 50_000
 SNAPSHOT_AFTER = 20_000  # replaying more changes than this saves a new facet snapshot
+
+
+class Selection(NamedTuple):
+    """The rows a query selects, and what selected them (shared by search and insights)."""
+
+    conn: sqlite3.Connection
+    state: FacetState
+    version: Version
+    expression: str | None  # the text as an FTS5 expression (None: no words to rank by)
+    browsing: bool  # no words: every live row matched
+    every_match: int  # rows the words match in either view (what ranking sizes itself by)
+    shown: BitMap  # the rows of the view (collapsed or not)
+    filters: dict[str, BitMap]  # one bitmap per constrained facet
+    lexical: BitMap  # the rows the words match in the view, narrowed by every filter
+    found: Meaning | None  # the matches by meaning (None: by words only)
+    mode: str  # how the rows were found: lexical, semantic or hybrid
+    final: BitMap  # what the query selects: its total
+    base: BitMap  # the matches before the filters (what facet counts start from)
 
 
 class LiveState:

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from harvester.cli.main import main
 from harvester.index.elastic import ElasticIndex
+from harvester.index.sqlite import SqliteIndex
 from harvester.sample_provider.server import RunningServer
 from harvester.store import Store
 from tests.conftest import CliEnv
@@ -95,6 +96,24 @@ def test_check_names_each_problem_on_its_own_line(tmp_path: Path, cli_env: CliEn
     ]
     assert "the database does not answer" in lines[0]
     assert "does not answer" in lines[2]
+
+
+def test_check_asks_for_a_reindex_of_an_embedded_index_of_an_older_format(
+    cli_env: CliEnv, sample_server: RunningServer
+) -> None:
+    cli_env.add_source("sample", sample_server.url)
+    environ = cli_env.environ
+    assert cli(environ, "harvest", "sample")[0] == 0
+    assert cli(environ, "check")[0] == 0
+    index = SqliteIndex(cli_env.home / "index")
+    with index._generations.conn() as conn:  # as csfinder before index format 2 left it
+        conn.execute("DELETE FROM meta WHERE key = 'format'")
+    index.close()
+    code, output = cli(environ, "check")
+    assert code == 1
+    assert "PROBLEM index: embedded: built by an older csfinder (index format 1" in output
+    assert cli(environ, "reindex")[0] == 0
+    assert cli(environ, "check")[0] == 0
 
 
 def test_check_says_whether_search_matches_by_meaning_and_refuses_an_older_index(

@@ -115,6 +115,8 @@ def test_runs_lifecycle_and_queries(store: Store) -> None:
     failed = store.get_run(second)
     assert failed is not None and failed.error == "boom" and failed.ended_at is not None
     assert failed.as_dict()["status"] == "failed"
+    assert store.last_successes() == {"src": last_ok.ended_at}  # the failed run is later
+    assert last_ok.ended_at is not None and last_ok.ended_at.tzinfo is not None
 
 
 def test_resumed_run_inherits_checkpoint(store: Store) -> None:

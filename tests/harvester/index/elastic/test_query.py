@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 
+from harvester.index.dimensions import COUNTED_ONLY
 from harvester.index.elastic.backend import load_template
 from harvester.index.elastic.query import (
     FIELDS,
+    INDEXED,
     STEMMED_LANGUAGES,
     bbox_filter,
     document_body,
@@ -325,7 +327,7 @@ def test_the_template_has_the_agreed_fields() -> None:
     assert props["bbox"]["type"] == "geo_shape"
     assert props["suggest"]["type"] == "completion"
     assert props["year"]["type"] == "integer" and props["newest"]["type"] == "long"
-    assert set(props["facets"]["properties"]) == set(FACETS)
+    assert set(props["facets"]["properties"]) == set(FACETS) | set(COUNTED_ONLY) == INDEXED
     assert all(v["type"] == "keyword" for v in props["facets"]["properties"].values())
     assert all(props[f]["analyzer"] == "csf_text" for f, _ in FIELDS)
     assert set(props["stemmed"]["properties"]) == STEMMED_LANGUAGES

@@ -163,3 +163,15 @@ def test_threads_counting_facets_while_another_process_writes(tmp_path: Path) ->
             thread.join()
     assert errors == []
     assert reader.search(build_query("")).total == base + 60
+
+
+def test_an_index_of_an_older_format_asks_for_a_reindex(tmp_path: Path) -> None:
+    index = SqliteIndex(tmp_path)
+    assert index.format_problem() is None
+    with index._generations.conn() as conn:  # as csfinder before format 2 left it
+        conn.execute("DELETE FROM meta WHERE key = 'format'")
+    problem = index.format_problem()
+    assert problem is not None and "format 1" in problem and "csfinder reindex" in problem
+    index.rebuild(corpus())
+    assert index.format_problem() is None
+    index.close()

@@ -1,0 +1,1 @@
+"""Insights: a search's selection as figures to look at, download and cite."""
