@@ -1,6 +1,6 @@
 """The portal in other languages, in a real browser (Debian's Chromium, Playwright), served
 by ``csfinder serve`` over the demo's records: axe-core finds no accessibility violation on
-the search, record and sources pages in German, Greek, Bulgarian, Maltese and Irish; the
+the search, record, sources and insights pages in German, Greek, Bulgarian, Maltese and Irish; the
 language switcher keeps the whole search and the choice is remembered; the browser's own
 language is honoured. Screenshots of the search page in each language are saved under
 ``test-artifacts/screenshots/`` (``search-<lang>.png``)."""
@@ -72,6 +72,7 @@ def paths(known: dict[str, Any]) -> dict[str, str]:
         "search": "/?kind=project&kind=dataset&sort=newest",
         "record": f"/records/{known['record']}",
         "sources": "/sources",
+        "insights": "/insights?kind=project",
     }
 
 
@@ -80,7 +81,7 @@ def language_of(page: Page) -> str:
 
 
 @pytest.mark.parametrize("language", SAMPLE)
-@pytest.mark.parametrize("kind", ["search", "record", "sources"])
+@pytest.mark.parametrize("kind", ["search", "record", "sources", "insights"])
 def test_axe_finds_no_violations_in_other_languages(
     page: Page, known: dict[str, Any], watch: PageWatch, kind: str, language: str
 ) -> None:
@@ -94,6 +95,8 @@ def test_axe_finds_no_violations_in_other_languages(
         assert page.locator("ol.hits li.hit").count() >= 1
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"search-{language}.png"), full_page=True)
+    if kind == "insights":
+        assert page.locator("svg [data-country]").count() > 0, "the map is drawn"
     results = Axe().run(page)
     assert results.response.get("passes"), "axe-core ran its rules"
     assert results.violations_count == 0, (
