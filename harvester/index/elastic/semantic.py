@@ -26,6 +26,7 @@ from harvester.index.elastic.query import (
     effective_sort,
     facet_filters,
     search_body,
+    view_filter,
 )
 from harvester.index.fusion import LEXICAL_DEPTH, SEMANTIC_DEPTH, fuse
 from harvester.index.query import SearchQuery
@@ -54,8 +55,10 @@ def vector_update(index: str, item: VectorItem) -> dict[str, Any]:
 
 
 def knn_filter(query: SearchQuery) -> list[Body]:
-    """Every filter of the query (facets, years, box, excluded words) as kNN pre-filters."""
-    found = list(facet_filters(query).values())
+    """Every filter of the query (facets, years, box, excluded words, and the view: a
+    collapsed search leaves out the listings its clusters stand for) as kNN pre-filters."""
+    found: list[Body] = [{"bool": {"must_not": [view_filter(query.collapse)]}}]
+    found += facet_filters(query).values()
     if query.bbox is not None:
         found.append(bbox_filter(query.bbox))
     excluded = query.parsed.excluded
