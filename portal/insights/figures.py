@@ -13,6 +13,7 @@ from flask_babel import gettext
 from harvester.index.base import FacetCount, Insights
 from harvester.normalise.quality.fair import INDICATORS
 from portal.i18n import N_, facet_label, sdg_name
+from portal.i18n.labels import indicator_name
 from portal.insights.cite import source_names
 
 Kind = Literal["map", "bars", "years", "fair"]
@@ -167,8 +168,12 @@ def fair_rows(sides: Sequence[Insights]) -> list[Row]:
     )
     rows = []
     for indicator in indicators:
-        name, principle = FAIR_LABELS.get(indicator, (indicator, ""))
-        row: Row = {"indicator": indicator, "label": name, "principle": principle}
+        principle = FAIR_LABELS.get(indicator, (indicator, ""))[1]
+        row: Row = {
+            "indicator": indicator,
+            "label": indicator_name(indicator),
+            "principle": principle,
+        }
         for tag, side in zip(_tags(sides), by_side, strict=True):
             found = side.get(indicator)
             applicable, passed = (found.applicable, found.passed) if found else (0, 0)

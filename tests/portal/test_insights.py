@@ -293,3 +293,9 @@ def test_the_year_figure_offers_projects_alone(policy_client: FlaskClient) -> No
     assert "Count projects only" not in filtered
     chips = policy_client.get("/insights?year_from=2015&q=air").get_data(as_text=True)
     assert "from 2015" in chips and "“air”" in chips
+
+
+def test_the_fair_profile_names_its_metrics_in_the_page_language(client: FlaskClient) -> None:
+    german = client.get("/insights?lang=de").get_data(as_text=True)
+    assert "Persistenter Identifikator" in german
+    assert "Persistent identifier" not in german
