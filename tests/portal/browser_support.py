@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import BrowserContext, ConsoleMessage, Error, Page
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -67,6 +67,27 @@ def portal_server(home: Path, log: Path, extra_env: dict[str, str] | None = None
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+
+
+@contextmanager
+def browser_context(
+    browser: Browser,
+    base_url: str,
+    watch: PageWatch | None = None,
+    timeout_ms: float = 10_000,
+    **options: Any,
+) -> Iterator[BrowserContext]:
+    """A fresh browser context on the portal (Playwright's options: viewport, locale,
+    ``java_script_enabled`` ...), its pages watched for errors when ``watch`` is given,
+    closed afterwards."""
+    fresh = browser.new_context(base_url=base_url, **options)
+    fresh.set_default_timeout(timeout_ms)
+    if watch is not None:
+        watch.attach(fresh)
+    try:
+        yield fresh
+    finally:
+        fresh.close()
 
 
 def _wait_for_address(process: subprocess.Popen[bytes], log: Path) -> str:

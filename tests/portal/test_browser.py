@@ -31,6 +31,7 @@ from tests.portal.browser_support import (
     CHROMIUM,
     PageWatch,
     axe_report,
+    browser_context,
     label_count,
     portal_server,
     shown_total,
@@ -78,11 +79,8 @@ def watch() -> PageWatch:
 @pytest.fixture
 def context(browser: Browser, portal_url: str, watch: PageWatch) -> Iterator[BrowserContext]:
     """A fresh browser context (JavaScript on) whose pages are watched for errors."""
-    fresh = browser.new_context(base_url=portal_url)
-    fresh.set_default_timeout(10_000)
-    watch.attach(fresh)
-    yield fresh
-    fresh.close()
+    with browser_context(browser, portal_url, watch) as fresh:
+        yield fresh
 
 
 @pytest.fixture
@@ -93,10 +91,8 @@ def page(context: BrowserContext) -> Page:
 @pytest.fixture
 def nojs_page(browser: Browser, portal_url: str) -> Iterator[Page]:
     """A page with JavaScript disabled."""
-    fresh = browser.new_context(base_url=portal_url, java_script_enabled=False)
-    fresh.set_default_timeout(10_000)
-    yield fresh.new_page()
-    fresh.close()
+    with browser_context(browser, portal_url, java_script_enabled=False) as fresh:
+        yield fresh.new_page()
 
 
 # -- helpers -------------------------------------------------------------------------------

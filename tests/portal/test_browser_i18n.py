@@ -15,7 +15,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 
-from tests.portal.browser_support import CHROMIUM, PageWatch, axe_report, portal_server
+from tests.portal.browser_support import (
+    CHROMIUM,
+    PageWatch,
+    axe_report,
+    browser_context,
+    portal_server,
+)
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -55,11 +61,8 @@ def watch() -> PageWatch:
 
 @pytest.fixture
 def context(browser: Browser, portal_url: str, watch: PageWatch) -> Iterator[BrowserContext]:
-    fresh = browser.new_context(base_url=portal_url)
-    fresh.set_default_timeout(10_000)
-    watch.attach(fresh)
-    yield fresh
-    fresh.close()
+    with browser_context(browser, portal_url, watch) as fresh:
+        yield fresh
 
 
 @pytest.fixture

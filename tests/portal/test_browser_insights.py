@@ -19,7 +19,14 @@ import pytest
 from lxml import etree
 from playwright.sync_api import Browser, BrowserContext, Locator, Page
 
-from tests.portal.browser_support import CHROMIUM, PageWatch, axe_report, portal_server, shown_total
+from tests.portal.browser_support import (
+    CHROMIUM,
+    PageWatch,
+    axe_report,
+    browser_context,
+    portal_server,
+    shown_total,
+)
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -55,11 +62,9 @@ def watch() -> PageWatch:
 
 @pytest.fixture
 def context(browser: Browser, portal_url: str, watch: PageWatch) -> Iterator[BrowserContext]:
-    fresh = browser.new_context(base_url=portal_url, viewport={"width": 1280, "height": 900})
-    fresh.set_default_timeout(15_000)
-    watch.attach(fresh)
-    yield fresh
-    fresh.close()
+    viewport = {"width": 1280, "height": 900}
+    with browser_context(browser, portal_url, watch, 15_000, viewport=viewport) as fresh:
+        yield fresh
 
 
 @pytest.fixture
@@ -69,10 +74,8 @@ def page(context: BrowserContext) -> Page:
 
 @pytest.fixture
 def nojs_page(browser: Browser, portal_url: str) -> Iterator[Page]:
-    fresh = browser.new_context(base_url=portal_url, java_script_enabled=False)
-    fresh.set_default_timeout(15_000)
-    yield fresh.new_page()
-    fresh.close()
+    with browser_context(browser, portal_url, None, 15_000, java_script_enabled=False) as fresh:
+        yield fresh.new_page()
 
 
 def screenshot(page: Page, name: str) -> None:
