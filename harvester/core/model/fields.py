@@ -137,13 +137,17 @@ class _Model(BaseModel):
         """
         values = self.__dict__
         public: dict[str, Any] = {}
-        for name, value in values.items():
+        for name, value in values.items():  # only what changes is validated again
             if type(value) is str:
                 if not looks_public(value):
-                    public[name] = self._public_text(name, value)
+                    text = self._public_text(name, value)
+                    if text != value:
+                        public[name] = text
             elif _text_list(value) and not all(looks_public(item) for item in value):
                 kept = (public_text(item).strip() for item in value)
-                public[name] = _unique([i for i in kept if i and i != EMAIL_REMOVED])
+                texts = _unique([i for i in kept if i and i != EMAIL_REMOVED])
+                if texts != value:
+                    public[name] = texts
         if not public:
             return self
         if info.context == _AGAIN:  # validated again already: what is left is public
