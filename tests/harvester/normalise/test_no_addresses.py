@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -33,6 +32,7 @@ from harvester.normalise.crosswalk import CROSSWALK_DIR
 from harvester.normalise.engine import SourceContext, normalise
 from harvester.normalise.files import raw_records_from_file
 from harvester.normalise.service import crosswalk_named
+from harvester.sample_provider.hostile import ADDRESS_FORMS as FORMS
 from tests.support.fixture_provider import SHARED_FIXTURES
 from tests.support.servers import sample_repository
 
@@ -70,19 +70,6 @@ CSV_SOURCES = {
 
 RECORDS_PER_SEED = 3
 
-FORMS: tuple[Callable[[str], str], ...] = (
-    lambda local: f"{local}@example.org",
-    lambda local: f"mailto:{local}@example.org",
-    lambda local: f"{local}%40example.org",
-    lambda local: f"mailto:{local}%40example%2Eorg",
-    lambda local: f"{local} [at] example [dot] org",
-    lambda local: f"{local}(at)example.org",
-    lambda local: f"{local} at example dot org",
-    lambda local: f"{local}&#64;example.org",
-    lambda local: f"{local}＠example.org",
-    lambda local: f"<{local}@example.org>",
-)
-"""Ways an address is written; the local part is what must never come out."""
 
 LOCAL = re.compile(r"zqleak\d+")
 
