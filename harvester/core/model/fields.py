@@ -164,6 +164,27 @@ class _Model(BaseModel):
         values.update(again.__dict__)
         return self
 
+    @classmethod
+    def trusted(cls, values: dict[str, Any]) -> Self:
+        """The part holding ``values`` as they are, without validation: for code that builds
+        parts from values it guarantees (every field given, each valid and public already),
+        never for harvested values. What :meth:`model_construct` makes, without its
+        per-field loop over aliases and defaults.
+
+        Raises:
+            ValueError: ``values`` does not name every field of the part, and only them.
+        """
+        if values.keys() != cls.__pydantic_fields__.keys():
+            raise ValueError(f"{cls.__name__}.trusted needs exactly its fields: {sorted(values)}")
+        if cls.__pydantic_post_init__ is not None:  # private attributes to set up
+            return cls.model_construct(**values)
+        made = cls.__new__(cls)
+        _set(made, "__dict__", values)
+        _set(made, "__pydantic_fields_set__", set(values))
+        _set(made, "__pydantic_extra__", None)
+        _set(made, "__pydantic_private__", None)
+        return made
+
     def _public_text(self, name: str, value: str) -> str | None:
         public = public_text(value).strip()
         if public and public != EMAIL_REMOVED:
@@ -177,6 +198,8 @@ class _Model(BaseModel):
         what = "an e-mail address" if public else "control characters"
         raise ValueError(f"{name}: holds nothing but {what}, which is never published")
 
+
+_set = object.__setattr__  # how pydantic sets the slots of a frozen model it constructs
 
 _AGAIN = "validated again once public"
 """The validation context of a part validated again by :meth:`_Model._public`."""
