@@ -26,6 +26,7 @@ from harvester.core.model import (
     strip_controls,
 )
 from harvester.core.model.fields import _Model
+from harvester.core.model.public_text import _scrub_every_form, looks_public, may_hold_address
 from tests.harvester.core.test_model import full
 
 FORMS = (
@@ -250,3 +251,81 @@ def test_a_source_identifier_is_kept_as_the_source_wrote_it() -> None:
     assert record.title == "Geluid- en luchtkwaliteit"
     assert record.provenance.source_identifier == name
     assert Record.model_validate_json(record.model_dump_json()) == record
+
+
+# --- the quick look before the scrub -------------------------------------------------------
+
+RISKY_PIECES = st.sampled_from(
+    [
+        *(form.format("jo") for form in FORMS),
+        " at ",
+        " AT ",
+        "at",
+        " dot ",
+        " punkt ",
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+        "<",
+        ">",
+        "@",
+        "＠",
+        "%",
+        "%40",
+        "%2540",
+        "%61",
+        "%2E",
+        "&",
+        "&#",
+        "&#64",
+        "&commat",
+        "&amp;",
+        "+",
+        "\\u0040",
+        "\\UFF20",
+        " ",
+        "\t",
+        "\n",
+        ".",
+        "．",
+        "jo",
+        "example",
+        "org",
+        "ät",
+        "(2019)",
+        "R&D",
+    ]
+)
+
+
+@settings(max_examples=3000)
+@given(
+    st.one_of(
+        st.lists(RISKY_PIECES, max_size=8).map("".join),
+        st.text(alphabet="jo@at.( )[]<>{}%&#+40examplrgdt\\u ", max_size=30),
+    )
+)
+def test_the_quick_look_skips_only_texts_the_whole_scrub_leaves_alone(text: str) -> None:
+    assert scrub_emails(text) == _scrub_every_form(text)
+    if looks_public(text):
+        assert _scrub_every_form(strip_controls(text)) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "may_hold"),
+    [
+        ("Counts (2019) in R&D", False),
+        ("50 % of ponds", False),
+        ("see [1] and <b>", False),
+        ("Counts (at) ten sites", True),
+        ("look at example", True),
+        ("ratio 50%40", True),
+        ("C++", True),
+    ],
+)
+def test_brackets_and_signs_alone_are_no_address_shape(text: str, may_hold: bool) -> None:
+    assert may_hold_address(text) is may_hold
+    assert looks_public(text) is not may_hold
