@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from harvester.core.model import FairIndicator, Quality, QualityIssue, Record
-from harvester.normalise.quality.fair import indicator_rows, trusted_indicator
+from harvester.normalise.quality.fair import indicators
 from harvester.normalise.quality.fields import consistency_issues, missing_issues
 
 
@@ -33,20 +33,20 @@ def assess(record: Record, issues: Sequence[QualityIssue] = ()) -> Quality:
     The report is built from parts that are valid already, without validating them again:
     issues are validated models (the "missing" ones made once, see
     :func:`~harvester.normalise.quality.fields.missing_issues`), kept once each in order;
-    indicators are built by :func:`~harvester.normalise.quality.fair.trusted_indicator`.
+    indicators are built by :func:`~harvester.normalise.quality.fair.indicators`.
 
     Args:
         record: The normalised record.
         issues: What the crosswalk reported (invalid and untransformable fields); they come
             first, followed by missing fields and inconsistencies, without duplicates.
     """
-    rows = indicator_rows(record, issues)
+    made = indicators(record, issues)
     found = [*issues, *missing_issues(record), *consistency_issues(record)]
     return Quality.trusted(
         {
             "issues": list(dict.fromkeys(found)),  # frozen models: equal issues hash alike
-            "indicators": [trusted_indicator(row) for row in rows],
-            "score": _points_share([(r["weight"], r["earned"]) for r in rows if r["applicable"]]),
+            "indicators": made,
+            "score": score(made),
         }
     )
 

@@ -70,8 +70,9 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
 
 
 def indicators(record: Record, issues: Sequence[QualityIssue] = ()) -> list[FairIndicator]:
-    """Evaluate every metric of :data:`INDICATORS` on ``record``."""
-    return [trusted_indicator(row) for row in indicator_rows(record, issues)]
+    """Evaluate every metric of :data:`INDICATORS` on ``record`` (each indicator made from
+    its fields as :func:`indicator_rows` gives them, which hold what the model checks)."""
+    return [FairIndicator.trusted(row) for row in indicator_rows(record, issues)]
 
 
 def trusted_indicator(row: dict[str, Any]) -> FairIndicator:
@@ -108,7 +109,9 @@ def outcomes(
 
 
 def indicator_rows(record: Record, issues: Sequence[QualityIssue]) -> list[dict[str, Any]]:
-    """The fields of :func:`indicators`' results, not yet validated.
+    """The fields of :func:`indicators`' results, new dicts each call: the reason public
+    and within the cap (:func:`public_reason`), the points as floats, as the model holds
+    them.
 
     A metric whose tests all fall away (``points == 0``) is not applicable; one where some
     fall away (data tests on a project) weighs only the points that apply.
@@ -122,9 +125,9 @@ def indicator_rows(record: Record, issues: Sequence[QualityIssue]) -> list[dict[
                 "id": spec.id,
                 "principle": spec.principle,
                 "passed": applicable and outcome.earned == weight,
-                "reason": outcome.reason,
+                "reason": public_reason(outcome.reason),
                 "weight": weight,
-                "earned": outcome.earned,
+                "earned": float(outcome.earned),
                 "applicable": applicable,
             }
         )
