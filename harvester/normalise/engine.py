@@ -17,7 +17,7 @@ from urllib.parse import quote_plus
 
 from pydantic import ValidationError
 
-from harvester.core.model import UNTITLED, QualityIssue, Record, excerpt, record_id
+from harvester.core.model import UNTITLED, Quality, QualityIssue, Record, excerpt, record_id
 from harvester.core.records import RawRecord
 from harvester.normalise import vocab
 from harvester.normalise.crosswalk import Crosswalk, FieldRule, xml_values
@@ -26,6 +26,9 @@ from harvester.normalise.readers import UnreadablePayload, read_document
 from harvester.normalise.transforms import Issues
 
 MAX_REPAIRS = 8
+_NOT_YET_ASSESSED = Quality()
+"""The quality a record is validated with, before its report replaces it (a frozen part,
+taken as it is: made once, not per record)."""
 
 
 @dataclass(frozen=True)
@@ -172,7 +175,7 @@ def _build(
             "harvested_at": harvested_at,
             "original_url": original_url(raw, context),
         },
-        "quality": {"issues": [], "indicators": [], "score": 0},
+        "quality": _NOT_YET_ASSESSED,
     }
     if not data.get("title"):
         data["title"] = UNTITLED
