@@ -374,7 +374,7 @@ def test_a_trusted_part_equals_the_part_validated_from_the_same_values() -> None
     assert trusted.model_dump_json() == validated.model_dump_json()
     assert trusted.model_fields_set == validated.model_fields_set
     with pytest.raises(ValidationError):  # frozen, as a validated part
-        trusted.reason = "changed"  # type: ignore[misc]
+        trusted.reason = "changed"
 
 
 def test_a_trusted_part_needs_exactly_its_fields() -> None:
