@@ -139,11 +139,11 @@ class _Model(BaseModel):
         public: dict[str, Any] = {}
         for name, value in values.items():  # only what changes is validated again
             if type(value) is str:
-                if not looks_public(value):
+                if not _looks_public(value):
                     text = self._public_text(name, value)
                     if text != value:
                         public[name] = text
-            elif _text_list(value) and not all(looks_public(item) for item in value):
+            elif _text_list(value) and not all(_looks_public(item) for item in value):
                 kept = (public_text(item).strip() for item in value)
                 texts = _unique([i for i in kept if i and i != EMAIL_REMOVED])
                 if texts != value:
@@ -197,6 +197,25 @@ class _Model(BaseModel):
             return public
         what = "an e-mail address" if public else "control characters"
         raise ValueError(f"{name}: holds nothing but {what}, which is never published")
+
+
+_SEEN_PUBLIC: dict[str, bool] = {}
+"""Whether short texts seen lately looked public (names, codes, places and the source's
+own constants recur from record to record)."""
+_SEEN_LIMIT = 16_384
+_SEEN_LENGTH = 160
+
+
+def _looks_public(text: str) -> bool:
+    """:func:`looks_public`, remembered for short texts (bounded: forgotten all at once)."""
+    known = _SEEN_PUBLIC.get(text)
+    if known is None:
+        known = looks_public(text)
+        if len(text) <= _SEEN_LENGTH:
+            if len(_SEEN_PUBLIC) >= _SEEN_LIMIT:
+                _SEEN_PUBLIC.clear()
+            _SEEN_PUBLIC[text] = known
+    return known
 
 
 _set = object.__setattr__  # how pydantic sets the slots of a frozen model it constructs

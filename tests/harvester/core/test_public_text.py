@@ -25,7 +25,8 @@ from harvester.core.model import (
     scrub_emails,
     strip_controls,
 )
-from harvester.core.model.fields import _Model
+from harvester.core.model import fields as fields_module
+from harvester.core.model.fields import _looks_public, _Model
 from harvester.core.model.public_text import _scrub_every_form, looks_public, may_hold_address
 from tests.harvester.core.test_model import full
 
@@ -329,3 +330,19 @@ def test_the_quick_look_skips_only_texts_the_whole_scrub_leaves_alone(text: str)
 def test_brackets_and_signs_alone_are_no_address_shape(text: str, may_hold: bool) -> None:
     assert may_hold_address(text) is may_hold
     assert looks_public(text) is not may_hold
+
+
+@settings(max_examples=500)
+@given(st.lists(RISKY_PIECES, max_size=6).map("".join))
+def test_remembered_looks_agree_with_fresh_ones(text: str) -> None:
+    assert _looks_public(text) is looks_public(text)
+    assert _looks_public(text) is looks_public(text)  # remembered, for a short text
+
+
+def test_only_short_texts_are_remembered_and_never_too_many() -> None:
+    long_text = "a" * (fields_module._SEEN_LENGTH + 1)
+    _looks_public(long_text)
+    assert long_text not in fields_module._SEEN_PUBLIC
+    for number in range(fields_module._SEEN_LIMIT + 10):
+        _looks_public(f"name {number}")
+    assert len(fields_module._SEEN_PUBLIC) <= fields_module._SEEN_LIMIT
