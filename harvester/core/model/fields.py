@@ -137,13 +137,20 @@ class _Model(BaseModel):
         """
         values = self.__dict__
         public: dict[str, Any] = {}
+        seen = _SEEN_PUBLIC.get
         for name, value in values.items():  # only what changes is validated again
-            if type(value) is str:
-                if not _looks_public(value):
+            kind = type(value)
+            if kind is str:
+                if not (seen(value) or _looks_public(value)):
                     text = self._public_text(name, value)
                     if text != value:
                         public[name] = text
-            elif _text_list(value) and not all(_looks_public(item) for item in value):
+            elif (
+                kind is list
+                and value
+                and type(value[0]) is str
+                and not all(_looks_public(item) for item in value)
+            ):
                 kept = (public_text(item).strip() for item in value)
                 texts = _unique([i for i in kept if i and i != EMAIL_REMOVED])
                 if texts != value:
@@ -222,8 +229,3 @@ _set = object.__setattr__  # how pydantic sets the slots of a frozen model it co
 
 _AGAIN = "validated again once public"
 """The validation context of a part validated again by :meth:`_Model._public`."""
-
-
-def _text_list(value: object) -> bool:
-    """A non-empty list of strings."""
-    return type(value) is list and bool(value) and type(value[0]) is str
