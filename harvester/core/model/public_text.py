@@ -130,14 +130,17 @@ def _scrub_every_form(text: str) -> str:
 _SIGN_OR_SPELLED_AT = re.compile(r"[@＠﹫+%&\\\[({<]|\sat\s", re.IGNORECASE)
 """Where an address shape may start: one character class (or a spaced "at"), found fast."""
 _ADDRESS_SHAPE = re.compile(
-    r"[@＠﹫+]|%[0-9a-f]{2}|&(?:#|commat|\w+;)|\\u(?:0040|ff20|fe6b)"
+    r"[@＠﹫+]|%(?!3[adf]|2[cf])[0-9a-f]{2}|&(?:#|commat|\w+;)|\\u(?:0040|ff20|fe6b)"
     r"|[\[({<]\s*+(?:at|ät|@)\s*+[\])}>]|\sat\s",
     re.IGNORECASE,
 )
 """What every address form needs, at one place: an "@" in any of its spellings, a
 bracketed "at", a spaced "at" (the spelled-out form), or encoding that may hide one
 (percent-escapes, HTML entities, "+" for a space). Each form :func:`_scrub_every_form`
-replaces needs one of them, so a text with none is left as it is."""
+replaces needs one of them, so a text with none is left as it is. The escapes of ":",
+"/", "=", "?" and "," (``%3A`` in every OAI identifier in a URL) hide none: what they
+decode to is neither an at sign, a bracket, a space, a letter nor an escape, so decoding
+them completes no address form."""
 
 
 def may_hold_address(text: str) -> bool:

@@ -298,11 +298,25 @@ RISKY_PIECES = st.sampled_from(
         "ät",
         "(2019)",
         "R&D",
+        "%3A",
+        "%3a",
+        "%2F",
+        "%3D",
+        "%3F",
+        "%2C",
+        "%3B",
+        "%28",
+        "%29",
+        "%20",
+        "%2540",
+        "%253A",
+        "oai",
+        "?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai",
     ]
 )
 
 
-@settings(max_examples=3000)
+@settings(max_examples=6000)
 @given(
     st.one_of(
         st.lists(RISKY_PIECES, max_size=8).map("".join),
@@ -325,6 +339,9 @@ def test_the_quick_look_skips_only_texts_the_whole_scrub_leaves_alone(text: str)
         ("look at example", True),
         ("ratio 50%40", True),
         ("C++", True),
+        ("http://h/oai?verb=GetRecord&identifier=oai%3Ah%3A1", False),
+        ("http://h/oai?identifier=jo%40example.org", True),
+        ("http://h/oai?identifier=jo%28at%29example.org", True),
     ],
 )
 def test_brackets_and_signs_alone_are_no_address_shape(text: str, may_hold: bool) -> None:
