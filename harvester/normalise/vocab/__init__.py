@@ -28,8 +28,7 @@ from harvester.normalise.vocab.topics import fields_of_science, topics
 def load_tables() -> None:
     """Build every vocabulary's lookup tables now instead of at the first value that needs
     them (the language and country tables read pycountry's catalogues in two dozen
-    languages: about half a second; the country boundaries' index, about as long).
-    Harmless to call again."""
+    languages: about half a second). Harmless to call again."""
     for probe in ("Germany", "English", "biology", "SDG 3", "CC BY 4.0", "open access"):
         country_codes(probe)
         language_code(probe)
@@ -39,7 +38,6 @@ def load_tables() -> None:
         access_rights(probe)
         project_status(probe)
     iso_date("2020-01-01")
-    countries_at(0.0, 0.0)
 
 
 __all__ = [
