@@ -11,6 +11,7 @@ the field paths run from (a metadata wrapper such as OAI DataCite's ``<payload>`
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -74,12 +75,65 @@ class FieldRule:
         init=False, compare=False, repr=False
     )
     """Each step's registered function with its argument, looked up once."""
+    read: Callable[[Any, dict[str, list[Any]]], list[Any]] = dataclass_field(
+        init=False, compare=False, repr=False
+    )
+    """The values of every path, in order, as a new list: from what the record's paths
+    selected together where a path was walked already, else by its extractor (kept)."""
+    shape: Callable[[list[Any]], Any] = dataclass_field(init=False, compare=False, repr=False)
+    """The field's value from what the chain gave: a list of plain values for a list
+    field, else the first one (XML values as their text)."""
 
     def __post_init__(self) -> None:
         sources = tuple(zip(self.paths, self.extractors, strict=True))
         chain = tuple((REGISTRY[step.name].function, step.argument) for step in self.steps)
         object.__setattr__(self, "sources", sources)
         object.__setattr__(self, "chain", chain)
+        object.__setattr__(self, "read", _reader(sources))
+        object.__setattr__(self, "shape", _plain_list if _is_list(self.field) else _plain_first)
+
+
+def _reader(
+    sources: tuple[tuple[str, Extractor], ...],
+) -> Callable[[Any, dict[str, list[Any]]], list[Any]]:
+    """:attr:`FieldRule.read` for these paths, bound once (one path: no loop)."""
+    if len(sources) == 1:
+        ((path, extract),) = sources
+
+        def read_one(document: Any, extracted: dict[str, list[Any]]) -> list[Any]:
+            selected = extracted.get(path)
+            if selected is None:
+                selected = extracted[path] = extract(document)
+            return list(selected)  # transforms get a list of their own
+
+        return read_one
+
+    def read_each(document: Any, extracted: dict[str, list[Any]]) -> list[Any]:
+        found: list[Any] = []
+        for path, extract in sources:
+            selected = extracted.get(path)
+            if selected is None:
+                selected = extracted[path] = extract(document)
+            found.extend(selected)
+        return found
+
+    return read_each
+
+
+def _is_list(field: str) -> bool:
+    """Whether the record model's ``field`` holds a list (an unknown field: no, and the
+    crosswalk's load refuses it)."""
+    known = Record.model_fields.get(field)
+    return known is not None and typing.get_origin(known.annotation) is list
+
+
+def _plain_list(found: list[Any]) -> list[Any]:
+    return [value.text if isinstance(value, XmlValue) else value for value in found]
+
+
+def _plain_first(found: list[Any]) -> Any:
+    first = found[0]
+    return first.text if isinstance(first, XmlValue) else first
 
 
 @dataclass(frozen=True)

@@ -11,24 +11,24 @@ through :func:`~harvester.core.model.excerpt`, so a cut never leaves half an add
 from __future__ import annotations
 
 import json
-import typing
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 from urllib.parse import quote_plus
 
 from pydantic import ValidationError
 
-from harvester.core.model import UNTITLED, QualityIssue, Record, excerpt, record_id
+from harvester.core.model import UNTITLED, Quality, QualityIssue, Record, excerpt, record_id
 from harvester.core.records import RawRecord
 from harvester.normalise import vocab
 from harvester.normalise.crosswalk import Crosswalk, FieldRule, xml_values
 from harvester.normalise.quality import with_quality
 from harvester.normalise.readers import UnreadablePayload, read_document
 from harvester.normalise.transforms import Issues
-from harvester.normalise.values import XmlValue
 
 MAX_REPAIRS = 8
+_NOT_YET_ASSESSED = Quality()
+"""The quality a record is validated with, before its report replaces it (a frozen part,
+taken as it is: made once, not per record)."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def normalise(
         for rule in crosswalk.rules:
             found = _apply(rule, document, issues, extracted, noted)
             if found:
-                values[rule.field] = _shape(rule.field, found)
+                values[rule.field] = rule.shape(found)
     record = _with_countries_from_places(_build(values, raw, context, harvested_at, issues))
     return with_quality(record, issues)
 
@@ -114,12 +114,7 @@ def _apply(
     adds, and it is left as it was found.
     """
     try:
-        found: list[Any] = []
-        for path, extract in rule.sources:
-            selected = extracted.get(path)
-            if selected is None:
-                selected = extracted[path] = extract(document)
-            found.extend(selected)
+        found = rule.read(document, extracted)
         for function, argument in rule.chain:
             found = function(found, argument, noted)
     except Exception as exc:  # one failing field never drops the record
@@ -133,17 +128,6 @@ def _apply(
         )
         noted.invalid.clear()
     return found
-
-
-@cache
-def _is_list(field: str) -> bool:
-    annotation = Record.model_fields[field].annotation
-    return typing.get_origin(annotation) is list
-
-
-def _shape(field: str, found: list[Any]) -> Any:
-    plain = [value.text if isinstance(value, XmlValue) else value for value in found]
-    return plain if _is_list(field) else plain[0]
 
 
 def original_url(raw: RawRecord, context: SourceContext) -> str | None:
@@ -191,7 +175,7 @@ def _build(
             "harvested_at": harvested_at,
             "original_url": original_url(raw, context),
         },
-        "quality": {"issues": [], "indicators": [], "score": 0},
+        "quality": _NOT_YET_ASSESSED,
     }
     if not data.get("title"):
         data["title"] = UNTITLED

@@ -137,13 +137,20 @@ class _Model(BaseModel):
         """
         values = self.__dict__
         public: dict[str, Any] = {}
+        seen = _SEEN_PUBLIC.get
         for name, value in values.items():  # only what changes is validated again
-            if type(value) is str:
-                if not looks_public(value):
+            kind = type(value)
+            if kind is str:
+                if not (seen(value) or _looks_public(value)):
                     text = self._public_text(name, value)
                     if text != value:
                         public[name] = text
-            elif _text_list(value) and not all(looks_public(item) for item in value):
+            elif (
+                kind is list
+                and value
+                and type(value[0]) is str
+                and not all(_looks_public(item) for item in value)
+            ):
                 kept = (public_text(item).strip() for item in value)
                 texts = _unique([i for i in kept if i and i != EMAIL_REMOVED])
                 if texts != value:
@@ -164,6 +171,27 @@ class _Model(BaseModel):
         values.update(again.__dict__)
         return self
 
+    @classmethod
+    def trusted(cls, values: dict[str, Any]) -> Self:
+        """The part holding ``values`` as they are, without validation: for code that builds
+        parts from values it guarantees (every field given, each valid and public already),
+        never for harvested values. What :meth:`model_construct` makes, without its
+        per-field loop over aliases and defaults.
+
+        Raises:
+            ValueError: ``values`` does not name every field of the part, and only them.
+        """
+        if values.keys() != cls.__pydantic_fields__.keys():
+            raise ValueError(f"{cls.__name__}.trusted needs exactly its fields: {sorted(values)}")
+        if cls.__pydantic_post_init__ is not None:  # private attributes to set up
+            return cls.model_construct(**values)
+        made = cls.__new__(cls)
+        _set(made, "__dict__", values)
+        _set(made, "__pydantic_fields_set__", set(values))
+        _set(made, "__pydantic_extra__", None)
+        _set(made, "__pydantic_private__", None)
+        return made
+
     def _public_text(self, name: str, value: str) -> str | None:
         public = public_text(value).strip()
         if public and public != EMAIL_REMOVED:
@@ -178,10 +206,26 @@ class _Model(BaseModel):
         raise ValueError(f"{name}: holds nothing but {what}, which is never published")
 
 
+_SEEN_PUBLIC: dict[str, bool] = {}
+"""Whether short texts seen lately looked public (names, codes, places and the source's
+own constants recur from record to record)."""
+_SEEN_LIMIT = 16_384
+_SEEN_LENGTH = 160
+
+
+def _looks_public(text: str) -> bool:
+    """:func:`looks_public`, remembered for short texts (bounded: forgotten all at once)."""
+    known = _SEEN_PUBLIC.get(text)
+    if known is None:
+        known = looks_public(text)
+        if len(text) <= _SEEN_LENGTH:
+            if len(_SEEN_PUBLIC) >= _SEEN_LIMIT:
+                _SEEN_PUBLIC.clear()
+            _SEEN_PUBLIC[text] = known
+    return known
+
+
+_set = object.__setattr__  # how pydantic sets the slots of a frozen model it constructs
+
 _AGAIN = "validated again once public"
 """The validation context of a part validated again by :meth:`_Model._public`."""
-
-
-def _text_list(value: object) -> bool:
-    """A non-empty list of strings."""
-    return type(value) is list and bool(value) and type(value[0]) is str

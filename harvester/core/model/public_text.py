@@ -108,6 +108,13 @@ def scrub_emails(text: str) -> str:
     """
     if not isinstance(text, str):
         return ""
+    if not may_hold_address(text):
+        return text
+    return _scrub_every_form(text)
+
+
+def _scrub_every_form(text: str) -> str:
+    """:func:`scrub_emails` without its pre-check: every form looked for."""
     text = _scrub_forms(text)
     if ("%" in text or "&" in text or "+" in text) and _might_hide(text):
         decoded = _decoded(text)
@@ -118,6 +125,37 @@ def scrub_emails(text: str) -> str:
             if scrubbed != decoded:  # hidden across tokens: published decoded, scrubbed
                 return scrubbed
     return text
+
+
+_SIGN_OR_SPELLED_AT = re.compile(r"[@＠﹫+%&\\\[({<]|\sat\s", re.IGNORECASE)
+"""Where an address shape may start: one character class (or a spaced "at"), found fast."""
+_ADDRESS_SHAPE = re.compile(
+    r"[@＠﹫+]|%(?!3[adf]|2[cf])[0-9a-f]{2}|&(?:#|commat|\w+;)|\\u(?:0040|ff20|fe6b)"
+    r"|[\[({<]\s*+(?:at|ät|@)\s*+[\])}>]|\sat\s",
+    re.IGNORECASE,
+)
+"""What every address form needs, at one place: an "@" in any of its spellings, a
+bracketed "at", a spaced "at" (the spelled-out form), or encoding that may hide one
+(percent-escapes, HTML entities, "+" for a space). Each form :func:`_scrub_every_form`
+replaces needs one of them, so a text with none is left as it is. The escapes of ":",
+"/", "=", "?" and "," (``%3A`` in every OAI identifier in a URL) hide none: what they
+decode to is neither an at sign, a bracket, a space, a letter nor an escape, so decoding
+them completes no address form."""
+
+
+def may_hold_address(text: str) -> bool:
+    """Whether ``text`` may hold an e-mail address in a form :func:`scrub_emails` knows: a
+    quick look for where one could start, and only there for its shape (a bracket or a
+    sign alone, as in "(2019)" or "R&D", is no address)."""
+    search = _SIGN_OR_SPELLED_AT.search
+    match = _ADDRESS_SHAPE.match
+    found = search(text)
+    while found is not None:
+        start = found.start()
+        if match(text, start):
+            return True
+        found = search(text, start + 1)
+    return False
 
 
 _ENCODED = re.compile(r"%[0-9A-Fa-f]{2}|&#?\w+;|\+")
@@ -190,14 +228,8 @@ def strip_controls(text: str) -> str:
 
 def looks_public(text: str) -> bool:
     """Whether ``text`` is public as it is, by quick looks that most texts pass: nothing
-    unprintable, none of the signs of an address, no spelled "at" with a spelled "dot"."""
-    if not text.isprintable() or _signs(text):
-        return False
-    lower = text.lower()
-    return "at" not in lower or ("dot" not in lower and "punkt" not in lower)
-
-
-_signs = _SIGNS.search
+    unprintable, nothing that may be an address (:func:`may_hold_address`)."""
+    return text.isprintable() and not may_hold_address(text)
 
 
 def public_text(text: str) -> str:

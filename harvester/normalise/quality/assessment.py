@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from harvester.core.model import FairIndicator, Quality, QualityIssue, Record
-from harvester.normalise.quality.fair import indicator_rows
+from harvester.normalise.quality.fair import indicators
 from harvester.normalise.quality.fields import consistency_issues, missing_issues
 
 
@@ -30,22 +30,25 @@ def assess(record: Record, issues: Sequence[QualityIssue] = ()) -> Quality:
     """Return the quality report of ``record``.
 
     The record's current ``quality`` is ignored and replaced, so assessing is idempotent.
-    The report is validated once, as a whole, from the plain fields of its indicators
-    (its "missing" issues are made once, see
-    :func:`~harvester.normalise.quality.fields.missing_issues`).
+    The report is built from parts that are valid already, without validating them again:
+    issues are validated models (the "missing" ones made once, see
+    :func:`~harvester.normalise.quality.fields.missing_issues`), kept once each in order;
+    indicators are built by :func:`~harvester.normalise.quality.fair.indicators`.
 
     Args:
         record: The normalised record.
         issues: What the crosswalk reported (invalid and untransformable fields); they come
             first, followed by missing fields and inconsistencies, without duplicates.
     """
-    rows = indicator_rows(record, issues)
-    report = {
-        "issues": [*issues, *missing_issues(record), *consistency_issues(record)],
-        "indicators": rows,
-        "score": _points_share([(r["weight"], r["earned"]) for r in rows if r["applicable"]]),
-    }
-    return Quality.model_validate(report)
+    made = indicators(record, issues)
+    found = [*issues, *missing_issues(record), *consistency_issues(record)]
+    return Quality.trusted(
+        {
+            "issues": list(dict.fromkeys(found)),  # frozen models: equal issues hash alike
+            "indicators": made,
+            "score": score(made),
+        }
+    )
 
 
 def with_quality(record: Record, issues: Sequence[QualityIssue] = ()) -> Record:

@@ -1,14 +1,20 @@
 """The FAIR indicators: the FAIRsFAIR data object metrics (v0.5 identifiers, as F-UJI
 implements them), each with its FAIR principle, its points and a label, evaluated in report
-order by :func:`indicator_rows`. Their tests are in :mod:`~.metrics`."""
+order by :func:`indicator_rows`. Their tests are in :mod:`~.metrics`.
+
+The indicators are built by this module's own code, so they are made without validating
+again what it guarantees (:func:`trusted_indicator`): ids, principles, weights and points
+come from :data:`INDICATORS` and the tests; the one free text, the reason, is made public
+and cut to the model's cap here, as validating it would."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from harvester.core.model import FairIndicator, Principle, QualityIssue, Record
+from harvester.core.model import MAX_TEXT, FairIndicator, Principle, QualityIssue, Record, excerpt
 from harvester.normalise.quality import metrics
 from harvester.normalise.quality.metrics import Outcome
 from harvester.normalise.quality.reasons import N_
@@ -64,8 +70,34 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
 
 
 def indicators(record: Record, issues: Sequence[QualityIssue] = ()) -> list[FairIndicator]:
-    """Evaluate every metric of :data:`INDICATORS` on ``record``."""
-    return [FairIndicator.model_validate(row) for row in indicator_rows(record, issues)]
+    """Evaluate every metric of :data:`INDICATORS` on ``record`` (each indicator made from
+    its fields as :func:`indicator_rows` gives them, which hold what the model checks)."""
+    return [FairIndicator.trusted(row) for row in indicator_rows(record, issues)]
+
+
+def trusted_indicator(row: dict[str, Any]) -> FairIndicator:
+    """A row of :func:`indicator_rows` as its :class:`FairIndicator`, without validation:
+    what the model checks holds by construction (a known id and principle, points in
+    halves within the weight, a pass only with every point), and the reason is made
+    public and cut to :data:`MAX_TEXT` as the model would (see :func:`public_reason`)."""
+    return FairIndicator.trusted(
+        {
+            "id": row["id"],
+            "principle": row["principle"],
+            "passed": row["passed"],
+            "reason": public_reason(row["reason"]),
+            "weight": row["weight"],
+            "earned": float(row["earned"]),
+            "applicable": row["applicable"],
+        }
+    )
+
+
+@lru_cache(maxsize=4096)
+def public_reason(text: str) -> str:
+    """A reason as the model publishes it: stripped, made public, at most :data:`MAX_TEXT`
+    characters (most reasons recur from record to record: remembered)."""
+    return excerpt(text.strip(), MAX_TEXT).strip() or "-"
 
 
 def outcomes(
@@ -77,7 +109,9 @@ def outcomes(
 
 
 def indicator_rows(record: Record, issues: Sequence[QualityIssue]) -> list[dict[str, Any]]:
-    """The fields of :func:`indicators`' results, not yet validated.
+    """The fields of :func:`indicators`' results, new dicts each call: the reason public
+    and within the cap (:func:`public_reason`), the points as floats, as the model holds
+    them.
 
     A metric whose tests all fall away (``points == 0``) is not applicable; one where some
     fall away (data tests on a project) weighs only the points that apply.
@@ -91,9 +125,9 @@ def indicator_rows(record: Record, issues: Sequence[QualityIssue]) -> list[dict[
                 "id": spec.id,
                 "principle": spec.principle,
                 "passed": applicable and outcome.earned == weight,
-                "reason": outcome.reason,
+                "reason": public_reason(outcome.reason),
                 "weight": weight,
-                "earned": outcome.earned,
+                "earned": float(outcome.earned),
                 "applicable": applicable,
             }
         )

@@ -50,6 +50,8 @@ def _outcome(earned: float, points: int, *reasons: Reason) -> Outcome:
 
 
 NOT_APPLICABLE = reason("not-applicable-project")
+_NOT_APPLICABLE = _outcome(0, 0, NOT_APPLICABLE)
+"""A data metric's outcome on a project: the same for every project, made once."""
 
 
 def _join(parts: Sequence[tuple[bool, Reason]]) -> Outcome:
@@ -115,7 +117,7 @@ def data_identifier(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     """FsF-F3-01M: half a point for data content information (files named, typed or sized),
     the whole point when the metadata links to the data (a download or access URL)."""
     if _is_project(record):
-        return _outcome(0, 0, NOT_APPLICABLE)
+        return _NOT_APPLICABLE
     urls = [d.url for d in record.distributions if d.url]
     if len(urls) > 1:
         return _outcome(1, 1, reason("data-at-more", url=urls[0], count=len(urls) - 1))
@@ -138,7 +140,7 @@ def searchable(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
 def access_level(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     """FsF-A1-01M: the access level of the data is stated (published as a COAR term)."""
     if _is_project(record):
-        return _outcome(0, 0, NOT_APPLICABLE)
+        return _NOT_APPLICABLE
     if record.access_rights:
         return _outcome(1, 1, reason("access-stated", access=[record.access_rights]))
     return _outcome(0, 1, reason("no-access"))
@@ -146,13 +148,16 @@ def access_level(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
 
 def metadata_protocol(_record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     """FsF-A1-02M: the metadata is served over HTTP(S)."""
-    return _outcome(1, 1, reason("served-over-http"))
+    return _SERVED_OVER_HTTP
+
+
+_SERVED_OVER_HTTP = _outcome(1, 1, reason("served-over-http"))
 
 
 def data_protocol(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     """FsF-A1-03D: the data URLs use a standard protocol."""
     if _is_project(record):
-        return _outcome(0, 0, NOT_APPLICABLE)
+        return _NOT_APPLICABLE
     urls = [d.url for d in record.distributions if d.url]
     standard = [url for url in urls if url.lower().startswith(DATA_PROTOCOLS)]
     if standard:
@@ -163,7 +168,10 @@ def data_protocol(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
 
 def formal_representation(_record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     """FsF-I1-01M: RDF embedded in the page (JSON-LD) and by content negotiation."""
-    return _outcome(2, 2, reason("rdf-offered"))
+    return _RDF_OFFERED
+
+
+_RDF_OFFERED = _outcome(2, 2, reason("rdf-offered"))
 
 
 def semantic_resources(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
@@ -311,13 +319,16 @@ def community_standard(_record: Record, _issues: Sequence[QualityIssue]) -> Outc
     """FsF-R1.3-01M: metadata in a disciplinary standard of the data's community. The page's
     DataCite, DCAT-AP and schema.org are multidisciplinary standards, which F-UJI's v0.5
     scoring gives no point, and no source's disciplinary metadata is republished."""
-    return _outcome(0, 1, reason("multidisciplinary-standards"))
+    return _MULTIDISCIPLINARY
+
+
+_MULTIDISCIPLINARY = _outcome(0, 1, reason("multidisciplinary-standards"))
 
 
 def file_format(record: Record, _issues: Sequence[QualityIssue]) -> Outcome:
     """FsF-R1.3-02D: the data is in a recommended (open, long-term, scientific) format."""
     if _is_project(record):
-        return _outcome(0, 0, NOT_APPLICABLE)
+        return _NOT_APPLICABLE
     formats = [d.media_type or d.format for d in record.distributions if d.media_type or d.format]
     good = [
         d.media_type or d.format

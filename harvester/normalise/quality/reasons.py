@@ -154,6 +154,8 @@ class Reason(NamedTuple):
 
     def text(self) -> str:
         """The reason in English (lists joined with commas)."""
+        if not self.params:
+            return REASONS[self.code]
         values = {
             name: ", ".join(value) if isinstance(value, list) else value
             for name, value in self.params.items()
@@ -179,4 +181,6 @@ def reason(code: str, **params: ParamValue) -> Reason:
 
 def joined(reasons: Sequence[Reason]) -> str:
     """The English text of several reasons, as one sentence."""
-    return "; ".join(r.text() for r in reasons)
+    if len(reasons) == 1:
+        return reasons[0].text()
+    return "; ".join([r.text() for r in reasons])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import mimetypes
 import re
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 _MIME_TYPES = mimetypes.MimeTypes()
@@ -55,9 +56,10 @@ _COMPRESSED = {
 """A compressed file's media type is its compression's (``counts.csv.gz`` is gzip)."""
 
 
+@lru_cache(maxsize=4096)
 def media_type_from_name(name: str) -> str | None:
     """The media type a file name's extension stands for (IANA types, as Python's
-    mimetypes knows them), or None for an unknown extension."""
+    mimetypes knows them), or None for an unknown extension (remembered: names recur)."""
     kind, encoding = _MIME_TYPES.guess_type(name, strict=False)
     if encoding:
         return _COMPRESSED.get(encoding)
@@ -67,11 +69,29 @@ def media_type_from_name(name: str) -> str | None:
 _PAGE_TYPES = ("text/html", "application/xhtml+xml")
 
 
+_HTTP_PATH = re.compile(r"https?://[^/?#]+/([^?#]*)", re.IGNORECASE)
+_ALTERED_BY_SPLITTING = re.compile(r"[\[\]\t\r\n%]")
+"""What :func:`urlsplit` or unquoting may read otherwise than the plain text (a bracketed
+host, the tabs and line breaks it removes, percent-escapes such as ``%2E``)."""
+
+
 def file_name(url: str) -> str | None:
     """The name of the data file an http(s) URL points to: its last path segment when its
-    extension names a media type other than a web page's; None for anything else."""
-    if not re.match(r"^https?://[^/?#]+/", url, re.IGNORECASE):
+    extension names a media type other than a web page's; None for anything else.
+
+    Most URLs are landing pages whose last segment has no extension: they are told at a
+    glance; the others are read in full, and remembered (a record names its files in
+    several fields)."""
+    found = _HTTP_PATH.match(url)
+    if found is None:
         return None
+    if "." not in found.group(1).rsplit("/", 1)[-1] and not _ALTERED_BY_SPLITTING.search(url):
+        return None
+    return _file_name(url)
+
+
+@lru_cache(maxsize=4096)
+def _file_name(url: str) -> str | None:
     name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
     media_type = media_type_from_name(name) if "." in name else None
     return name if media_type and media_type not in _PAGE_TYPES else None

@@ -14,7 +14,7 @@ gives none. A box whose west edge lies east of its east edge crosses the antimer
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 import shapely
 import shapely.affinity
@@ -99,7 +99,16 @@ def countries_at(lat: float, lon: float) -> list[str]:
 
 def countries_in_box(west: float, south: float, east: float, north: float) -> list[str]:
     """The countries a box overlaps, by area of overlap (largest first), or none when more
-    than :data:`MAX_BOX_COUNTRIES` do."""
+    than :data:`MAX_BOX_COUNTRIES` do.
+
+    The areas of overlap (costly: a wide box against a large country's coastline) are
+    measured only when there are several countries to order. Remembered: a source gives
+    the same box to many records."""
+    return list(_countries_in_box(west, south, east, north))
+
+
+@lru_cache(maxsize=1024)
+def _countries_in_box(west: float, south: float, east: float, north: float) -> tuple[str, ...]:
     codes, tree, shapes = _index()
     boxes = (
         [box(west, south, east, north)]
@@ -109,14 +118,16 @@ def countries_in_box(west: float, south: float, east: float, north: float) -> li
             box(-180.0, south, east, north),
         ]
     )
+    hits = [(area, int(i)) for area in boxes for i in tree.query(area, predicate="intersects")]
+    overlapping = {codes[i] for _, i in hits}
+    if len(overlapping) > MAX_BOX_COUNTRIES:
+        return ()
+    if len(overlapping) < 2:
+        return tuple(overlapping)
     overlap: dict[str, float] = {}
-    for area in boxes:
-        for i in tree.query(area, predicate="intersects"):
-            code = codes[int(i)]
-            overlap[code] = overlap.get(code, 0.0) + shapes[int(i)].intersection(area).area
-    if len(overlap) > MAX_BOX_COUNTRIES:
-        return []
-    return [code for code, _ in sorted(overlap.items(), key=lambda item: (-item[1], item[0]))]
+    for area, i in hits:
+        overlap[codes[i]] = overlap.get(codes[i], 0.0) + shapes[i].intersection(area).area
+    return tuple(code for code, _ in sorted(overlap.items(), key=lambda item: (-item[1], item[0])))
 
 
 def countries_of_places(

@@ -16,9 +16,11 @@ from pydantic import ValidationError
 from harvester.core.model import (
     SCHEMA_ID,
     BoundingBox,
+    FairIndicator,
     Identifier,
     LangText,
     Point,
+    QualityIssue,
     Record,
     record_id,
     record_json_schema,
@@ -351,3 +353,32 @@ def test_urls_never_carry_email_addresses(field: str, url: str, message: str) ->
 def test_at_signs_inside_web_paths_are_fine() -> None:
     record = Record.model_validate(minimal(contact_page="https://social.example/@birdcount"))
     assert record.contact_page == "https://social.example/@birdcount"
+
+
+# --- parts built by trusted code ----------------------------------------------------------
+
+
+def test_a_trusted_part_equals_the_part_validated_from_the_same_values() -> None:
+    values = {
+        "id": "FsF-F1-01D",
+        "principle": "F",
+        "passed": True,
+        "reason": "the record page's URL is a unique IRI",
+        "weight": 1,
+        "earned": 1.0,
+        "applicable": True,
+    }
+    trusted = FairIndicator.trusted(dict(values))
+    validated = FairIndicator.model_validate(values)
+    assert trusted == validated
+    assert trusted.model_dump_json() == validated.model_dump_json()
+    assert trusted.model_fields_set == validated.model_fields_set
+    with pytest.raises(ValidationError):  # frozen, as a validated part
+        trusted.reason = "changed"
+
+
+def test_a_trusted_part_needs_exactly_its_fields() -> None:
+    with pytest.raises(ValueError, match="exactly its fields"):
+        QualityIssue.trusted({"field": "title", "problem": "missing"})
+    with pytest.raises(ValueError, match="exactly its fields"):
+        QualityIssue.trusted({"field": "title", "problem": "missing", "detail": "d", "x": 1})

@@ -25,7 +25,9 @@ from harvester.core.model import (
     scrub_emails,
     strip_controls,
 )
-from harvester.core.model.fields import _Model
+from harvester.core.model import fields as fields_module
+from harvester.core.model.fields import _looks_public, _Model
+from harvester.core.model.public_text import _scrub_every_form, looks_public, may_hold_address
 from tests.harvester.core.test_model import full
 
 FORMS = (
@@ -250,3 +252,114 @@ def test_a_source_identifier_is_kept_as_the_source_wrote_it() -> None:
     assert record.title == "Geluid- en luchtkwaliteit"
     assert record.provenance.source_identifier == name
     assert Record.model_validate_json(record.model_dump_json()) == record
+
+
+# --- the quick look before the scrub -------------------------------------------------------
+
+RISKY_PIECES = st.sampled_from(
+    [
+        *(form.format("jo") for form in FORMS),
+        " at ",
+        " AT ",
+        "at",
+        " dot ",
+        " punkt ",
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+        "<",
+        ">",
+        "@",
+        "＠",
+        "%",
+        "%40",
+        "%2540",
+        "%61",
+        "%2E",
+        "&",
+        "&#",
+        "&#64",
+        "&commat",
+        "&amp;",
+        "+",
+        "\\u0040",
+        "\\UFF20",
+        " ",
+        "\t",
+        "\n",
+        ".",
+        "．",
+        "jo",
+        "example",
+        "org",
+        "ät",
+        "(2019)",
+        "R&D",
+        "%3A",
+        "%3a",
+        "%2F",
+        "%3D",
+        "%3F",
+        "%2C",
+        "%3B",
+        "%28",
+        "%29",
+        "%20",
+        "%2540",
+        "%253A",
+        "oai",
+        "?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai",
+    ]
+)
+
+
+@settings(max_examples=6000)
+@given(
+    st.one_of(
+        st.lists(RISKY_PIECES, max_size=8).map("".join),
+        st.text(alphabet="jo@at.( )[]<>{}%&#+40examplrgdt\\u ", max_size=30),
+    )
+)
+def test_the_quick_look_skips_only_texts_the_whole_scrub_leaves_alone(text: str) -> None:
+    assert scrub_emails(text) == _scrub_every_form(text)
+    if looks_public(text):
+        assert _scrub_every_form(strip_controls(text)) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "may_hold"),
+    [
+        ("Counts (2019) in R&D", False),
+        ("50 % of ponds", False),
+        ("see [1] and <b>", False),
+        ("Counts (at) ten sites", True),
+        ("look at example", True),
+        ("ratio 50%40", True),
+        ("C++", True),
+        ("http://h/oai?verb=GetRecord&identifier=oai%3Ah%3A1", False),
+        ("http://h/oai?identifier=jo%40example.org", True),
+        ("http://h/oai?identifier=jo%28at%29example.org", True),
+    ],
+)
+def test_brackets_and_signs_alone_are_no_address_shape(text: str, may_hold: bool) -> None:
+    assert may_hold_address(text) is may_hold
+    assert looks_public(text) is not may_hold
+
+
+@settings(max_examples=500)
+@given(st.lists(RISKY_PIECES, max_size=6).map("".join))
+def test_remembered_looks_agree_with_fresh_ones(text: str) -> None:
+    assert _looks_public(text) is looks_public(text)
+    assert _looks_public(text) is looks_public(text)  # remembered, for a short text
+
+
+def test_only_short_texts_are_remembered_and_never_too_many() -> None:
+    long_text = "a" * (fields_module._SEEN_LENGTH + 1)
+    _looks_public(long_text)
+    assert long_text not in fields_module._SEEN_PUBLIC
+    for number in range(fields_module._SEEN_LIMIT + 10):
+        _looks_public(f"name {number}")
+    assert len(fields_module._SEEN_PUBLIC) <= fields_module._SEEN_LIMIT

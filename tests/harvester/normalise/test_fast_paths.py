@@ -10,7 +10,7 @@ import ipaddress
 import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote_plus, unquote
+from urllib.parse import quote_plus, unquote, urlsplit
 
 import pytest
 from hypothesis import given, settings
@@ -29,6 +29,7 @@ from harvester.normalise.quality.landing_pages import (
 )
 from harvester.normalise.transforms import identifier_of, kind_of
 from harvester.normalise.transforms.elements import child_elements, local_name
+from harvester.normalise.transforms.media_types import file_name, media_type_from_name
 from harvester.normalise.transforms.text import _separator_pattern
 from harvester.normalise.values import LANG, XmlValue, element_value
 from harvester.normalise.vocab import text as text_module
@@ -128,6 +129,35 @@ def test_ip_address_fast_refusal_agrees_with_ipaddress(host: str) -> None:
 def test_cached_landing_page_problem_agrees_with_the_uncached(url: str) -> None:
     cached = _outcome(landing_page_problem, url)
     assert cached == _outcome(landing_page_problem.__wrapped__, url)
+
+
+# --- transforms ---------------------------------------------------------------------------
+
+
+def _file_name_the_long_way(url: str) -> str | None:
+    """:func:`file_name` as it read every URL before its shortcut and cache."""
+    if not re.match(r"^https?://[^/?#]+/", url, re.IGNORECASE):
+        return None
+    name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+    guessed = media_type_from_name.__wrapped__(name) if "." in name else None
+    return name if guessed and guessed not in ("text/html", "application/xhtml+xml") else None
+
+
+FILE_URL_LIKE = st.one_of(
+    URL_LIKE,
+    st.tuples(
+        st.sampled_from(["http://h/", "https://example.org/a/", "HTTP://x/[", "http://h/d?"]),
+        st.text(alphabet="abc./%2E\t\n#?", max_size=12),
+        st.sampled_from([".csv", ".CSV", ".html", ".csv.gz", "", "%2Ecsv", ".zip?x=1", "#a.csv"]),
+    ).map("".join),
+)
+
+
+@settings(max_examples=800)
+@given(FILE_URL_LIKE)
+def test_file_name_shortcut_and_cache_agree_with_the_long_way(url: str) -> None:
+    assert _outcome(file_name, url) == _outcome(_file_name_the_long_way, url)
+    assert _outcome(file_name, url) == _outcome(_file_name_the_long_way, url)  # cached
 
 
 # --- vocab --------------------------------------------------------------------------------

@@ -6,7 +6,16 @@ from typing import Any
 
 import pytest
 
-from harvester.core.model import UNTITLED, FairIndicator, QualityIssue, Record, record_id
+from harvester.core.model import (
+    EMAIL_REMOVED,
+    MAX_TEXT,
+    UNTITLED,
+    FairIndicator,
+    Quality,
+    QualityIssue,
+    Record,
+    record_id,
+)
 from harvester.normalise.quality import (
     INDICATORS,
     assess,
@@ -17,6 +26,7 @@ from harvester.normalise.quality import (
     score,
     with_quality,
 )
+from harvester.normalise.quality.fair import indicator_rows, trusted_indicator
 
 PROVENANCE = {
     "source_id": "eu-cs",
@@ -409,3 +419,37 @@ def test_xml_and_json_vocabularies_are_recommended_formats() -> None:
     tei = {**FILE, "media_type": "application/tei+xml"}
     result = indicator(record(**{**DATASET, "distributions": [tei]}), "FsF-R1.3-02D")
     assert (result.passed, result.reason) == (True, "recommended format: application/tei+xml")
+
+
+# --- the report is built without validating again what it guarantees ----------------------
+
+
+@pytest.mark.parametrize(
+    "rec",
+    [
+        pytest.param(lambda: bare(), id="bare project"),
+        pytest.param(lambda: record(), id="good project"),
+        pytest.param(lambda: record(**DATASET), id="dataset"),
+        pytest.param(lambda: record(license={"text": "Free"}, related=[]), id="other licence"),
+    ],
+)
+def test_the_report_equals_the_report_validated_from_its_fields(rec: Any) -> None:
+    issues = [QualityIssue(field="countries", problem="invalid", detail="'Narnia' unknown")]
+    built = assess(rec(), [*issues, *issues])
+    validated = Quality.model_validate(built.model_dump())
+    assert built == validated
+    assert built.model_dump_json() == validated.model_dump_json()
+    assert [i.field for i in built.issues].count("countries") == 1
+
+
+def test_a_reason_is_made_public_and_cut_to_the_text_cap() -> None:
+    long_url = "https://example.org/" + "a" * (MAX_TEXT + 10)
+    address = {"relation": "IsCitedBy", "identifier": "see jo (at) example (dot) org"}
+    rec = record(**{**DATASET, "related": [address]})
+    rows = [row for row in indicator_rows(rec, []) if row["id"] == "FsF-I3-01M"]
+    assert rows  # the rule's reason is built from the record's texts, public already
+    long_row = {**rows[0], "reason": f"data at {long_url}"}
+    made = trusted_indicator(long_row)
+    assert len(made.reason) == MAX_TEXT and made.reason.endswith("…")
+    spoofed = trusted_indicator({**rows[0], "reason": "write to jo [at] example [dot] org"})
+    assert "jo" not in spoofed.reason and EMAIL_REMOVED in spoofed.reason

@@ -43,3 +43,11 @@ def test_a_box_gives_the_few_countries_it_overlaps_largest_first() -> None:
 def test_places_together_in_order_without_repeats() -> None:
     points = [(52.37, 4.89), (52.09, 5.12)]
     assert countries_of_places(points, [(5.9, 50.7, 7.2, 51.9)]) == ["NL", "DE", "BE"]
+
+
+def test_a_remembered_box_answer_is_each_caller_s_own() -> None:
+    first = countries_in_box(5.9, 50.7, 7.2, 51.9)
+    first.clear()
+    assert countries_in_box(5.9, 50.7, 7.2, 51.9)[:2] == ["DE", "NL"]
+    assert countries_in_box(-180.0, -90.0, 180.0, 90.0) == []  # the world: no countries
+    assert countries_in_box(-71.0, 41.1, -68.3, 42.8) == ["US"]  # one country, no areas
