@@ -17,6 +17,7 @@ from harvester.index.cluster_feed import (
     documents_for,
     stored_documents_with_clusters,
 )
+from harvester.index.cluster_vectors import give_cluster_vectors, restore_vectors
 from harvester.index.collapse import CLUSTER_PREFIX
 from harvester.index.documents import IndexDocument, document_from_json
 from harvester.index.sqlite import SqliteIndex
@@ -94,7 +95,7 @@ def apply_rows(
                 stats.errors.append(f"{row.id}: cannot be indexed: {exc}")
         found = documents_for(store, [r.id for r in rows if r.deleted or r.id in ready], ready)
         found.errors += stats.errors
-        return write_documents(index, found)
+        return write_documents(index, found, store, {r.id for r in rows})
     documents: list[IndexDocument] = []
     made = made or {}
     for row in rows:
@@ -113,11 +114,20 @@ def apply_rows(
     return stats
 
 
-def write_documents(index: SearchIndex, found: ClusterDocuments) -> IndexStats:
-    """Upsert and delete what :func:`documents_for` found."""
+def write_documents(
+    index: SearchIndex,
+    found: ClusterDocuments,
+    store: Store | None = None,
+    changed: Iterable[str] = (),
+) -> IndexStats:
+    """Upsert and delete what :func:`documents_for` found; with the ``store``, documents
+    written again get their vectors again (not the ``changed`` records': the embedding
+    backlog brings theirs), cluster documents their listings'."""
     stats = IndexStats(failed=len(found.errors), errors=list(found.errors))
     if found.upserts:
         stats.indexed = index.upsert(found.upserts).indexed
+        if store is not None:
+            restore_vectors(store, index, (d.id for d in found.upserts), changed)
     if found.deletes:
         stats.deleted = index.delete(found.deletes).deleted
     return stats
@@ -133,7 +143,7 @@ def index_clusters(
     for start in range(0, max(len(ids), 1), CATCH_UP_BATCH):
         chunk = ids[start : start + CATCH_UP_BATCH]
         found = documents_for(store, chunk, dropped=dropped if start == 0 else ())
-        done = write_documents(index, found)
+        done = write_documents(index, found, store)
         stats.indexed += done.indexed
         stats.deleted += done.deleted
         stats.failed += done.failed
@@ -153,14 +163,16 @@ def stored_documents(store: Store) -> Iterator[IndexDocument]:
 def reindex(
     store: Store, index: SearchIndex, progress: Progress | None = None, encoder: str | None = None
 ) -> int:
-    """Rebuild the index from the stored records, with the vectors ``encoder`` made of them;
-    searching continues meanwhile.
+    """Rebuild the index from the stored records, with the vectors ``encoder`` made of them
+    (by default the encoder that made most of the kept vectors: a rebuild after clustering
+    keeps them); searching continues meanwhile.
 
     Records that a harvest changes, and vectors that a worker computes, while the rebuild
     runs reach the old index only; they are replayed into the new one once it is live, so
     nothing is lost.
     """
     started = utcnow() - CATCH_UP_MARGIN
+    encoder = encoder or store.vector_encoder()
     embedded = bool(encoder) and encoder != "none"
     vectors = stored_vectors(store, str(encoder)) if embedded else ()
     clusters = [0]
@@ -182,6 +194,7 @@ def reindex(
         late = list(stored_vectors(store, str(encoder), since=started))
         for start in range(0, len(late), CATCH_UP_BATCH):
             index.set_vectors(late[start : start + CATCH_UP_BATCH])
+        give_cluster_vectors(store, index, set(store.multi_members().values()))
     return count - clusters[0]
 
 

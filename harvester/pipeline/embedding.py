@@ -21,6 +21,7 @@ from harvester.core.settings import Settings
 from harvester.enrich.encoders import load_encoder
 from harvester.enrich.vectors import EmbedStats, ProgressCallback, VectorItem, VectorSink, drain
 from harvester.index.base import SearchIndex
+from harvester.index.cluster_vectors import with_cluster_vectors
 from harvester.index.service import open_index
 from harvester.store import Store
 
@@ -81,7 +82,7 @@ def _work(settings: Settings, state: WorkerState) -> None:
     index = open_index(settings, with_encoder=False)
     try:
         while not state.stop.is_set():
-            stats = drain(store, encoder, sink_of(index), should_stop=state.stop.is_set)
+            stats = drain(store, encoder, sink_of(index, store), should_stop=state.stop.is_set)
             if stats.records == 0 and stats.gone == 0 and stats.unchanged == 0:
                 if state.finishing.is_set():
                     return
@@ -91,13 +92,14 @@ def _work(settings: Settings, state: WorkerState) -> None:
         store.close()
 
 
-def sink_of(index: SearchIndex) -> VectorSink:
-    """A vector sink writing into ``index``; a failing index is logged, never fatal (the
-    vectors are in the store, and ``csfinder reindex`` brings them to the index)."""
+def sink_of(index: SearchIndex, store: Store) -> VectorSink:
+    """A vector sink writing into ``index`` (the records' vectors, and those their clusters'
+    documents get from them); a failing index is logged, never fatal (the vectors are in
+    the store, and ``csfinder reindex`` brings them to the index)."""
 
     def sink(items: Sequence[VectorItem]) -> None:
         try:
-            index.set_vectors(items)
+            index.set_vectors(with_cluster_vectors(store, items))
         except Exception as exc:  # any backend's failure: logged, vectors kept in the store
             log.warning("vectors not indexed (%s); run `csfinder reindex`", exc)
 
@@ -116,5 +118,5 @@ def embed_all(
     encoder = load_encoder(settings.index.encoder, threads)
     if encoder is None:
         return EmbedStats()
-    sink = sink_of(index) if index is not None else None
+    sink = sink_of(index, store) if index is not None else None
     return drain(store, encoder, sink, progress=progress)

@@ -119,6 +119,18 @@ class Vectors(StoreBase):
                     .where(vector_backlog.c.queued_at <= item.queued_at)
                 )
 
+    def vector_encoder(self) -> str | None:
+        """The encoder that made most of the kept vectors (None: no vectors kept)."""
+        stmt = (
+            select(record_vectors.c.encoder)
+            .group_by(record_vectors.c.encoder)
+            .order_by(func.count().desc(), record_vectors.c.encoder)
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            found = conn.execute(stmt).scalar()
+        return str(found) if found is not None else None
+
     def iter_vectors(
         self, encoder: str, batch: int = 1000, computed_since: datetime | None = None
     ) -> Iterator[StoredVectors]:
