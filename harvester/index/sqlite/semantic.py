@@ -3,15 +3,16 @@ vectors (the published ANN snapshot, memory-mapped; the vectors written since, i
 and the search over them.
 
 A search among few candidate rows (the filters chosen leave at most :data:`EXACT_MAX`)
-compares every one of their vectors exactly; otherwise the ANN index is asked for more
+compares every one of their vectors exactly, read from the snapshot where it holds them
+(no query reads vectors from SQLite); otherwise the ANN index is asked for more
 neighbours than wanted, as many more as the filters are selective, and those outside the
-candidates dropped. Vectors written after the snapshot are always compared exactly, and a
-row's snapshot vectors are ignored once it has newer ones.
+candidates dropped; the same neighbours give the nearest rows without the filters (for
+facet counts). Vectors written after the snapshot are always compared exactly, and a row's
+snapshot vectors are ignored once it has newer ones.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import sqlite3
 import threading
@@ -23,10 +24,13 @@ import numpy.typing as npt
 from pyroaring import BitMap
 from usearch.index import Index
 
+from harvester.index.sqlite.facets import bitmap_of
+from harvester.index.sqlite.ordering import as_array
 from harvester.index.sqlite.vectors import (
     KEY_BITS,
+    MAX_VERSIONS,
+    Keys,
     Pointer,
-    has_table,
     read_pointer,
     rows_since,
     vseq,
@@ -102,25 +106,59 @@ class VectorReader:
     ) -> list[Near]:
         """The ``limit`` rows of ``candidates`` nearest to ``query`` (a unit vector), best
         first; ``live`` is how many rows are searchable (to judge the filters' bite)."""
+        return self.neighbours(conn, generation, query, candidates, candidates, live, limit)[0]
+
+    def neighbours(
+        self,
+        conn: sqlite3.Connection,
+        generation: str,
+        query: Vector,
+        filtered: BitMap,
+        allowed: BitMap,
+        live: int,
+        limit: int,
+    ) -> tuple[list[Near], list[Near]]:
+        """The ``limit`` rows of ``filtered`` nearest to ``query``, and the ``limit`` rows
+        of ``allowed`` (``filtered`` without the filters), best first, from one search of
+        the ANN index at most: the neighbours it is asked for (as many more as the filters
+        are selective) serve both."""
         held = self._state(conn, generation)
-        if held is None or not candidates or limit <= 0:
-            return []
-        if len(candidates) <= EXACT_MAX:
-            return _best(_exact(conn, candidates, query), limit)
-        found: list[Near] = []
-        if len(held.rows):
-            found = _scored(held.rows, held.versions, held.matrix @ query, candidates)
-        if held.ann is not None:
-            share = max(1.0, live / max(1, len(candidates)))
-            count = min(MAX_NEIGHBOURS, max(limit, math.ceil(limit * share)) * 2)
-            matches = held.ann.search(query, count)
-            keys = np.asarray(matches.keys, dtype=np.uint64)
-            rows = (keys >> np.uint64(KEY_BITS)).astype(np.int64)
-            versions = (keys & np.uint64((1 << KEY_BITS) - 1)).astype(np.int64)
-            similarity = 1.0 - np.asarray(matches.distances, dtype=np.float32)
-            fresh = ~np.isin(rows, held.rows)  # rows with newer vectors are in the delta
-            found += _scored(rows[fresh], versions[fresh], similarity[fresh], candidates)
-        return _best(found, limit)
+        if held is None or not allowed or limit <= 0:
+            return [], []
+        if len(filtered) <= EXACT_MAX:
+            within = _best(_exact(held, filtered, query), limit)
+            if len(filtered) == len(allowed):
+                return within, within
+            return within, _best(_searched(held, query, allowed, live, limit) + within, limit)
+        found = _searched(held, query, filtered, live, limit, allowed)
+        inside = BitMap(n.rowid for n in found) & filtered
+        return _best([n for n in found if n.rowid in inside], limit), _best(found, limit)
+
+
+def _searched(
+    held: _Held,
+    query: Vector,
+    candidates: BitMap,
+    live: int,
+    limit: int,
+    keep: BitMap | None = None,
+) -> list[Near]:
+    """The ANN index's neighbours of ``query`` (as many as ``limit`` rows of
+    ``candidates`` need) and the vectors written since its snapshot, those of ``keep``
+    rows (default: of ``candidates``) kept."""
+    kept = candidates if keep is None else keep
+    found: list[Near] = []
+    if len(held.rows):
+        found = _scored(held.rows, held.versions, held.matrix @ query, kept)
+    if held.ann is not None:
+        share = max(1.0, live / max(1, len(candidates)))
+        count = min(MAX_NEIGHBOURS, max(limit, math.ceil(limit * share)) * 2)
+        matches = held.ann.search(query, count)
+        keys = np.asarray(matches.keys, dtype=np.uint64)
+        similarity = 1.0 - np.asarray(matches.distances, dtype=np.float32)
+        fresh = ~np.isin((keys >> np.uint64(KEY_BITS)).astype(np.int64), held.rows)
+        found += _from_keys(keys[fresh], similarity[fresh], kept)  # newer ones are in delta
+    return found
 
 
 def _with_delta(held: _Held, conn: sqlite3.Connection, seq: int) -> _Held:
@@ -143,30 +181,43 @@ def _with_delta(held: _Held, conn: sqlite3.Connection, seq: int) -> _Held:
     )
 
 
-def _exact(conn: sqlite3.Connection, candidates: BitMap, query: Vector) -> list[Near]:
-    """Every version of the candidates compared with the query (one product per chunk)."""
-    if not has_table(conn):
-        return []
+def _exact(held: _Held, candidates: BitMap, query: Vector) -> list[Near]:
+    """Every version of the candidates compared with the query: their vectors written
+    since the snapshot from memory, the others from the snapshot (memory-mapped)."""
     found: list[Near] = []
-    rowids = list(candidates)
-    for start in range(0, len(rowids), 1000):
-        rows = conn.execute(
-            "SELECT rowid, dims, data FROM vectors WHERE rowid IN (SELECT value FROM json_each(?))",
-            (json.dumps(rowids[start : start + 1000]),),
-        ).fetchall()
-        if not rows:
-            continue
-        dims = int(rows[0][1])
-        counts = np.array([len(data) // dims for _r, _d, data in rows], dtype=np.int64)
-        matrix = np.frombuffer(b"".join(data for _r, _d, data in rows), dtype=np.int8)
-        scores = (matrix.reshape(-1, dims).astype(np.float32) / SCALE) @ query
-        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-        best = np.maximum.reduceat(scores, starts)
-        for number, (rowid, _dims, _data) in enumerate(rows):
-            first = int(starts[number])
-            version = int(np.argmax(scores[first : first + int(counts[number])]))
-            found.append(Near(int(rowid), float(best[number]), version))
-    return found
+    rowids = as_array(candidates)
+    if len(held.rows):
+        found = _scored(held.rows, held.versions, held.matrix @ query, candidates)
+        rowids = rowids[~np.isin(rowids, held.rows)]
+    if held.ann is None or not len(rowids):
+        return found
+    versions = np.arange(MAX_VERSIONS, dtype=np.uint64)
+    keys = ((rowids.astype(np.uint64) << np.uint64(KEY_BITS))[:, None] + versions).ravel()
+    keys = keys[np.asarray(held.ann.contains(keys), dtype=bool)]
+    if not len(keys):
+        return found
+    keys, matrix = _stored(held.ann, keys)
+    scores = np.asarray((matrix.astype(np.float32) / SCALE) @ query, dtype=np.float32)
+    return found + _from_keys(keys, scores, candidates)
+
+
+def _stored(ann: Index, keys: Keys) -> tuple[Keys, npt.NDArray[np.int8]]:
+    """The keys the ANN index holds a vector for, and those vectors (signed bytes)."""
+    found = ann.get(keys, dtype="i8")
+    if isinstance(found, np.ndarray):
+        return keys, found.reshape(len(keys), -1)
+    pairs = [(n, vector) for n, vector in enumerate(found or ()) if vector is not None]
+    if not pairs:
+        return keys[:0], np.zeros((0, 0), np.int8)
+    vectors = [np.asarray(vector, dtype=np.int8) for _, vector in pairs]
+    return keys[[n for n, _ in pairs]], np.stack(vectors)
+
+
+def _from_keys(keys: Keys, similarity: npt.NDArray[np.float32], candidates: BitMap) -> list[Near]:
+    """The rows of ANN keys (row id and version) with their similarities."""
+    rows = (keys >> np.uint64(KEY_BITS)).astype(np.int64)
+    versions = (keys & np.uint64(MAX_VERSIONS - 1)).astype(np.int64)
+    return _scored(rows, versions, similarity, candidates)
 
 
 def _scored(
@@ -175,9 +226,10 @@ def _scored(
     similarity: npt.NDArray[np.float32],
     candidates: BitMap,
 ) -> list[Near]:
+    """The rows among ``candidates``, with their version and similarity."""
     if not len(rows):
         return []
-    keep = np.fromiter((int(r) in candidates for r in rows), dtype=bool, count=len(rows))
+    keep = np.isin(rows, as_array(bitmap_of(rows) & candidates))
     return [
         Near(int(r), float(s), int(v))
         for r, v, s in zip(rows[keep], versions[keep], similarity[keep], strict=True)
