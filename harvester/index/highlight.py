@@ -59,7 +59,9 @@ class WordMatcher:
     """Which words the atoms match: any of their words exactly, words starting with the
     last word of a prefix atom, or words whose stem in one of ``languages`` is one of the
     atoms' stems, compared folded. On text of ASCII words (where folding is lower-casing
-    and keeps every position) and without stems, one regular expression finds them all."""
+    and keeps every position) and without stems, one regular expression finds them all;
+    with stems, one finds the words that could match (starting as a word, prefix or stem
+    of the atoms does), and only those are stemmed."""
 
     def __init__(self, atoms: Sequence[Atom], languages: Sequence[str] = ()) -> None:
         self.exact = frozenset(word for atom in atoms for word in atom.words)
@@ -76,6 +78,10 @@ class WordMatcher:
         self.ascii = re.compile(
             f"(?<![^\\W_])(?:{'|'.join(choices) or '(?!)'})", re.IGNORECASE | re.ASCII
         )
+        heads = sorted({*self.exact, *self.prefixes, *self._stem_heads}, key=len, reverse=True)
+        starts = "|".join(re.escape(head) for head in heads) or "(?!)"
+        could = "[^\\W_]+" if "" in heads else f"(?:{starts})[^\\W_]*"  # a stem of a letter
+        self.candidates = re.compile(f"(?<![^\\W_]){could}", re.IGNORECASE | re.ASCII)
 
     def matches(self, word: str) -> bool:
         """True when the folded ``word`` is one the atoms match."""
@@ -89,10 +95,15 @@ class WordMatcher:
 
     def first(self, text: str) -> int | None:
         """The index of the first matching word of ``text``, or None."""
-        if ascii_words(text) and not self.languages:
+        if not ascii_words(text):
+            return self.first_by_words(text)
+        if not self.languages:
             found = self.ascii.search(text)
             return None if found is None else len(TOKEN.findall(text, 0, found.start()))
-        return self.first_by_words(text)
+        for candidate in self.candidates.finditer(text):
+            if self.matches(candidate.group().lower()):
+                return len(TOKEN.findall(text, 0, candidate.start()))
+        return None
 
     def first_by_words(self, text: str) -> int | None:
         """:meth:`first` word by word, for any script."""
@@ -103,9 +114,18 @@ class WordMatcher:
 
     def mark(self, text: str) -> str:
         """``text`` with every matching word between the engine marks."""
-        if ascii_words(text) and not self.languages:
+        if not ascii_words(text):
+            return self.mark_by_words(text)
+        if not self.languages:
             return self.ascii.sub(f"{START}\\g<0>{END}", text)
-        return self.mark_by_words(text)
+        out: list[str] = []
+        last = 0
+        for candidate in self.candidates.finditer(text):
+            if self.matches(candidate.group().lower()):
+                out += [text[last : candidate.start()], START, candidate.group(), END]
+                last = candidate.end()
+        out.append(text[last:])
+        return "".join(out)
 
     def mark_by_words(self, text: str) -> str:
         """:meth:`mark` word by word, for any script."""
