@@ -18,6 +18,7 @@ import sqlite3
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -126,13 +127,14 @@ class VectorReader:
         if held is None or not allowed or limit <= 0:
             return [], []
         if len(filtered) <= EXACT_MAX:
-            within = _best(_exact(held, filtered, query), limit)
+            exact = _exact(held, filtered, query)
+            within = _best(exact, limit)
             if len(filtered) == len(allowed):
                 return within, within
-            return within, _best(_searched(held, query, allowed, live, limit) + within, limit)
+            wider = _joined(_searched(held, query, allowed, live, limit), exact)
+            return within, _best(wider, limit)
         found = _searched(held, query, filtered, live, limit, allowed)
-        inside = BitMap(n.rowid for n in found) & filtered
-        return _best([n for n in found if n.rowid in inside], limit), _best(found, limit)
+        return _best(_among(found, filtered), limit), _best(found, limit)
 
 
 def _searched(
@@ -142,14 +144,12 @@ def _searched(
     live: int,
     limit: int,
     keep: BitMap | None = None,
-) -> list[Near]:
+) -> Scored:
     """The ANN index's neighbours of ``query`` (as many as ``limit`` rows of
     ``candidates`` need) and the vectors written since its snapshot, those of ``keep``
     rows (default: of ``candidates``) kept."""
     kept = candidates if keep is None else keep
-    found: list[Near] = []
-    if len(held.rows):
-        found = _scored(held.rows, held.versions, held.matrix @ query, kept)
+    found = _among(_delta(held, query), kept)
     if held.ann is not None:
         share = max(1.0, live / max(1, len(candidates)))
         count = min(MAX_NEIGHBOURS, max(limit, math.ceil(limit * share)) * 2)
@@ -157,7 +157,7 @@ def _searched(
         keys = np.asarray(matches.keys, dtype=np.uint64)
         similarity = 1.0 - np.asarray(matches.distances, dtype=np.float32)
         fresh = ~np.isin((keys >> np.uint64(KEY_BITS)).astype(np.int64), held.rows)
-        found += _from_keys(keys[fresh], similarity[fresh], kept)  # newer ones are in delta
+        found = _joined(found, _among(_of_keys(keys[fresh], similarity[fresh]), kept))
     return found
 
 
@@ -181,13 +181,12 @@ def _with_delta(held: _Held, conn: sqlite3.Connection, seq: int) -> _Held:
     )
 
 
-def _exact(held: _Held, candidates: BitMap, query: Vector) -> list[Near]:
+def _exact(held: _Held, candidates: BitMap, query: Vector) -> Scored:
     """Every version of the candidates compared with the query: their vectors written
     since the snapshot from memory, the others from the snapshot (memory-mapped)."""
-    found: list[Near] = []
+    found = _among(_delta(held, query), candidates)
     rowids = as_array(candidates)
     if len(held.rows):
-        found = _scored(held.rows, held.versions, held.matrix @ query, candidates)
         rowids = rowids[~np.isin(rowids, held.rows)]
     if held.ann is None or not len(rowids):
         return found
@@ -198,7 +197,7 @@ def _exact(held: _Held, candidates: BitMap, query: Vector) -> list[Near]:
         return found
     keys, matrix = _stored(held.ann, keys)
     scores = np.asarray((matrix.astype(np.float32) / SCALE) @ query, dtype=np.float32)
-    return found + _from_keys(keys, scores, candidates)
+    return _joined(found, _of_keys(keys, scores))
 
 
 def _stored(ann: Index, keys: Keys) -> tuple[Keys, npt.NDArray[np.int8]]:
@@ -213,34 +212,54 @@ def _stored(ann: Index, keys: Keys) -> tuple[Keys, npt.NDArray[np.int8]]:
     return keys[[n for n, _ in pairs]], np.stack(vectors)
 
 
-def _from_keys(keys: Keys, similarity: npt.NDArray[np.float32], candidates: BitMap) -> list[Near]:
-    """The rows of ANN keys (row id and version) with their similarities."""
+class Scored(NamedTuple):
+    """Rows, which version of each, and its similarity: one entry per vector compared."""
+
+    rows: npt.NDArray[np.int64]
+    versions: npt.NDArray[np.int64]
+    similarity: npt.NDArray[np.float32]
+
+
+NONE = Scored(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32))
+
+
+def _delta(held: _Held, query: Vector) -> Scored:
+    """The vectors written since the snapshot compared with the query."""
+    if not len(held.rows):
+        return NONE
+    return Scored(held.rows, held.versions, np.asarray(held.matrix @ query, dtype=np.float32))
+
+
+def _of_keys(keys: Keys, similarity: npt.NDArray[np.float32]) -> Scored:
+    """The rows and versions of ANN keys, with their similarities."""
     rows = (keys >> np.uint64(KEY_BITS)).astype(np.int64)
     versions = (keys & np.uint64(MAX_VERSIONS - 1)).astype(np.int64)
-    return _scored(rows, versions, similarity, candidates)
+    return Scored(rows, versions, similarity)
 
 
-def _scored(
-    rows: npt.NDArray[np.int64],
-    versions: npt.NDArray[np.int64],
-    similarity: npt.NDArray[np.float32],
-    candidates: BitMap,
-) -> list[Near]:
-    """The rows among ``candidates``, with their version and similarity."""
-    if not len(rows):
-        return []
-    keep = np.isin(rows, as_array(bitmap_of(rows) & candidates))
+def _among(found: Scored, candidates: BitMap) -> Scored:
+    """The entries of rows among ``candidates``."""
+    if not len(found.rows):
+        return found
+    keep = np.isin(found.rows, as_array(bitmap_of(found.rows) & candidates))
+    return Scored(found.rows[keep], found.versions[keep], found.similarity[keep])
+
+
+def _joined(first: Scored, second: Scored) -> Scored:
+    return Scored(
+        np.concatenate([first.rows, second.rows]),
+        np.concatenate([first.versions, second.versions]),
+        np.concatenate([first.similarity, second.similarity]),
+    )
+
+
+def _best(found: Scored, limit: int) -> list[Near]:
+    """The best version of each row, best rows first (ties by row id)."""
+    rows, versions, similarity = found
+    order = np.lexsort((versions, rows, -similarity))
+    _unique, first = np.unique(rows[order], return_index=True)
+    chosen = order[np.sort(first)][:limit]
     return [
         Near(int(r), float(s), int(v))
-        for r, v, s in zip(rows[keep], versions[keep], similarity[keep], strict=True)
+        for r, v, s in zip(rows[chosen], versions[chosen], similarity[chosen], strict=True)
     ]
-
-
-def _best(found: list[Near], limit: int) -> list[Near]:
-    """The best version of each row, best rows first (ties by row id)."""
-    best: dict[int, Near] = {}
-    for near in found:
-        kept = best.get(near.rowid)
-        if kept is None or near.similarity > kept.similarity:
-            best[near.rowid] = near
-    return sorted(best.values(), key=lambda n: (-n.similarity, n.rowid))[:limit]
