@@ -1,11 +1,13 @@
 """``csfinder bench search``: build rate and query latency of the search index.
 
 Generates N synthetic records (:mod:`harvester.bench.synthetic`) as stored JSON first
-(untimed: ``generate_seconds``; about 1.5 GB at a million) and, with ``--mode semantic``
-or ``hybrid``, their vectors as the store would hold them
-(:mod:`harvester.bench.synthetic_vectors`, untimed too: ``vectors_seconds``), then builds
-the index in a temporary folder the way ``csfinder reindex`` does (stored JSON turned into
-index documents, bulk loaded, the vectors and their ANN index with them; ``build_rate``),
+(untimed: ``generate_seconds``; about 1.5 GB at a million, kept in a file,
+:mod:`harvester.bench.search_files`) and, with ``--mode semantic`` or ``hybrid``, their
+vectors as the store would hold them (:mod:`harvester.bench.synthetic_vectors`, untimed
+too: ``vectors_seconds``), then builds the index in a temporary folder the way ``csfinder
+reindex`` does (stored JSON read back one at a time and turned into index documents, bulk
+loaded, the vectors and their ANN index with them; ``build_rate``; ``peak_rss_mb`` says
+the process's peak memory after each phase),
 then runs a fixed, seeded query mix: common and rare words, phrases, prefixes, exclusions
 and OR, with 0 to 3 filters, sorted by relevance or date, every query computing all facet
 counts, in the mode asked (queries encoded at search time, as the portal does). Prints one
@@ -19,6 +21,7 @@ import itertools
 import json
 import random
 import re
+import resource
 import statistics
 import tempfile
 import time
@@ -29,11 +32,10 @@ from typing import Any
 
 import click
 
+from harvester.bench.search_files import BenchFiles
 from harvester.bench.synthetic import COUNTRIES, LICENCES, corpus_texts, synthetic_records
-from harvester.bench.synthetic_vectors import record_vectors
 from harvester.core.settings import default_database_url
 from harvester.enrich.encoders import ENCODER_NAMES, Encoder, encoder_notice, load_encoder
-from harvester.index.base import VectorItem
 from harvester.index.documents import document_from_json
 from harvester.index.query import MODES, SearchQuery, build_query
 from harvester.index.service import reindex
@@ -118,20 +120,22 @@ def bench_search(count: int, queries: int, backend: str, mode: str, encoder_name
     encoder = _encoder(mode, encoder_name)
     with tempfile.TemporaryDirectory(prefix="csfinder-bench-search-") as folder:
         index = SqliteIndex(Path(folder))
+        files = BenchFiles(Path(folder))
+        peak_mb: dict[str, float] = {}
         started = time.perf_counter()
-        stored = [json.dumps(record) for record in synthetic_records(count)]
+        files.write_records(synthetic_records(count))
         generate_seconds = time.perf_counter() - started
+        peak_mb["generate"] = peak_rss_mb()
         started = time.perf_counter()
-        vectors: list[VectorItem] = []
         if encoder is not None:
-            records = [json.loads(text) for text in stored]
-            vectors = list(record_vectors(records, encoder))
-            del records
+            files.write_vectors(encoder)
         vectors_seconds = time.perf_counter() - started
+        peak_mb["vectors"] = peak_rss_mb()
         started = time.perf_counter()
-        built = index.rebuild((document_from_json(text) for text in stored), vectors=vectors)
+        documents = (document_from_json(text) for text in files.stored())
+        built = index.rebuild(documents, vectors=files.vectors())
         build_seconds = time.perf_counter() - started
-        del stored, vectors
+        peak_mb["build"] = peak_rss_mb()
         started = time.perf_counter()
         index.count()  # loads the facet bitmaps, as the first search of a process does
         load_seconds = time.perf_counter() - started
@@ -140,6 +144,7 @@ def bench_search(count: int, queries: int, backend: str, mode: str, encoder_name
         uncached = _run_mix(SqliteIndex(Path(folder), cache_bytes=0, encoder=encoder), mix)
         cached_index = SqliteIndex(Path(folder), encoder=encoder)
         cached = _run_mix(cached_index, mix)
+        peak_mb["search"] = peak_rss_mb()
         engine, _ = cached_index.cache_stats()
         ann_bytes = sum(p.stat().st_size for p in Path(folder).glob("*.usearch"))
         encoding = _encoding_ms(encoder, mix)
@@ -156,6 +161,7 @@ def bench_search(count: int, queries: int, backend: str, mode: str, encoder_name
         "build_seconds": round(build_seconds, 1),
         "build_rate": round(built / build_seconds, 1),
         "facet_load_seconds": round(load_seconds, 2),
+        "peak_rss_mb": peak_mb,
         "queries": len(mix),
         "latency_ms": percentiles(uncached.every()),
         "by_kind": {label: percentiles(ms) for label, ms in sorted(uncached.latencies.items())},
@@ -170,6 +176,11 @@ def bench_search(count: int, queries: int, backend: str, mode: str, encoder_name
         },
     }
     click.echo(json.dumps(output))
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far, in MB (Linux counts it in KiB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def _encoding_ms(encoder: Encoder | None, mix: list[tuple[str, SearchQuery]]) -> list[float]:

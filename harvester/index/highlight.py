@@ -59,7 +59,9 @@ class WordMatcher:
     """Which words the atoms match: any of their words exactly, words starting with the
     last word of a prefix atom, or words whose stem in one of ``languages`` is one of the
     atoms' stems, compared folded. On text of ASCII words (where folding is lower-casing
-    and keeps every position) and without stems, one regular expression finds them all."""
+    and keeps every position) and without stems, one regular expression finds them all;
+    with stems, one finds the words that could match (starting as a word, prefix or stem
+    of the atoms does), and only those are stemmed."""
 
     def __init__(self, atoms: Sequence[Atom], languages: Sequence[str] = ()) -> None:
         self.exact = frozenset(word for atom in atoms for word in atom.words)
@@ -67,15 +69,27 @@ class WordMatcher:
         self.stems = frozenset(stem for atom in atoms for stem in atom.stems)
         self.languages = tuple(languages) if self.stems else ()
         self._stem_heads = tuple({stem[2:4] for stem in self.stems})  # after the language
+        self.fast = self._candidates() if self.languages else self._matching()
+
+    def _matching(self) -> re.Pattern[str]:
+        """The words the atoms match, on text of ASCII words (no stems)."""
         choices = []
         if self.exact:
             words = "|".join(re.escape(w) for w in sorted(self.exact))
             choices.append(f"(?:{words})(?![^\\W_])")
         if self.prefixes:
             choices.append(f"(?:{'|'.join(re.escape(p) for p in self.prefixes)})[^\\W_]*")
-        self.ascii = re.compile(
+        return re.compile(
             f"(?<![^\\W_])(?:{'|'.join(choices) or '(?!)'})", re.IGNORECASE | re.ASCII
         )
+
+    def _candidates(self) -> re.Pattern[str]:
+        """The words that could match, on text of ASCII words (with stems): those starting
+        as a word, prefix or stem of the atoms does."""
+        heads = sorted({*self.exact, *self.prefixes, *self._stem_heads}, key=len, reverse=True)
+        starts = "|".join(re.escape(head) for head in heads) or "(?!)"
+        could = "[^\\W_]+" if "" in heads else f"(?:{starts})[^\\W_]*"  # a stem of a letter
+        return re.compile(f"(?<![^\\W_]){could}", re.IGNORECASE | re.ASCII)
 
     def matches(self, word: str) -> bool:
         """True when the folded ``word`` is one the atoms match."""
@@ -89,10 +103,15 @@ class WordMatcher:
 
     def first(self, text: str) -> int | None:
         """The index of the first matching word of ``text``, or None."""
-        if ascii_words(text) and not self.languages:
-            found = self.ascii.search(text)
+        if not ascii_words(text):
+            return self.first_by_words(text)
+        if not self.languages:
+            found = self.fast.search(text)
             return None if found is None else len(TOKEN.findall(text, 0, found.start()))
-        return self.first_by_words(text)
+        for candidate in self.fast.finditer(text):
+            if self.matches(candidate.group().lower()):
+                return len(TOKEN.findall(text, 0, candidate.start()))
+        return None
 
     def first_by_words(self, text: str) -> int | None:
         """:meth:`first` word by word, for any script."""
@@ -103,9 +122,18 @@ class WordMatcher:
 
     def mark(self, text: str) -> str:
         """``text`` with every matching word between the engine marks."""
-        if ascii_words(text) and not self.languages:
-            return self.ascii.sub(f"{START}\\g<0>{END}", text)
-        return self.mark_by_words(text)
+        if not ascii_words(text):
+            return self.mark_by_words(text)
+        if not self.languages:
+            return self.fast.sub(f"{START}\\g<0>{END}", text)
+        out: list[str] = []
+        last = 0
+        for candidate in self.fast.finditer(text):
+            if self.matches(candidate.group().lower()):
+                out += [text[last : candidate.start()], START, candidate.group(), END]
+                last = candidate.end()
+        out.append(text[last:])
+        return "".join(out)
 
     def mark_by_words(self, text: str) -> str:
         """:meth:`mark` word by word, for any script."""

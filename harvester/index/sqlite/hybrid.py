@@ -4,7 +4,8 @@ The query's own words (:func:`~harvester.index.text.positive_text`) are encoded;
 records nearest to them, above the encoder's similarity floor, are the semantic matches:
 within the filters for the hits (:data:`~harvester.index.fusion.SEMANTIC_DEPTH` of them),
 and without them as well for the facet counts, so that a facet's counts do not shrink to
-its own selection (as with words). Excluded words exclude records by meaning too.
+its own selection (as with words): both from one search of the ANN index. Excluded words
+exclude records by meaning too.
 """
 
 from __future__ import annotations
@@ -82,17 +83,12 @@ def meaning(
         return None
     vector = encoder.of(wanted)
     floor = encoder.encoder.floor
-    live = len(state.live)
-    near = [
-        n
-        for n in reader.nearest(conn, generation, vector, filtered, live, SEMANTIC_DEPTH)
-        if n.similarity >= floor
-    ]
+    within, wider = reader.neighbours(
+        conn, generation, vector, filtered, allowed, len(state.live), SEMANTIC_DEPTH
+    )
+    near = [n for n in within if n.similarity >= floor]
     rows = BitMap(n.rowid for n in near)
-    unfiltered = rows
-    if len(filtered) != len(allowed):
-        found = reader.nearest(conn, generation, vector, allowed, live, SEMANTIC_DEPTH)
-        unfiltered = BitMap(n.rowid for n in found if n.similarity >= floor) | rows
+    unfiltered = BitMap(n.rowid for n in wider if n.similarity >= floor) | rows
     return Meaning(near, rows, unfiltered)
 
 

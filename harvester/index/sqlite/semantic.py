@@ -3,30 +3,35 @@ vectors (the published ANN snapshot, memory-mapped; the vectors written since, i
 and the search over them.
 
 A search among few candidate rows (the filters chosen leave at most :data:`EXACT_MAX`)
-compares every one of their vectors exactly; otherwise the ANN index is asked for more
+compares every one of their vectors exactly, read from the snapshot where it holds them
+(no query reads vectors from SQLite); otherwise the ANN index is asked for more
 neighbours than wanted, as many more as the filters are selective, and those outside the
-candidates dropped. Vectors written after the snapshot are always compared exactly, and a
-row's snapshot vectors are ignored once it has newer ones.
+candidates dropped; the same neighbours give the nearest rows without the filters (for
+facet counts). Vectors written after the snapshot are always compared exactly, and a row's
+snapshot vectors are ignored once it has newer ones.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import sqlite3
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 from pyroaring import BitMap
 from usearch.index import Index
 
+from harvester.index.sqlite.facets import bitmap_of
+from harvester.index.sqlite.ordering import as_array
 from harvester.index.sqlite.vectors import (
     KEY_BITS,
+    MAX_VERSIONS,
+    Keys,
     Pointer,
-    has_table,
     read_pointer,
     rows_since,
     vseq,
@@ -102,25 +107,58 @@ class VectorReader:
     ) -> list[Near]:
         """The ``limit`` rows of ``candidates`` nearest to ``query`` (a unit vector), best
         first; ``live`` is how many rows are searchable (to judge the filters' bite)."""
+        return self.neighbours(conn, generation, query, candidates, candidates, live, limit)[0]
+
+    def neighbours(
+        self,
+        conn: sqlite3.Connection,
+        generation: str,
+        query: Vector,
+        filtered: BitMap,
+        allowed: BitMap,
+        live: int,
+        limit: int,
+    ) -> tuple[list[Near], list[Near]]:
+        """The ``limit`` rows of ``filtered`` nearest to ``query``, and the ``limit`` rows
+        of ``allowed`` (``filtered`` without the filters), best first, from one search of
+        the ANN index at most: the neighbours it is asked for (as many more as the filters
+        are selective) serve both."""
         held = self._state(conn, generation)
-        if held is None or not candidates or limit <= 0:
-            return []
-        if len(candidates) <= EXACT_MAX:
-            return _best(_exact(conn, candidates, query), limit)
-        found: list[Near] = []
-        if len(held.rows):
-            found = _scored(held.rows, held.versions, held.matrix @ query, candidates)
-        if held.ann is not None:
-            share = max(1.0, live / max(1, len(candidates)))
-            count = min(MAX_NEIGHBOURS, max(limit, math.ceil(limit * share)) * 2)
-            matches = held.ann.search(query, count)
-            keys = np.asarray(matches.keys, dtype=np.uint64)
-            rows = (keys >> np.uint64(KEY_BITS)).astype(np.int64)
-            versions = (keys & np.uint64((1 << KEY_BITS) - 1)).astype(np.int64)
-            similarity = 1.0 - np.asarray(matches.distances, dtype=np.float32)
-            fresh = ~np.isin(rows, held.rows)  # rows with newer vectors are in the delta
-            found += _scored(rows[fresh], versions[fresh], similarity[fresh], candidates)
-        return _best(found, limit)
+        if held is None or not allowed or limit <= 0:
+            return [], []
+        if len(filtered) <= EXACT_MAX:
+            exact = _exact(held, filtered, query)
+            within = _best(exact, limit)
+            if len(filtered) == len(allowed):
+                return within, within
+            wider = _joined(_searched(held, query, allowed, live, limit), exact)
+            return within, _best(wider, limit)
+        found = _searched(held, query, filtered, live, limit, allowed)
+        return _best(_among(found, filtered), limit), _best(found, limit)
+
+
+def _searched(
+    held: _Held,
+    query: Vector,
+    candidates: BitMap,
+    live: int,
+    limit: int,
+    keep: BitMap | None = None,
+) -> Scored:
+    """The ANN index's neighbours of ``query`` (as many as ``limit`` rows of
+    ``candidates`` need) and the vectors written since its snapshot, those of ``keep``
+    rows (default: of ``candidates``) kept."""
+    kept = candidates if keep is None else keep
+    found = _among(_delta(held, query), kept)
+    if held.ann is not None:
+        share = max(1.0, live / max(1, len(candidates)))
+        count = min(MAX_NEIGHBOURS, max(limit, math.ceil(limit * share)) * 2)
+        matches = held.ann.search(query, count)
+        keys = np.asarray(matches.keys, dtype=np.uint64)
+        similarity = 1.0 - np.asarray(matches.distances, dtype=np.float32)
+        fresh = ~np.isin((keys >> np.uint64(KEY_BITS)).astype(np.int64), held.rows)
+        found = _joined(found, _among(_of_keys(keys[fresh], similarity[fresh]), kept))
+    return found
 
 
 def _with_delta(held: _Held, conn: sqlite3.Connection, seq: int) -> _Held:
@@ -143,52 +181,85 @@ def _with_delta(held: _Held, conn: sqlite3.Connection, seq: int) -> _Held:
     )
 
 
-def _exact(conn: sqlite3.Connection, candidates: BitMap, query: Vector) -> list[Near]:
-    """Every version of the candidates compared with the query (one product per chunk)."""
-    if not has_table(conn):
-        return []
-    found: list[Near] = []
-    rowids = list(candidates)
-    for start in range(0, len(rowids), 1000):
-        rows = conn.execute(
-            "SELECT rowid, dims, data FROM vectors WHERE rowid IN (SELECT value FROM json_each(?))",
-            (json.dumps(rowids[start : start + 1000]),),
-        ).fetchall()
-        if not rows:
-            continue
-        dims = int(rows[0][1])
-        counts = np.array([len(data) // dims for _r, _d, data in rows], dtype=np.int64)
-        matrix = np.frombuffer(b"".join(data for _r, _d, data in rows), dtype=np.int8)
-        scores = (matrix.reshape(-1, dims).astype(np.float32) / SCALE) @ query
-        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-        best = np.maximum.reduceat(scores, starts)
-        for number, (rowid, _dims, _data) in enumerate(rows):
-            first = int(starts[number])
-            version = int(np.argmax(scores[first : first + int(counts[number])]))
-            found.append(Near(int(rowid), float(best[number]), version))
-    return found
+def _exact(held: _Held, candidates: BitMap, query: Vector) -> Scored:
+    """Every version of the candidates compared with the query: their vectors written
+    since the snapshot from memory, the others from the snapshot (memory-mapped)."""
+    found = _among(_delta(held, query), candidates)
+    rowids = as_array(candidates)
+    if len(held.rows):
+        rowids = rowids[~np.isin(rowids, held.rows)]
+    if held.ann is None or not len(rowids):
+        return found
+    versions = np.arange(MAX_VERSIONS, dtype=np.uint64)
+    keys = ((rowids.astype(np.uint64) << np.uint64(KEY_BITS))[:, None] + versions).ravel()
+    keys = keys[np.asarray(held.ann.contains(keys), dtype=bool)]
+    if not len(keys):
+        return found
+    keys, matrix = _stored(held.ann, keys)
+    scores = np.asarray((matrix.astype(np.float32) / SCALE) @ query, dtype=np.float32)
+    return _joined(found, _of_keys(keys, scores))
 
 
-def _scored(
-    rows: npt.NDArray[np.int64],
-    versions: npt.NDArray[np.int64],
-    similarity: npt.NDArray[np.float32],
-    candidates: BitMap,
-) -> list[Near]:
-    if not len(rows):
-        return []
-    keep = np.fromiter((int(r) in candidates for r in rows), dtype=bool, count=len(rows))
+def _stored(ann: Index, keys: Keys) -> tuple[Keys, npt.NDArray[np.int8]]:
+    """The keys the ANN index holds a vector for, and those vectors (signed bytes)."""
+    found = ann.get(keys, dtype="i8")
+    if isinstance(found, np.ndarray):
+        return keys, found.reshape(len(keys), -1)
+    pairs = [(n, vector) for n, vector in enumerate(found or ()) if vector is not None]
+    if not pairs:
+        return keys[:0], np.zeros((0, 0), np.int8)
+    vectors = [np.asarray(vector, dtype=np.int8) for _, vector in pairs]
+    return keys[[n for n, _ in pairs]], np.stack(vectors)
+
+
+class Scored(NamedTuple):
+    """Rows, which version of each, and its similarity: one entry per vector compared."""
+
+    rows: npt.NDArray[np.int64]
+    versions: npt.NDArray[np.int64]
+    similarity: npt.NDArray[np.float32]
+
+
+NONE = Scored(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32))
+
+
+def _delta(held: _Held, query: Vector) -> Scored:
+    """The vectors written since the snapshot compared with the query."""
+    if not len(held.rows):
+        return NONE
+    return Scored(held.rows, held.versions, np.asarray(held.matrix @ query, dtype=np.float32))
+
+
+def _of_keys(keys: Keys, similarity: npt.NDArray[np.float32]) -> Scored:
+    """The rows and versions of ANN keys, with their similarities."""
+    rows = (keys >> np.uint64(KEY_BITS)).astype(np.int64)
+    versions = (keys & np.uint64(MAX_VERSIONS - 1)).astype(np.int64)
+    return Scored(rows, versions, similarity)
+
+
+def _among(found: Scored, candidates: BitMap) -> Scored:
+    """The entries of rows among ``candidates``."""
+    if not len(found.rows):
+        return found
+    keep = np.isin(found.rows, as_array(bitmap_of(found.rows) & candidates))
+    return Scored(found.rows[keep], found.versions[keep], found.similarity[keep])
+
+
+def _joined(first: Scored, second: Scored) -> Scored:
+    return Scored(
+        np.concatenate([first.rows, second.rows]),
+        np.concatenate([first.versions, second.versions]),
+        np.concatenate([first.similarity, second.similarity]),
+    )
+
+
+def _best(found: Scored, limit: int) -> list[Near]:
+    """The best version of each row, best rows first (ties by row id)."""
+    rows, versions, similarity = found
+    order = np.lexsort((versions, rows, -similarity))
+    _unique, first = np.unique(rows[order], return_index=True)
+    chosen = order[np.sort(first)][:limit]
     return [
         Near(int(r), float(s), int(v))
-        for r, v, s in zip(rows[keep], versions[keep], similarity[keep], strict=True)
+        for r, v, s in zip(rows[chosen], versions[chosen], similarity[chosen], strict=True)
     ]
-
-
-def _best(found: list[Near], limit: int) -> list[Near]:
-    """The best version of each row, best rows first (ties by row id)."""
-    best: dict[int, Near] = {}
-    for near in found:
-        kept = best.get(near.rowid)
-        if kept is None or near.similarity > kept.similarity:
-            best[near.rowid] = near
-    return sorted(best.values(), key=lambda n: (-n.similarity, n.rowid))[:limit]

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from harvester.index.highlight import WordMatcher, ascii_words
+from harvester.index.stemming import stem_of
 from harvester.index.text import Atom
 
 ATOMS = (Atom(("water",)), Atom(("bird", "count")), Atom(("hedge",), prefix=True))
@@ -21,6 +22,27 @@ def test_both_paths_agree_on_text_of_ascii_words(pieces: list[str]) -> None:
     if ascii_words(text):
         assert matcher.mark(text) == matcher.mark_by_words(text)
         assert matcher.first(text) == matcher.first_by_words(text)
+
+
+STEMMED = (Atom(("birds",), stems=tuple(stem_of("birds", ["en"]))), Atom(("counting",)))
+STEMMED_PIECES = [*PIECES, "Birding", "birds", "BIRD", "bi", "counted", "counting", "counts"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(STEMMED_PIECES), max_size=12))
+def test_with_stems_the_candidate_words_path_agrees_with_the_word_by_word_one(
+    pieces: list[str],
+) -> None:
+    text = "".join(pieces)
+    matcher = WordMatcher(STEMMED, ["en"])
+    if ascii_words(text):
+        assert matcher.mark(text) == matcher.mark_by_words(text)
+        assert matcher.first(text) == matcher.first_by_words(text)
+
+
+def test_stems_mark_other_forms_of_a_word_on_the_candidate_words_path() -> None:
+    marked = WordMatcher(STEMMED, ["en"]).mark("A bird, two Birds · counting")
+    assert marked == "A \x02bird\x03, two \x02Birds\x03 · \x02counting\x03"
 
 
 def test_punctuation_outside_ascii_keeps_the_fast_path() -> None:

@@ -33,10 +33,12 @@ def nearest(index: SqliteIndex, vector: np.ndarray) -> list[str]:
     return [ids[n.rowid] for n in found]
 
 
-@pytest.fixture
-def small_snapshots(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(params=[0, 1_000], ids=["through-the-ann-index", "compared-exactly"])
+def small_snapshots(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    """Snapshots after 10 vectors; every search through the ANN index, or every one
+    comparing all candidates exactly (their vectors read from the snapshot and the delta)."""
     monkeypatch.setattr(vectors, "SNAPSHOT_AFTER", 10)
-    monkeypatch.setattr(semantic, "EXACT_MAX", 0)  # always through the ANN index
+    monkeypatch.setattr(semantic, "EXACT_MAX", request.param)
 
 
 @pytest.mark.usefixtures("small_snapshots")
