@@ -7,8 +7,10 @@ other, the provider waits for csfinder and csfinder for the provider. Instead:
 - :func:`harvester.fetch.prefetch.prefetched` fetches the next pages in a thread while
   the current one is worked on (at most ``depth`` pages wait);
 - :class:`PageIngest` normalises pages in worker processes once a harvest has listed
-  enough records to pay for starting them (``HarvestSettings.parallel_after``), so that
-  crosswalks run on another core while this process stores and indexes; small harvests
+  enough records to pay for starting them (``HarvestSettings.parallel_after``), or from
+  its first page when the provider announces that many, so that crosswalks run on
+  another core while this process stores and indexes (and this process never loads the
+  vocabularies: its memory stays that of fetching, storing and indexing); small harvests
   normalise in process. Either way a page is normalised before its transaction, and the
   transaction only picks the rows of the records that turned out to have changed.
 
@@ -29,6 +31,8 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
+
+import orjson
 
 from harvester.core.records import RawRecord
 from harvester.core.sources import SourceConfig
@@ -105,6 +109,7 @@ class PageIngest:
         self.workers = workers
         self.parallel_after = parallel_after
         self._listed = 0
+        self._announced = 0
         self._pool: ProcessPoolExecutor | None = None
         self._broken = False
         self._indexer: ThreadPoolExecutor | None = None
@@ -115,10 +120,14 @@ class PageIngest:
         """True once pages are normalised by worker processes."""
         return self._pool is not None and not self._broken
 
-    def start(self, records: Sequence[RawRecord], at: datetime) -> PendingRows:
+    def start(
+        self, records: Sequence[RawRecord], at: datetime, announced: int | None = None
+    ) -> PendingRows:
         """Begin normalising the records of a page that the store does not hold as they are
-        (a worker process does it when the pool runs, this process otherwise)."""
+        (a worker process does it when the pool runs, this process otherwise);
+        ``announced``: how many records the provider says the whole list holds."""
         self._listed += len(records)
+        self._announced = max(self._announced, announced or 0)
         wanted = self.store.to_normalise(records)
         keys = [(raw.identifier, raw.content_hash) for raw in wanted]
         pool = self._worker_pool()
@@ -133,7 +142,8 @@ class PageIngest:
         return PendingRows(self.normaliser, ready)
 
     def _worker_pool(self) -> ProcessPoolExecutor | None:
-        if self._broken or self.workers < 1 or self._listed <= self.parallel_after:
+        large = max(self._listed, self._announced) > self.parallel_after
+        if self._broken or self.workers < 1 or not large:
             return None
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
@@ -221,15 +231,16 @@ def _normalise_page(
     records: list[RawRecord], at: datetime, with_documents: bool
 ) -> list[tuple[NormalisedRow, IndexDocument | None]]:
     """In a worker process: the rows of a page, and their index documents if wanted (made
-    from the record's JSON form, as :func:`document_from_json` makes them from the row)."""
+    from the row's JSON, as :func:`document_from_json` makes them: the record is not
+    serialised a second time)."""
     assert _worker is not None, "worker not started"
     made: list[tuple[NormalisedRow, IndexDocument | None]] = []
     for raw in records:
-        row, record = _worker.row_and_record(raw, at)
+        row = _worker.row(raw, at)
         document = None
-        if with_documents and record is not None:
+        if with_documents and not row.deleted:
             try:
-                document = document_from_record(record.model_dump(mode="json"))
+                document = document_from_record(orjson.loads(row.document))
             except (ValueError, KeyError, TypeError):
                 document = None  # the index reports it when it converts the row itself
         made.append((row, document))

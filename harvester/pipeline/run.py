@@ -171,7 +171,9 @@ class HarvestRun:
                 "for longer than stall_after and another process may have taken over"
             )
         at = utcnow()
-        rows = self.ingest.start(page.records, at) if self.ingest is not None else None
+        rows = (
+            self.ingest.start(page.records, at, page.announced) if self.ingest is not None else None
+        )
         self._queued.append(_Queued(page, checkpoint, label, at, rows))
         waiting = self.ingest.workers if self.ingest is not None and self.ingest.parallel else 0
         while len(self._queued) > waiting:
