@@ -67,6 +67,8 @@ def bench_ingest(count: int, page_size: int, deleted_every: int, embed: bool) ->
         "ingest_seconds": round(ingest["seconds"], 3),
         "ingest_rate": round(ingest_rate, 1),
         "ingest_cpu_seconds": ingest["cpu_seconds"],
+        "ingest_harvesting_cpu_seconds": ingest["harvest_cpu_seconds"],
+        "ingest_workers_cpu_seconds": ingest["workers_cpu_seconds"],
         "ingest_peak_rss_mb": ingest["harvest_peak_rss_mb"],
         "ingest_workers_peak_rss_mb": ingest["workers_peak_rss_mb"],
         "ingest_other_children_peak_rss_mb": ingest["other_children_peak_rss_mb"],
@@ -143,6 +145,7 @@ def _ingest_phase(url: str, home: str, embed: str = "") -> dict[str, Any]:
     from harvester.pipeline.harvest import harvest_source
     from harvester.store import Store
 
+    before = resource.getrusage(resource.RUSAGE_SELF)
     settings = load_settings({**os.environ, ENV_HOME: home})
     store = Store(settings.database_url, error_samples=settings.harvest.error_samples)
     index = open_index(settings, with_encoder=False)
@@ -153,7 +156,7 @@ def _ingest_phase(url: str, home: str, embed: str = "") -> dict[str, Any]:
         started = time.perf_counter()
         run = harvest_source(bench_source(url), store, settings.harvest, index=index)
         seconds = time.perf_counter() - started
-        harvest_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        own = resource.getrusage(resource.RUSAGE_SELF)
         embedded: dict[str, Any] = {}
         if worker is not None:
             live = [row.id for row in store.iter_normalised()]
@@ -164,12 +167,19 @@ def _ingest_phase(url: str, home: str, embed: str = "") -> dict[str, Any]:
             embedded["finish_seconds"] = time.perf_counter() - finishing
             embedded["vectors_after"] = len(store.stored_vectors(live))
     roles = children.by_role()
+    workers = roles.pop("worker", [])
     return {
         "seconds": seconds,
         "run_status": run.status,
-        "harvest_peak_rss_mb": round(harvest_peak, 1),
-        "workers_peak_rss_mb": roles.pop("worker", []),
-        "other_children_peak_rss_mb": {role: sum(peaks) for role, peaks in roles.items()},
+        "harvest_peak_rss_mb": round(own.ru_maxrss / 1024, 1),
+        "harvest_cpu_seconds": round(
+            own.ru_utime + own.ru_stime - before.ru_utime - before.ru_stime, 2
+        ),
+        "workers_peak_rss_mb": [w.peak_mb for w in workers],
+        "workers_cpu_seconds": [w.cpu_seconds for w in workers],
+        "other_children_peak_rss_mb": {
+            role: sum(c.peak_mb for c in found) for role, found in roles.items()
+        },
         **embedded,
     }
 

@@ -1,5 +1,6 @@
-"""Peak memory of a harvesting process's children (its normalising and embedding workers),
-each one, while it runs: the bench prints them beside the harvesting process's own peak.
+"""Peak memory and processor time of a harvesting process's children (its normalising and
+embedding workers), each one, while it runs: the bench prints them beside the harvesting
+process's own.
 
 ``getrusage(RUSAGE_CHILDREN)`` gives only the largest child that has ended; instead a
 thread looks at the children every ``interval`` seconds and keeps each one's high-water
@@ -17,11 +18,13 @@ import psutil
 
 @dataclass
 class ChildPeak:
-    """One child process: what it is and the most memory it held."""
+    """One child process: what it is, the most memory it held and its processor seconds
+    (user and system, as last seen)."""
 
     pid: int
     role: str
     peak_mb: float
+    cpu_seconds: float = 0.0
 
 
 class ChildPeaks:
@@ -60,17 +63,19 @@ class ChildPeaks:
             try:
                 peak = _high_water_mb(child)
                 role = self.children[child.pid].role if child.pid in self.children else _role(child)
+                times = child.cpu_times()
             except (psutil.NoSuchProcess, psutil.AccessDenied, OSError):
                 continue  # ended between the listing and the reading
             known = self.children.get(child.pid)
-            if known is None or peak > known.peak_mb:
-                self.children[child.pid] = ChildPeak(child.pid, role, round(peak, 1))
+            peak = max(peak, known.peak_mb if known is not None else 0.0)
+            cpu = round(times.user + times.system, 2)
+            self.children[child.pid] = ChildPeak(child.pid, role, round(peak, 1), cpu)
 
-    def by_role(self) -> dict[str, list[float]]:
-        """The peaks (MB) of the children, grouped by what they were."""
-        grouped: dict[str, list[float]] = {}
+    def by_role(self) -> dict[str, list[ChildPeak]]:
+        """The children, grouped by what they were, in the order they started."""
+        grouped: dict[str, list[ChildPeak]] = {}
         for child in sorted(self.children.values(), key=lambda c: c.pid):
-            grouped.setdefault(child.role, []).append(child.peak_mb)
+            grouped.setdefault(child.role, []).append(child)
         return grouped
 
 

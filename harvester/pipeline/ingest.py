@@ -32,12 +32,9 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 
-import orjson
-
 from harvester.core.records import RawRecord
 from harvester.core.sources import SourceConfig
 from harvester.index.base import SearchIndex
-from harvester.index.documents import IndexDocument, document_from_record
 from harvester.index.service import index_changed
 from harvester.normalise import vocab
 from harvester.normalise.service import Normaliser
@@ -57,10 +54,9 @@ class PendingRows:
         normaliser: Normaliser,
         ready: dict[Key, NormalisedRow],
         keys: list[Key] | None = None,
-        future: Future[list[tuple[NormalisedRow, IndexDocument | None]]] | None = None,
+        future: Future[list[NormalisedRow]] | None = None,
     ) -> None:
         self.normaliser = normaliser
-        self.documents: dict[str, IndexDocument] = {}
         self._rows = ready
         self._keys = keys or []
         self._future = future
@@ -75,10 +71,7 @@ class PendingRows:
         except BrokenProcessPool as exc:
             log.warning("normalising worker stopped (%s); normalising in process", exc)
             return
-        for key, (row, document) in zip(self._keys, made, strict=True):
-            self._rows[key] = row
-            if document is not None:
-                self.documents[row.id] = document
+        self._rows.update(zip(self._keys, made, strict=True))
 
     def rows(self, changed: Sequence[RawRecord], at: datetime) -> list[NormalisedRow]:
         """The rows of the records that changed; any not made ahead are made now."""
@@ -133,7 +126,7 @@ class PageIngest:
         pool = self._worker_pool()
         if pool is not None and wanted:
             try:
-                future = pool.submit(_normalise_page, wanted, at, self.index is not None)
+                future = pool.submit(_normalise_page, wanted, at)
                 return PendingRows(self.normaliser, {}, keys, future)
             except BrokenProcessPool as exc:
                 log.warning("normalising worker stopped (%s); normalising in process", exc)
@@ -154,7 +147,7 @@ class PageIngest:
             )
         return self._pool
 
-    def index_rows(self, rows: list[NormalisedRow], documents: dict[str, IndexDocument]) -> None:
+    def index_rows(self, rows: list[NormalisedRow]) -> None:
         """Send a page's changed normalised rows to the search index, if there is one: in
         a thread once the workers run (pages in order, at most ``INDEX_BEHIND`` waiting),
         so that the index's own work (SQLite releases the GIL) overlaps storing the next
@@ -162,12 +155,12 @@ class PageIngest:
         if self.index is None or not rows:
             return
         if self._indexer is None and not self.parallel:
-            index_changed(self.index, rows, documents, self.store)
+            index_changed(self.index, rows, store=self.store)
             return
         if self._indexer is None:
             self._indexer = ThreadPoolExecutor(1, thread_name_prefix="csfinder-index")
         self._indexing.append(
-            self._indexer.submit(index_changed, self.index, rows, documents, self.store)
+            self._indexer.submit(index_changed, self.index, rows, store=self.store)
         )
         while len(self._indexing) > INDEX_BEHIND:
             self._indexing.popleft().result()
@@ -227,21 +220,10 @@ def _end_with_parent() -> None:
     os._exit(1)
 
 
-def _normalise_page(
-    records: list[RawRecord], at: datetime, with_documents: bool
-) -> list[tuple[NormalisedRow, IndexDocument | None]]:
-    """In a worker process: the rows of a page, and their index documents if wanted (made
-    from the row's JSON, as :func:`document_from_json` makes them: the record is not
-    serialised a second time)."""
+def _normalise_page(records: list[RawRecord], at: datetime) -> list[NormalisedRow]:
+    """In a worker process: the rows of a page. Their index documents are made by the
+    harvesting process, from the rows' JSON, while it indexes: that balances the two
+    processes (normalising is the larger part of the work) and sends half as much data
+    back."""
     assert _worker is not None, "worker not started"
-    made: list[tuple[NormalisedRow, IndexDocument | None]] = []
-    for raw in records:
-        row = _worker.row(raw, at)
-        document = None
-        if with_documents and not row.deleted:
-            try:
-                document = document_from_record(orjson.loads(row.document))
-            except (ValueError, KeyError, TypeError):
-                document = None  # the index reports it when it converts the row itself
-        made.append((row, document))
-    return made
+    return [_worker.row(raw, at) for raw in records]

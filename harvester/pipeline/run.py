@@ -209,7 +209,7 @@ class HarvestRun:
             raise
         self.counts.add(outcome)
         if self.ingest is not None and outcome.normalised is not None and queued.rows is not None:
-            self.ingest.index_rows(outcome.normalised.changed, queued.rows.documents)
+            self.ingest.index_rows(outcome.normalised.changed)
         if self.progress is not None:
             elapsed = time.monotonic() - self._started
             self.progress(
