@@ -72,7 +72,7 @@ class ChildPeaks:
             self.children[child.pid] = ChildPeak(child.pid, role, round(peak, 1), cpu)
 
     def by_role(self) -> dict[str, list[ChildPeak]]:
-        """The children, grouped by what they were, in the order they started."""
+        """The children, grouped by what they were, by process id."""
         grouped: dict[str, list[ChildPeak]] = {}
         for child in sorted(self.children.values(), key=lambda c: c.pid):
             grouped.setdefault(child.role, []).append(child)
