@@ -73,8 +73,8 @@ class HarvestSettings:
     """Worker processes that normalise the pages of a large harvest (0: none, all in the
     harvesting process)."""
     parallel_after: int = 2000
-    """Records a harvest lists before it starts its normalising workers (small harvests
-    do not pay for starting them)."""
+    """Records a harvest lists, or its provider announces, before it starts its
+    normalising workers (small harvests do not pay for starting them)."""
     url_policy: UrlPolicy = field(default_factory=UrlPolicy)
     """What registered sources may reach (set from the ``[portal]`` settings, not here)."""
 

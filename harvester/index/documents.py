@@ -7,12 +7,13 @@ and count the same facets.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+import orjson
 
 from harvester.core.model import PERSISTENT_SCHEMES
 from harvester.enrich.languages import language_versions
@@ -57,7 +58,7 @@ def clean(text: str) -> str:
 
 def document_from_json(document: str) -> IndexDocument:
     """The index document for a stored record document (JSON)."""
-    return document_from_record(json.loads(document))
+    return document_from_record(orjson.loads(document))
 
 
 def document_from_record(record: Mapping[str, Any]) -> IndexDocument:

@@ -7,8 +7,10 @@ other, the provider waits for csfinder and csfinder for the provider. Instead:
 - :func:`harvester.fetch.prefetch.prefetched` fetches the next pages in a thread while
   the current one is worked on (at most ``depth`` pages wait);
 - :class:`PageIngest` normalises pages in worker processes once a harvest has listed
-  enough records to pay for starting them (``HarvestSettings.parallel_after``), so that
-  crosswalks run on another core while this process stores and indexes; small harvests
+  enough records to pay for starting them (``HarvestSettings.parallel_after``), or from
+  its first page when the provider announces that many, so that crosswalks run on
+  another core while this process stores and indexes (and this process never loads the
+  vocabularies: its memory stays that of fetching, storing and indexing); small harvests
   normalise in process. Either way a page is normalised before its transaction, and the
   transaction only picks the rows of the records that turned out to have changed.
 
@@ -33,7 +35,6 @@ from datetime import datetime
 from harvester.core.records import RawRecord
 from harvester.core.sources import SourceConfig
 from harvester.index.base import SearchIndex
-from harvester.index.documents import IndexDocument, document_from_record
 from harvester.index.service import index_changed
 from harvester.normalise import vocab
 from harvester.normalise.service import Normaliser
@@ -53,10 +54,9 @@ class PendingRows:
         normaliser: Normaliser,
         ready: dict[Key, NormalisedRow],
         keys: list[Key] | None = None,
-        future: Future[list[tuple[NormalisedRow, IndexDocument | None]]] | None = None,
+        future: Future[list[NormalisedRow]] | None = None,
     ) -> None:
         self.normaliser = normaliser
-        self.documents: dict[str, IndexDocument] = {}
         self._rows = ready
         self._keys = keys or []
         self._future = future
@@ -71,10 +71,7 @@ class PendingRows:
         except BrokenProcessPool as exc:
             log.warning("normalising worker stopped (%s); normalising in process", exc)
             return
-        for key, (row, document) in zip(self._keys, made, strict=True):
-            self._rows[key] = row
-            if document is not None:
-                self.documents[row.id] = document
+        self._rows.update(zip(self._keys, made, strict=True))
 
     def rows(self, changed: Sequence[RawRecord], at: datetime) -> list[NormalisedRow]:
         """The rows of the records that changed; any not made ahead are made now."""
@@ -105,6 +102,7 @@ class PageIngest:
         self.workers = workers
         self.parallel_after = parallel_after
         self._listed = 0
+        self._announced = 0
         self._pool: ProcessPoolExecutor | None = None
         self._broken = False
         self._indexer: ThreadPoolExecutor | None = None
@@ -115,16 +113,20 @@ class PageIngest:
         """True once pages are normalised by worker processes."""
         return self._pool is not None and not self._broken
 
-    def start(self, records: Sequence[RawRecord], at: datetime) -> PendingRows:
+    def start(
+        self, records: Sequence[RawRecord], at: datetime, announced: int | None = None
+    ) -> PendingRows:
         """Begin normalising the records of a page that the store does not hold as they are
-        (a worker process does it when the pool runs, this process otherwise)."""
+        (a worker process does it when the pool runs, this process otherwise);
+        ``announced``: how many records the provider says the whole list holds."""
         self._listed += len(records)
+        self._announced = max(self._announced, announced or 0)
         wanted = self.store.to_normalise(records)
         keys = [(raw.identifier, raw.content_hash) for raw in wanted]
         pool = self._worker_pool()
         if pool is not None and wanted:
             try:
-                future = pool.submit(_normalise_page, wanted, at, self.index is not None)
+                future = pool.submit(_normalise_page, wanted, at)
                 return PendingRows(self.normaliser, {}, keys, future)
             except BrokenProcessPool as exc:
                 log.warning("normalising worker stopped (%s); normalising in process", exc)
@@ -133,7 +135,8 @@ class PageIngest:
         return PendingRows(self.normaliser, ready)
 
     def _worker_pool(self) -> ProcessPoolExecutor | None:
-        if self._broken or self.workers < 1 or self._listed <= self.parallel_after:
+        large = max(self._listed, self._announced) > self.parallel_after
+        if self._broken or self.workers < 1 or not large:
             return None
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
@@ -144,7 +147,7 @@ class PageIngest:
             )
         return self._pool
 
-    def index_rows(self, rows: list[NormalisedRow], documents: dict[str, IndexDocument]) -> None:
+    def index_rows(self, rows: list[NormalisedRow]) -> None:
         """Send a page's changed normalised rows to the search index, if there is one: in
         a thread once the workers run (pages in order, at most ``INDEX_BEHIND`` waiting),
         so that the index's own work (SQLite releases the GIL) overlaps storing the next
@@ -152,12 +155,12 @@ class PageIngest:
         if self.index is None or not rows:
             return
         if self._indexer is None and not self.parallel:
-            index_changed(self.index, rows, documents, self.store)
+            index_changed(self.index, rows, store=self.store)
             return
         if self._indexer is None:
             self._indexer = ThreadPoolExecutor(1, thread_name_prefix="csfinder-index")
         self._indexing.append(
-            self._indexer.submit(index_changed, self.index, rows, documents, self.store)
+            self._indexer.submit(index_changed, self.index, rows, store=self.store)
         )
         while len(self._indexing) > INDEX_BEHIND:
             self._indexing.popleft().result()
@@ -217,20 +220,10 @@ def _end_with_parent() -> None:
     os._exit(1)
 
 
-def _normalise_page(
-    records: list[RawRecord], at: datetime, with_documents: bool
-) -> list[tuple[NormalisedRow, IndexDocument | None]]:
-    """In a worker process: the rows of a page, and their index documents if wanted (made
-    from the record's JSON form, as :func:`document_from_json` makes them from the row)."""
+def _normalise_page(records: list[RawRecord], at: datetime) -> list[NormalisedRow]:
+    """In a worker process: the rows of a page. Their index documents are made by the
+    harvesting process, from the rows' JSON, while it indexes: that balances the two
+    processes (normalising is the larger part of the work) and sends half as much data
+    back."""
     assert _worker is not None, "worker not started"
-    made: list[tuple[NormalisedRow, IndexDocument | None]] = []
-    for raw in records:
-        row, record = _worker.row_and_record(raw, at)
-        document = None
-        if with_documents and record is not None:
-            try:
-                document = document_from_record(record.model_dump(mode="json"))
-            except (ValueError, KeyError, TypeError):
-                document = None  # the index reports it when it converts the row itself
-        made.append((row, document))
-    return made
+    return [_worker.row(raw, at) for raw in records]

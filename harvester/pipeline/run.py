@@ -171,7 +171,9 @@ class HarvestRun:
                 "for longer than stall_after and another process may have taken over"
             )
         at = utcnow()
-        rows = self.ingest.start(page.records, at) if self.ingest is not None else None
+        rows = (
+            self.ingest.start(page.records, at, page.announced) if self.ingest is not None else None
+        )
         self._queued.append(_Queued(page, checkpoint, label, at, rows))
         waiting = self.ingest.workers if self.ingest is not None and self.ingest.parallel else 0
         while len(self._queued) > waiting:
@@ -207,7 +209,7 @@ class HarvestRun:
             raise
         self.counts.add(outcome)
         if self.ingest is not None and outcome.normalised is not None and queued.rows is not None:
-            self.ingest.index_rows(outcome.normalised.changed, queued.rows.documents)
+            self.ingest.index_rows(outcome.normalised.changed)
         if self.progress is not None:
             elapsed = time.monotonic() - self._started
             self.progress(

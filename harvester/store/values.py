@@ -252,3 +252,6 @@ class PageWrite:
     failures: Sequence[RecordFailure] = ()
     listed: bool = True
     """False for deletions inferred from a record's absence: they count as deleted, not seen."""
+    announced: int | None = None
+    """How many records the whole list holds, when the provider says (OAI-PMH's
+    ``completeListSize``): a large harvest starts its normalising workers at its first page."""

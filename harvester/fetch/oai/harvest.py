@@ -49,6 +49,13 @@ def at_granularity(stamp: str, granularity: str) -> str:
     return stamp[:10] if "hh" not in granularity else stamp
 
 
+def _size(complete_list_size: str | None) -> int | None:
+    """The ``completeListSize`` of a resumption token as a number (None when absent or not
+    a number: the attribute is optional and only informative)."""
+    value = (complete_list_size or "").strip()
+    return int(value) if value.isdigit() else None
+
+
 class OAIHarvest(Harvester):
     """Harvests one OAI-PMH source into the store."""
 
@@ -114,7 +121,8 @@ class OAIHarvest(Harvester):
                 for repair in page.response.repairs:
                     self.store.add_run_error(run_id, f"response repaired: {repair}")
                 checkpoint = Checkpoint(index, set_spec, page.token) if page.token else done
-                self.sink.write(PageWrite(records, failures), checkpoint, set_spec)
+                page_write = PageWrite(records, failures, announced=_size(page.complete_list_size))
+                self.sink.write(page_write, checkpoint, set_spec)
         self.sink.flush()
         self.store.update_run(
             run_id,

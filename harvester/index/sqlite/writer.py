@@ -8,11 +8,12 @@ process is seen by the next search.
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import closing
 from typing import Any
+
+import orjson
 
 from harvester.index.base import IndexStats, Progress
 from harvester.index.documents import IndexDocument, title_rank, title_sort_key
@@ -131,11 +132,16 @@ def _row(doc: IndexDocument, seq: int) -> tuple[Any, ...]:
         doc.description,
         doc.other,
         doc.stems,
-        json.dumps(doc.facets, ensure_ascii=False, separators=(",", ":")),
+        _json(doc.facets),
         doc.year,
         doc.newest,
         *box,
         doc.boost,
         title_sort_key(doc.title),
-        json.dumps(doc.summary, ensure_ascii=False, separators=(",", ":")),
+        _json(doc.summary),
     )
+
+
+def _json(value: Mapping[str, Any]) -> str:
+    """Compact JSON, non-ASCII kept (any mapping: ``default`` turns it into a dict)."""
+    return orjson.dumps(value, default=dict).decode()

@@ -21,6 +21,9 @@ KEYS = {
     "ingest_seconds",
     "ingest_rate",
     "ingest_peak_rss_mb",
+    "ingest_workers_peak_rss_mb",
+    "ingest_total_peak_rss_mb",
+    "check_peak_rss_mb",
     "ingest_run_status",
     "ratio",
     "cpu_ratio",
@@ -51,6 +54,14 @@ def test_every_record_is_harvested_normalised_and_searchable(cli_env: CliEnv) ->
     assert figures["sickle_records"] == figures["ingest_records"] == RECORDS
     assert figures["normalised_records"] == figures["index_documents"] == RECORDS
     assert figures["search_hits"] == RECORDS
+    workers = figures["ingest_workers_peak_rss_mb"]
+    others = figures["ingest_other_children_peak_rss_mb"]
+    assert isinstance(workers, list) and isinstance(others, dict)
+    harvesting = figures["ingest_peak_rss_mb"]
+    assert isinstance(harvesting, float) and harvesting > 0
+    assert figures["ingest_total_peak_rss_mb"] == round(
+        harvesting + sum(workers) + sum(others.values()), 1
+    )
 
 
 @pytest.mark.slow

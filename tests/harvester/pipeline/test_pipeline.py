@@ -13,8 +13,9 @@ import pytest
 from harvester.core.settings import HarvestSettings
 from harvester.fetch.prefetch import prefetched
 from harvester.index.sqlite.backend import SqliteIndex
-from harvester.pipeline.harvest import HarvestRequest, harvest_source
+from harvester.pipeline.harvest import HarvestRequest, harvest_source, page_ingest, protocol_adapter
 from harvester.pipeline.renormalise import normalise_source
+from harvester.pipeline.run import HarvestRun, Progress
 from harvester.sample_provider import OAIProvider, RunningServer, SyntheticRepository
 from harvester.store import FAILED, SUCCEEDED, Store
 from tests.support.harvesting import harvest_run, oai_source
@@ -165,3 +166,32 @@ def test_after_a_run_that_died_the_next_run_sends_the_index_what_it_missed(
 
     assert run.status == SUCCEEDED and run.counts.unchanged == RECORDS
     assert index.count() == live
+
+
+@pytest.mark.parametrize(
+    ("parallel_after", "from_first_page"), [(RECORDS - 1, True), (RECORDS, False)]
+)
+def test_a_list_announced_larger_than_parallel_after_goes_to_the_worker_from_its_first_page(
+    server_factory: Callable[..., RunningServer],
+    store: Store,
+    fast_settings: HarvestSettings,
+    tmp_path: Path,
+    parallel_after: int,
+    from_first_page: bool,
+) -> None:
+    # The provider announces RECORDS in its resumption tokens (completeListSize).
+    repository = SyntheticRepository(RECORDS, sets=1, deleted_every=0)
+    source = oai_source("synthetic", server_factory(OAIProvider(repository, page_size=PAGE)).url)
+    settings = replace(fast_settings, normalise_workers=1, parallel_after=parallel_after)
+    ingest, _notice = page_ingest(source, store, settings, SqliteIndex(tmp_path / "index"))
+    assert ingest is not None
+    parallel_when_stored: list[bool] = []
+
+    def stored(_progress: Progress) -> None:
+        parallel_when_stored.append(ingest.parallel)
+
+    run = HarvestRun(protocol_adapter(source, store, settings), stored, ingest).run()
+
+    assert run.status == SUCCEEDED
+    assert parallel_when_stored == [from_first_page] * (RECORDS // PAGE)
+    assert store.normalised_counts() == {"synthetic": RECORDS}
