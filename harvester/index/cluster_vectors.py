@@ -20,6 +20,7 @@ from harvester.enrich.vectors import as_matrix
 from harvester.index.base import SearchIndex, VectorItem
 from harvester.index.collapse import CLUSTER_PREFIX, cluster_document_id
 from harvester.store import Store
+from harvester.store.clusters import Member
 
 BATCH = 500
 """Clusters whose vectors are read and written at a time."""
@@ -27,38 +28,18 @@ BATCH = 500
 
 def clusters_of(store: Store, record_ids: Iterable[str]) -> set[str]:
     """The ids of the clusters of several listings that hold any of these records."""
-    members = store.members_of(record_ids)
-    found = store.cluster_members({m.cluster_id for m in members.values()})
-    return {cluster_id for cluster_id, listed in found.items() if len(listed) > 1}
+    return set(_clusters_holding(store, record_ids))
 
 
 def cluster_vector_items(
     store: Store, cluster_ids: Iterable[str], fresh: Mapping[str, VectorItem] | None = None
 ) -> list[VectorItem]:
     """The vectors of these clusters' documents: every listing's versions, representative
-    first; ``fresh`` holds vectors newer than the store's, by record id. A cluster none of
-    whose listings has vectors gets none; listings whose vectors were made by another
-    encoder (other dimensions than the representative's) are left out."""
-    fresh = fresh or {}
-    clusters = {c: ms for c, ms in store.cluster_members(cluster_ids).items() if len(ms) > 1}
-    wanted = {m.record_id for ms in clusters.values() for m in ms} - set(fresh)
-    kept = store.stored_vectors(sorted(wanted))
-    items: list[VectorItem] = []
-    for cluster_id, listed in sorted(clusters.items()):
-        parts: list[tuple[Sequence[str], np.ndarray]] = []
-        for member in listed:
-            if member.record_id in fresh:
-                _id, languages, matrix = fresh[member.record_id]
-                parts.append((languages, matrix))
-            elif member.record_id in kept:
-                stored = kept[member.record_id]
-                parts.append((stored.languages, as_matrix(stored)))
-        parts = [p for p in parts if len(p[1]) and p[1].shape[1] == parts[0][1].shape[1]]
-        if parts:
-            languages = [lang for found, _m in parts for lang in found]
-            matrix = np.vstack([m for _l, m in parts]).astype(np.int8)
-            items.append((cluster_document_id(cluster_id), languages, matrix))
-    return items
+    first (an index keeps a document's first versions only: the embedded one 16);
+    ``fresh`` holds vectors newer than the store's, by record id. A cluster none of whose
+    listings has vectors gets none; listings whose vectors were made by another encoder
+    (other dimensions than the first listing's with vectors) are left out."""
+    return _items(store, _several(store.cluster_members(cluster_ids)), fresh or {})
 
 
 def give_cluster_vectors(store: Store, index: SearchIndex, cluster_ids: Iterable[str]) -> int:
@@ -91,7 +72,42 @@ def restore_vectors(
 def with_cluster_vectors(store: Store, items: Sequence[VectorItem]) -> list[VectorItem]:
     """New vectors of records, and the vectors this gives their clusters' documents."""
     fresh = {item[0]: item for item in items}
-    return [*items, *cluster_vector_items(store, clusters_of(store, fresh), fresh)]
+    return [*items, *_items(store, _clusters_holding(store, fresh), fresh)]
+
+
+Clusters = Mapping[str, list[Member]]  # cluster id → its members, representative first
+
+
+def _clusters_holding(store: Store, record_ids: Iterable[str]) -> Clusters:
+    """The clusters of several listings that hold any of these records, with members."""
+    members = store.members_of(record_ids)
+    return _several(store.cluster_members({m.cluster_id for m in members.values()}))
+
+
+def _several(clusters: Clusters) -> Clusters:
+    return {cluster_id: listed for cluster_id, listed in clusters.items() if len(listed) > 1}
+
+
+def _items(store: Store, clusters: Clusters, fresh: Mapping[str, VectorItem]) -> list[VectorItem]:
+    """The vectors of these clusters' documents (see :func:`cluster_vector_items`)."""
+    wanted = {m.record_id for listed in clusters.values() for m in listed} - set(fresh)
+    kept = store.stored_vectors(sorted(wanted))
+    items: list[VectorItem] = []
+    for cluster_id, listed in sorted(clusters.items()):
+        parts: list[tuple[Sequence[str], np.ndarray]] = []
+        for member in listed:
+            if member.record_id in fresh:
+                _id, languages, matrix = fresh[member.record_id]
+                parts.append((languages, matrix))
+            elif member.record_id in kept:
+                stored = kept[member.record_id]
+                parts.append((stored.languages, as_matrix(stored)))
+        parts = [p for p in parts if len(p[1]) and p[1].shape[1] == parts[0][1].shape[1]]
+        if parts:
+            languages = [lang for found, _m in parts for lang in found]
+            matrix = np.vstack([m for _l, m in parts])
+            items.append((cluster_document_id(cluster_id), languages, matrix))
+    return items
 
 
 def _chunks(values: list[str]) -> Iterator[list[str]]:
