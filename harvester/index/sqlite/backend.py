@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import islice
 from pathlib import Path
 
@@ -62,7 +61,6 @@ from harvester.index.sqlite.views import visible
 from harvester.index.text import TextQuery, words_of
 
 VECTOR_BATCH = 5_000
-ASIDE = ThreadPoolExecutor(4, thread_name_prefix="csfinder-meaning")  # searches by meaning
 QUERY_VECTORS = 4_096  # query texts whose vectors a process keeps (with a cache)
 
 
@@ -194,36 +192,18 @@ class SqliteIndex:
     def _select(self, query: SearchQuery) -> Selection:
         """The rows a query selects, shared by search and insights: matched by its words,
         and by meaning unless it asks for words only, in the view it asks for (collapsed
-        or not), narrowed by its filters. The search by meaning runs in a thread of its
-        own while SQLite matches the words (both leave the interpreter free)."""
+        or not), narrowed by its filters; the excluded words are read once for both."""
         conn, state, version = self._reader()
         text = query.parsed
-        shown = visible(state, query.collapse)
-        filters = state.filters(query)
-
-        def by_meaning(allowed: BitMap) -> Future[Meaning | None] | None:
-            in_view = allowed if shown is state.live else allowed & shown
-            return self._meaning(conn, query, text, state, version, filters, in_view)
-
-        if text.excluded and text.clauses:  # the excluded words read beside the others
-            excluded = ASIDE.submit(
-                lambda: self._matcher.allowed(
-                    self._generations.conn(version[0]), text, state, version
-                )
-            )
-            expression, matched = self._matcher.match(conn, text, state.live, version)
-            allowed = excluded.result()
-            matched &= allowed
-            meaning_found = by_meaning(allowed)
-        else:
-            allowed = self._matcher.allowed(conn, text, state, version)
-            meaning_found = by_meaning(allowed)  # found while SQLite matches the words
-            expression, matched = self._matcher.match(conn, text, allowed, version)
+        allowed = self._matcher.allowed(conn, text, state, version)
+        expression, matched = self._matcher.match(conn, text, allowed, version)
         browsing, every_match = matched is state.live, len(matched)
+        shown = visible(state, query.collapse)
         if shown is not state.live:  # collapsed: only what the view shows
             matched = matched & shown
+        filters = state.filters(query)
         lexical = BitMap.intersection(matched, *filters.values()) if filters else matched
-        found = meaning_found.result() if meaning_found is not None else None
+        found = self._meaning(conn, query, text, state, version, filters, allowed, shown)
         mode = (query.mode or "hybrid") if found is not None else "lexical"
         final, base = lexical, matched
         if found is not None:
@@ -288,24 +268,21 @@ class SqliteIndex:
         version: Version,
         filters: dict[str, BitMap],
         allowed: BitMap,
-    ) -> Future[Meaning | None] | None:
-        """The semantic matches among the ``allowed`` rows (live, shown by the view, no
-        excluded word), being found in a thread of their own; None when the query asks for
-        words only, has no words, or there is no encoder or no vector."""
-        queries = self._queries
-        if query.mode == "lexical" or queries is None or not text.clauses:
+        shown: BitMap,
+    ) -> Meaning | None:
+        """The semantic matches among the ``allowed`` rows (live, no excluded word) that
+        the view ``shown`` holds, unless the query asks for words only, has no words, or
+        there is no encoder or no vector."""
+        if query.mode == "lexical" or self._queries is None or not text.clauses:
             return None
         if not self._vectors.available(conn):
             return None
+        if shown is not state.live:  # collapsed: only what the view shows
+            allowed = allowed & shown
         filtered = BitMap.intersection(allowed, *filters.values()) if filters else allowed
-
-        def find() -> Meaning | None:
-            own = self._generations.conn(version[0])  # the thread's own connection
-            return meaning(
-                self._vectors, queries, own, version[0], state, query.text, allowed, filtered
-            )
-
-        return ASIDE.submit(find)
+        return meaning(
+            self._vectors, self._queries, conn, version[0], state, query.text, allowed, filtered
+        )
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
         """Titles with words starting as typed, best records first."""
