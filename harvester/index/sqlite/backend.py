@@ -146,7 +146,7 @@ class SqliteIndex:
         written = write_vectors(conn, items)
         current = self._generations.current()
         if written and should_roll(conn, self.folder, current):
-            roll_snapshot(conn, self.folder, current)
+            roll_snapshot(conn, self.folder, current, threads=1)  # beside searches and writers
         return written
 
     def format_problem(self) -> str | None:

@@ -22,7 +22,7 @@ from usearch.index import search
 
 from harvester.index.sqlite.vector_keys import Keys, Quantised, rows_of
 
-RESCORE = 8  # vectors compared exactly for each one wanted
+RESCORE = 16  # vectors compared exactly a vector wanted (8 kept 0.90 of the exact 100; 16, 0.96)
 Signs = npt.NDArray[np.uint8]
 
 
