@@ -4,11 +4,14 @@ and the search over them.
 
 A search among few candidate rows (the filters chosen leave at most :data:`EXACT_MAX`)
 compares every one of their vectors exactly, read from the snapshot where it holds them
-(no query reads vectors from SQLite); otherwise the ANN index is asked for more
-neighbours than wanted, as many more as the filters are selective, and those outside the
-candidates dropped; the same neighbours give the nearest rows without the filters (for
-facet counts). Vectors written after the snapshot are always compared exactly, and a row's
-snapshot vectors are ignored once it has newer ones.
+(no query reads vectors from SQLite); among more, where the filters are selective enough
+that the ANN graph would have to be asked for thousands of neighbours, the candidates'
+signs are compared with the query's (the snapshot's sketch,
+:mod:`~harvester.index.sqlite.vector_signs`) and the closest compared exactly; otherwise
+the ANN index is asked for more neighbours than wanted, as many more as the filters are
+selective, and those outside the candidates dropped; the same neighbours give the nearest
+rows without the filters (for facet counts). Vectors written after the snapshot are
+always compared exactly, and a row's snapshot vectors are ignored once it has newer ones.
 """
 
 from __future__ import annotations
