@@ -146,7 +146,7 @@ def bench_search(count: int, queries: int, backend: str, mode: str, encoder_name
         cached = _run_mix(cached_index, mix)
         peak_mb["search"] = peak_rss_mb()
         engine, _ = cached_index.cache_stats()
-        ann_bytes = sum(p.stat().st_size for p in Path(folder).glob("*.usearch"))
+        ann_bytes = sum(p.stat().st_size for p in Path(folder).glob("*.usearch*"))  # + sketch
         encoding = _encoding_ms(encoder, mix)
     output: dict[str, Any] = {
         "benchmark": "search",

@@ -3,10 +3,10 @@ drains the store's vector backlog (:func:`harvester.enrich.vectors.drain`) while
 harvest stores records, and then what is left.
 
 The worker is a process of its own (spawned: the encoder's BLAS threads and the harvest's
-threads never share an interpreter), with one BLAS thread, so it takes at most one core
-from the harvest. It reads the backlog from the store and writes the vectors into the
-store and the index, as ``csfinder embed`` does; a harvest and the worker only meet in the
-database.
+threads never share an interpreter), with one BLAS thread and a lower priority, so it takes
+at most one core, and only what the harvest leaves. It reads the backlog from the store and
+writes the vectors into the store and the index, as ``csfinder embed`` does; a harvest and
+the worker only meet in the database.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import multiprocessing.synchronize
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 
 IDLE_WAIT = 1.0  # seconds the worker waits for more records when the backlog is empty
 STOP_WAIT = 120.0  # seconds a stopped worker may take to finish its batch
+WORKER_NICENESS = 10  # the worker yields the processor to the harvest beside it
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,8 @@ class EmbedWorker:
 
 def _work(settings: Settings, state: WorkerState) -> None:
     """In the worker process: drain the backlog until told to stop (or, finishing, until
-    it is empty)."""
+    it is empty); at a lower priority than the harvest, which it must not slow down."""
+    os.nice(WORKER_NICENESS)
     encoder = load_encoder(settings.index.encoder, 1)
     if encoder is None:
         return

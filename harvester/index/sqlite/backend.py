@@ -146,7 +146,7 @@ class SqliteIndex:
         written = write_vectors(conn, items)
         current = self._generations.current()
         if written and should_roll(conn, self.folder, current):
-            roll_snapshot(conn, self.folder, current)
+            roll_snapshot(conn, self.folder, current, threads=1)  # beside searches and writers
         return written
 
     def format_problem(self) -> str | None:
@@ -192,17 +192,18 @@ class SqliteIndex:
     def _select(self, query: SearchQuery) -> Selection:
         """The rows a query selects, shared by search and insights: matched by its words,
         and by meaning unless it asks for words only, in the view it asks for (collapsed
-        or not), narrowed by its filters."""
+        or not), narrowed by its filters; the excluded words are read once for both."""
         conn, state, version = self._reader()
         text = query.parsed
-        expression, matched = self._matcher.match(conn, text, state, version)
+        allowed = self._matcher.allowed(conn, text, state, version)
+        expression, matched = self._matcher.match(conn, text, allowed, version)
         browsing, every_match = matched is state.live, len(matched)
         shown = visible(state, query.collapse)
-        if shown is not state.live:
+        if shown is not state.live:  # collapsed: only what the view shows
             matched = matched & shown
         filters = state.filters(query)
         lexical = BitMap.intersection(matched, *filters.values()) if filters else matched
-        found = self._meaning(conn, query, text, state, version, filters, shown)
+        found = self._meaning(conn, query, text, state, version, filters, allowed, shown)
         mode = (query.mode or "hybrid") if found is not None else "lexical"
         final, base = lexical, matched
         if found is not None:
@@ -266,15 +267,16 @@ class SqliteIndex:
         state: FacetState,
         version: Version,
         filters: dict[str, BitMap],
+        allowed: BitMap,
         shown: BitMap,
     ) -> Meaning | None:
-        """The semantic matches, unless the query asks for words only, has no words, or
+        """The semantic matches among the ``allowed`` rows (live, no excluded word) that
+        the view ``shown`` holds, unless the query asks for words only, has no words, or
         there is no encoder or no vector."""
         if query.mode == "lexical" or self._queries is None or not text.clauses:
             return None
         if not self._vectors.available(conn):
             return None
-        _none, allowed = self._matcher.match(conn, TextQuery((), text.excluded), state, version)
         if shown is not state.live:  # collapsed: only what the view shows
             allowed = allowed & shown
         filtered = BitMap.intersection(allowed, *filters.values()) if filters else allowed

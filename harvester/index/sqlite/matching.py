@@ -1,8 +1,9 @@
 """Match sets: which rows a parsed text query matches, as a bitmap.
 
 The text becomes an FTS5 expression of quoted atoms only, so no user syntax reaches FTS5.
-Without a cache, FTS5 evaluates the whole expression and its row ids are read in one
-aggregate; with one, each atom's match set is read once and kept, and a query combines
+Without a cache, FTS5 evaluates the positive words and the excluded ones as two
+expressions, each read in one aggregate (the excluded rows also bound the matches by
+meaning); with one, each atom's match set is read once and kept, and a query combines
 them with set operations as FTS5 would.
 """
 
@@ -54,26 +55,38 @@ class Matcher:
         """Keep match sets in ``cache`` (when it is enabled)."""
         self.cache = cache
 
-    def match(
+    def allowed(
         self, conn: sqlite3.Connection, text: TextQuery, state: FacetState, version: Version
+    ) -> BitMap:
+        """The live rows the text's excluded words leave (all live rows without any): what
+        its words may match, and a search by meaning may return."""
+        if not text.excluded:
+            return state.live
+        return state.live - self._excluded_rows(conn, text.excluded, version)
+
+    def match(
+        self, conn: sqlite3.Connection, text: TextQuery, allowed: BitMap, version: Version
     ) -> tuple[str | None, BitMap]:
-        """The FTS5 expression of the text (None without positive words) and its live
-        matches (every live row when the text has no words)."""
-        expression = fts_expression(text.clauses) if text.clauses else None
-        if expression is not None and text.excluded:
-            expression = f"({expression}) NOT ({fts_expression([text.excluded])})"
-        if not self.cache.enabled:  # the general path: FTS5 evaluates the whole expression
-            if expression is None:
-                if not text.excluded:
-                    return None, state.live
-                return None, state.live - match_set(conn, fts_expression([text.excluded]))
-            return expression, match_set(conn, expression) & state.live
-        matched = state.live
-        if text.clauses:
-            matched = self._clauses_rows(conn, text.clauses, None, version) & matched
+        """The FTS5 expression of the text (None without positive words) and its matches
+        among the ``allowed`` rows (all of them when the text has no positive words)."""
+        if not text.clauses:
+            return None, allowed
+        expression = fts_expression(text.clauses)
+        if self.cache.enabled:
+            positive = self._clauses_rows(conn, text.clauses, None, version)
+        else:  # one aggregate of FTS5's rows for the positive words
+            positive = match_set(conn, expression)
         if text.excluded:
-            matched = matched - self._clauses_rows(conn, [text.excluded], None, version)
-        return expression, matched
+            expression = f"({expression}) NOT ({fts_expression([text.excluded])})"
+        return expression, positive & allowed
+
+    def _excluded_rows(
+        self, conn: sqlite3.Connection, excluded: Sequence[Atom], version: Version
+    ) -> BitMap:
+        """Rows any excluded word, phrase or prefix matches."""
+        if self.cache.enabled:
+            return self._clauses_rows(conn, [excluded], None, version)
+        return match_set(conn, fts_expression([excluded]))
 
     def in_columns(
         self,

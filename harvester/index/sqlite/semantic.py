@@ -4,11 +4,14 @@ and the search over them.
 
 A search among few candidate rows (the filters chosen leave at most :data:`EXACT_MAX`)
 compares every one of their vectors exactly, read from the snapshot where it holds them
-(no query reads vectors from SQLite); otherwise the ANN index is asked for more
-neighbours than wanted, as many more as the filters are selective, and those outside the
-candidates dropped; the same neighbours give the nearest rows without the filters (for
-facet counts). Vectors written after the snapshot are always compared exactly, and a row's
-snapshot vectors are ignored once it has newer ones.
+(no query reads vectors from SQLite); among more, where the filters are selective enough
+that the ANN graph would have to be asked for thousands of neighbours, the candidates'
+signs are compared with the query's (the snapshot's sketch,
+:mod:`~harvester.index.sqlite.vector_signs`) and the closest compared exactly; otherwise
+the ANN index is asked for more neighbours than wanted, as many more as the filters are
+selective, and those outside the candidates dropped; the same neighbours give the nearest
+rows without the filters (for facet counts). Vectors written after the snapshot are
+always compared exactly, and a row's snapshot vectors are ignored once it has newer ones.
 """
 
 from __future__ import annotations
@@ -27,18 +30,13 @@ from usearch.index import Index
 
 from harvester.index.sqlite.facets import bitmap_of
 from harvester.index.sqlite.ordering import as_array
-from harvester.index.sqlite.vectors import (
-    KEY_BITS,
-    MAX_VERSIONS,
-    Keys,
-    Pointer,
-    read_pointer,
-    rows_since,
-    vseq,
-)
+from harvester.index.sqlite.vector_keys import KEY_BITS, MAX_VERSIONS, Keys
+from harvester.index.sqlite.vector_signs import RESCORE, Sketch, load_sketch
+from harvester.index.sqlite.vectors import Pointer, read_pointer, rows_since, vseq
 
 EXACT_MAX = 2_000  # candidate rows compared exactly rather than through the ANN index
 MAX_NEIGHBOURS = 4_096  # neighbours asked of the ANN index at most
+SCAN_PER_NEIGHBOUR = 50  # candidates whose signs are compared rather than one more neighbour
 SCALE = 127.0
 
 Vector = npt.NDArray[np.float32]
@@ -58,6 +56,7 @@ class _Held:
     generation: str
     pointer: Pointer | None
     ann: Index | None
+    sketch: Sketch | None
     seq: int = 0
     delta: dict[int, npt.NDArray[np.int8]] = field(default_factory=dict)
     rows: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
@@ -86,11 +85,12 @@ class VectorReader:
         with self._lock:
             held = self._held
             if held is None or held.generation != generation or held.pointer != pointer:
-                ann = None
+                ann, sketch = None, None
                 if pointer is not None and (self.folder / pointer.file).exists():
                     ann = Index.restore(str(self.folder / pointer.file), view=True)
+                    sketch = load_sketch(self.folder, pointer.file)
                 base = pointer.seq if ann is not None and pointer is not None else 0
-                held = _Held(generation, pointer if ann is not None else None, ann, base)
+                held = _Held(generation, pointer if ann is not None else None, ann, sketch, base)
             if seq != held.seq:
                 held = _with_delta(held, conn, seq)
             self._held = held
@@ -133,6 +133,9 @@ class VectorReader:
                 return within, within
             wider = _joined(_searched(held, query, allowed, live, limit), exact)
             return within, _best(wider, limit)
+        if _scan_pays(held, len(filtered), _asked(live, len(filtered), limit)):
+            within = _best(_scanned(held, query, filtered, limit), limit)
+            return within, _best(_searched(held, query, allowed, live, limit), limit)
         found = _searched(held, query, filtered, live, limit, allowed)
         return _best(_among(found, filtered), limit), _best(found, limit)
 
@@ -151,14 +154,43 @@ def _searched(
     kept = candidates if keep is None else keep
     found = _among(_delta(held, query), kept)
     if held.ann is not None:
-        share = max(1.0, live / max(1, len(candidates)))
-        count = min(MAX_NEIGHBOURS, max(limit, math.ceil(limit * share)) * 2)
-        matches = held.ann.search(query, count)
+        matches = held.ann.search(query, _asked(live, len(candidates), limit))
         keys = np.asarray(matches.keys, dtype=np.uint64)
         similarity = 1.0 - np.asarray(matches.distances, dtype=np.float32)
         fresh = ~np.isin((keys >> np.uint64(KEY_BITS)).astype(np.int64), held.rows)
         found = _joined(found, _among(_of_keys(keys[fresh], similarity[fresh]), kept))
     return found
+
+
+def _asked(live: int, candidates: int, limit: int) -> int:
+    """The neighbours to ask of the ANN index for ``limit`` of ``candidates`` rows among
+    ``live``: as many more as the candidates are few, twice that, :data:`MAX_NEIGHBOURS` at
+    most."""
+    share = max(1.0, live / max(1, candidates))
+    return min(MAX_NEIGHBOURS, max(limit, math.ceil(limit * share)) * 2)
+
+
+def _scan_pays(held: _Held, candidates: int, asked: int) -> bool:
+    """True when comparing the candidates' signs costs less than asking the ANN index for
+    ``asked`` neighbours (and the snapshot has its sketch)."""
+    return held.sketch is not None and candidates <= SCAN_PER_NEIGHBOUR * asked
+
+
+def _scanned(held: _Held, query: Vector, candidates: BitMap, limit: int) -> Scored:
+    """The candidates' vectors nearest to ``query``: those written since the snapshot
+    compared exactly; of the snapshot's, the :data:`RESCORE` × ``limit`` whose signs agree
+    most with the query's, then compared exactly."""
+    found = _among(_delta(held, query), candidates)
+    if held.ann is None or held.sketch is None:
+        return found
+    rowids = _not_newer(held, as_array(candidates))
+    keys = held.sketch.closest(rowids, query, RESCORE * limit)
+    return _joined(found, _compared(held.ann, keys, query))
+
+
+def _not_newer(held: _Held, rowids: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The row ids whose snapshot vectors still stand (no newer ones written since)."""
+    return rowids[~np.isin(rowids, held.rows)] if len(held.rows) else rowids
 
 
 def _with_delta(held: _Held, conn: sqlite3.Connection, seq: int) -> _Held:
@@ -173,6 +205,7 @@ def _with_delta(held: _Held, conn: sqlite3.Connection, seq: int) -> _Held:
         held.generation,
         held.pointer,
         held.ann,
+        held.sketch,
         seq,
         delta,
         np.concatenate(rows) if rows else np.zeros(0, np.int64),
@@ -185,19 +218,25 @@ def _exact(held: _Held, candidates: BitMap, query: Vector) -> Scored:
     """Every version of the candidates compared with the query: their vectors written
     since the snapshot from memory, the others from the snapshot (memory-mapped)."""
     found = _among(_delta(held, query), candidates)
-    rowids = as_array(candidates)
-    if len(held.rows):
-        rowids = rowids[~np.isin(rowids, held.rows)]
+    rowids = _not_newer(held, as_array(candidates))
     if held.ann is None or not len(rowids):
         return found
-    versions = np.arange(MAX_VERSIONS, dtype=np.uint64)
-    keys = ((rowids.astype(np.uint64) << np.uint64(KEY_BITS))[:, None] + versions).ravel()
-    keys = keys[np.asarray(held.ann.contains(keys), dtype=bool)]
+    if held.sketch is not None:
+        keys = held.sketch.keys[held.sketch.positions(rowids)]
+    else:
+        versions = np.arange(MAX_VERSIONS, dtype=np.uint64)
+        keys = ((rowids.astype(np.uint64) << np.uint64(KEY_BITS))[:, None] + versions).ravel()
+        keys = keys[np.asarray(held.ann.contains(keys), dtype=bool)]
+    return _joined(found, _compared(held.ann, np.asarray(keys, dtype=np.uint64), query))
+
+
+def _compared(ann: Index, keys: Keys, query: Vector) -> Scored:
+    """The snapshot's vectors of these keys compared exactly with the query."""
     if not len(keys):
-        return found
-    keys, matrix = _stored(held.ann, keys)
+        return NONE
+    keys, matrix = _stored(ann, keys)
     scores = np.asarray((matrix.astype(np.float32) / SCALE) @ query, dtype=np.float32)
-    return _joined(found, _of_keys(keys, scores))
+    return _of_keys(keys, scores)
 
 
 def _stored(ann: Index, keys: Keys) -> tuple[Keys, npt.NDArray[np.int8]]:

@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 from usearch.index import Index
 
-KEY_BITS = 4  # an ANN key is the row id shifted left, plus the version's number
-MAX_VERSIONS = 1 << KEY_BITS  # language versions of one document kept (the first 16)
+from harvester.index.sqlite.vector_keys import MAX_VERSIONS, Keys, Quantised, keys_of
+from harvester.index.sqlite.vector_signs import Signs, Sketch, load_sketch, save_sketch, signs_of
+
 SNAPSHOT_AFTER = 20_000  # vectors written since the snapshot that make the writer extend it
 CONNECTIVITY = 16
 EXPANSION_ADD = 64
@@ -47,8 +47,6 @@ INSERT OR IGNORE INTO meta VALUES ('vseq', 0);
 """
 VSEQ = "SELECT value FROM meta WHERE key = 'vseq'"
 
-Quantised = npt.NDArray[np.int8]
-Keys = npt.NDArray[np.uint64]
 VectorItem = tuple[str, Sequence[str], Quantised]  # record id, versions' languages, vectors
 
 
@@ -129,11 +127,6 @@ def _rowids(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, int]:
     return found
 
 
-def keys_of(rowid: int, count: int) -> Keys:
-    """The ANN keys of a document's ``count`` versions."""
-    return (np.uint64(rowid) << np.uint64(KEY_BITS)) + np.arange(count, dtype=np.uint64)
-
-
 def rows_since(conn: sqlite3.Connection, seq: int) -> Iterator[tuple[int, Quantised]]:
     """(row id, vectors) written after ``seq``, in chunks read one at a time."""
     if not has_table(conn):
@@ -184,14 +177,20 @@ def roll_snapshot(
         if old is not None and old.seq >= seq:
             return old
         ann: Index | None = None
+        sketch: Sketch | None = None
         if old is not None and (folder / old.file).exists():
             ann = Index.restore(str(folder / old.file))
+            sketch = load_sketch(folder, old.file)
         since = old.seq if ann is not None and old is not None else 0
-        ann = _extended(ann, rows_since(conn, since), threads)
+        added: list[tuple[Keys, Signs]] = []
+        ann = _extended(ann, rows_since(conn, since), threads, added)
         if ann is None:
             return None
+        if since and sketch is None:  # a snapshot made before sketches: sketch every vector
+            added = [_signed(chunk) for chunk in _chunks(rows_since(conn, 0))]
         pointer = Pointer(f"{generation}.vectors.{seq}.usearch", seq, int(ann.ndim))
         ann.save(str(folder / pointer.file))
+        save_sketch(folder, pointer.file, _sketched(sketch, added, int(ann.ndim)))
         _publish(folder, generation, pointer, old)
         return pointer
     finally:
@@ -199,16 +198,44 @@ def roll_snapshot(
 
 
 def _extended(
-    ann: Index | None, rows: Iterator[tuple[int, Quantised]], threads: int
+    ann: Index | None,
+    rows: Iterator[tuple[int, Quantised]],
+    threads: int,
+    added: list[tuple[Keys, Signs]],
 ) -> Index | None:
-    """``ann`` (or a new index) with the rows' vectors added, a row's older ones removed."""
+    """``ann`` (or a new index) with the rows' vectors added, a row's older ones removed;
+    the keys and signs of the vectors added are appended to ``added``."""
+    for chunk in _chunks(rows):
+        ann = _add(ann, chunk, threads)
+        added.append(_signed(chunk))
+    return ann
+
+
+def _chunks(rows: Iterator[tuple[int, Quantised]]) -> Iterator[list[tuple[int, Quantised]]]:
     chunk: list[tuple[int, Quantised]] = []
     for row in rows:
         chunk.append(row)
         if len(chunk) >= READ_CHUNK:
-            ann = _add(ann, chunk, threads)
+            yield chunk
             chunk = []
-    return _add(ann, chunk, threads) if chunk else ann
+    if chunk:
+        yield chunk
+
+
+def _signed(chunk: list[tuple[int, Quantised]]) -> tuple[Keys, Signs]:
+    """The keys of a chunk's vectors and their signs."""
+    keys = np.concatenate([keys_of(rowid, len(matrix)) for rowid, matrix in chunk])
+    return keys, signs_of(np.concatenate([matrix for _, matrix in chunk]))
+
+
+def _sketched(old: Sketch | None, added: list[tuple[Keys, Signs]], dims: int) -> Sketch:
+    """The sketch of the new snapshot: ``old`` (None: none) with the vectors added."""
+    if not added:
+        width = (dims + 7) // 8
+        return old or Sketch.of(np.zeros(0, np.uint64), np.zeros((0, width), np.uint8))
+    keys = np.concatenate([k for k, _ in added])
+    signs = np.concatenate([s for _, s in added])
+    return Sketch.of(keys, signs) if old is None else old.merged(keys, signs)
 
 
 def _add(ann: Index | None, chunk: list[tuple[int, Quantised]], threads: int) -> Index:
@@ -227,9 +254,9 @@ def _publish(folder: Path, generation: str, pointer: Pointer, old: Pointer | Non
     temporary = pointer_path(folder, generation).with_suffix(".json.tmp")
     temporary.write_text(json.dumps(pointer.__dict__), encoding="utf-8")
     os.replace(temporary, pointer_path(folder, generation))
-    keep = {pointer.file, old.file if old is not None else ""}
-    for path in folder.glob(f"{generation}.vectors.*.usearch"):
-        if path.name not in keep:
+    keep = {pointer.file, old.file if old is not None else ""} - {""}
+    for path in folder.glob(f"{generation}.vectors.*.usearch*"):  # with their sketches
+        if not any(path.name == name or path.name.startswith(f"{name}.") for name in keep):
             path.unlink(missing_ok=True)
 
 
