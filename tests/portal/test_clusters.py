@@ -18,28 +18,12 @@ from harvester.enrich.clusters.runs import rebuild_clusters
 from harvester.index.service import open_index, reindex
 from harvester.store import Store
 from portal.app import create_app
-from tests.harvester.enrich.clusters.records import listing
+from tests.harvester.enrich.clusters.records import dark_sky_eu, dark_sky_jrc, listing
 from tests.harvester.enrich.clusters.test_runs import write
 
 PASSWORD = "correct horse battery staple"
-SKY_EU = listing(
-    "eucs",
-    "104",
-    "Dark Sky Meter",
-    url="https://www.darkskymeter.com",
-    countries=["NL"],
-    description="Measure how dark the night sky is.",
-    score=80,
-)
-SKY_JRC = listing(
-    "jrc",
-    "116",
-    "Dark sky meter / Waarnemen",
-    url="http://www.darkskymeter.com/",
-    countries=["US"],
-    description="Waarnemen van de nachtelijke hemel.",
-    score=40,
-)
+SKY_EU = dark_sky_eu(countries=["NL"], description="Measure how dark the night sky is.")
+SKY_JRC = dark_sky_jrc(countries=["US"], description="Waarnemen van de nachtelijke hemel.")
 BIRDS = listing(
     "eucs",
     "7",

@@ -15,11 +15,11 @@ from harvester.index.query import build_query
 from harvester.index.service import apply_rows, reindex
 from harvester.index.sqlite import SqliteIndex
 from harvester.store import Store
-from tests.harvester.enrich.clusters.records import listing
+from tests.harvester.enrich.clusters.records import dark_sky_eu, dark_sky_jrc, listing
 from tests.harvester.enrich.clusters.test_runs import row, write
 
-SKY_EU = listing("eucs", "104", "Dark Sky Meter", url="https://www.darkskymeter.com", score=80)
-SKY_JRC = listing("jrc", "116", "Dark sky meter / Waarnemen", url="http://www.darkskymeter.com/")
+SKY_EU = dark_sky_eu()
+SKY_JRC = dark_sky_jrc(score=50)
 BIRDS = listing("eucs", "7", "Garden Birds", url="https://birds.example.org")
 
 

@@ -20,26 +20,16 @@ from harvester.index.service import index_clusters, reindex
 from harvester.pipeline.clustering import cluster_changes
 from harvester.pipeline.embedding import sink_of
 from harvester.store import Store
-from tests.harvester.enrich.clusters.records import listing
+from tests.harvester.enrich.clusters.records import dark_sky_eu, dark_sky_jrc, listing
 from tests.harvester.enrich.clusters.test_runs import write
 
-SKY_EU = listing(
-    "eucs",
-    "104",
-    "Dark Sky Meter",
-    url="https://www.darkskymeter.com",
+SKY_EU = dark_sky_eu(
     countries=["NL"],
     description="Citizens measure light pollution: how dark the night sky is, with a phone.",
-    score=80,
 )
-SKY_JRC = listing(
-    "jrc",
-    "116",
-    "Dark sky meter / Waarnemen",
-    url="http://www.darkskymeter.com/",
+SKY_JRC = dark_sky_jrc(
     countries=["NL"],
     description="Waarnemen van lichtvervuiling en de duisternis van de nachtelijke hemel.",
-    score=40,
 )
 BEES = listing(
     "eucs",

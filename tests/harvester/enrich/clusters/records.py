@@ -39,3 +39,27 @@ def features(source: str, key: str, title: str, **fields: Any) -> Features:
 def never_common(_kind: str, _value: str) -> bool:
     """No blocking value is common (a small catalogue)."""
     return False
+
+
+def dark_sky_eu(**fields: Any) -> dict[str, Any]:
+    """Dark Sky Meter as EU-Citizen.Science lists it (score 80 unless given): one of the
+    pair of listings the clustering tests expect to be joined."""
+    return listing(
+        "eucs",
+        "104",
+        "Dark Sky Meter",
+        url="https://www.darkskymeter.com",
+        **{"score": 80, **fields},
+    )
+
+
+def dark_sky_jrc(**fields: Any) -> dict[str, Any]:
+    """Dark Sky Meter as the JRC inventory lists it (score 40 unless given): the other of
+    the pair."""
+    return listing(
+        "jrc",
+        "116",
+        "Dark sky meter / Waarnemen",
+        url="http://www.darkskymeter.com/",
+        **{"score": 40, **fields},
+    )

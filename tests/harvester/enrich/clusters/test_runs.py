@@ -13,7 +13,7 @@ import pytest
 
 from harvester.enrich.clusters.runs import rebuild_clusters, update_clusters
 from harvester.store import NormalisedRow, Store
-from tests.harvester.enrich.clusters.records import listing
+from tests.harvester.enrich.clusters.records import dark_sky_eu, dark_sky_jrc, listing
 
 
 def row(record: dict[str, Any], deleted: bool = False) -> NormalisedRow:
@@ -36,18 +36,8 @@ def write(store: Store, *records: dict[str, Any], deleted: bool = False) -> None
         store.write_normalised([row(record, deleted)])
 
 
-SKY_EU = listing(
-    "eucs", "104", "Dark Sky Meter", url="https://www.darkskymeter.com", countries=["NL"], score=80
-)
-SKY_JRC = listing(
-    "jrc",
-    "116",
-    "Dark sky meter / Waarnemen",
-    url="http://www.darkskymeter.com/",
-    countries=["US"],
-    start_date="2017",
-    score=40,
-)
+SKY_EU = dark_sky_eu(countries=["NL"])
+SKY_JRC = dark_sky_jrc(countries=["US"], start_date="2017")
 SKY_PPSR = listing(
     "ppsr",
     "116",
