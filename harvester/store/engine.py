@@ -20,6 +20,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from harvester.core.errors import StoreError
+from harvester.core.sqlite_wal import enable_wal
 from harvester.store.versions import prepare_schema, short_reason
 
 LOOKUP_CHUNK = 500  # identifiers per IN (...) query, well under every database's limit
@@ -146,8 +147,8 @@ class StoreBase:
 def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
     """Set up each new SQLite connection: WAL, waiting on locks, foreign keys enforced."""
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    enable_wal(cursor)
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()

@@ -161,7 +161,9 @@ def prepare_schema(engine: Engine) -> None:
     """
     head = head_revision()
     state = read_state(engine)
-    if state.empty:
+    if state.revisions != (head,):
+        # Read again under the lock: the first reading is two statements, and a process
+        # creating the schema meanwhile can make it look half made.
         with locked(engine) as conn:
             state = schema_state(conn)
             if state.empty:

@@ -15,6 +15,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+from harvester.core.sqlite_wal import enable_wal
 from harvester.index.text import fold
 
 FORMAT = 2
@@ -105,9 +106,9 @@ def open_database(path: Path) -> sqlite3.Connection:
     """A connection to one generation's file (WAL, so readers never wait for a writer)."""
     conn = sqlite3.connect(path, timeout=60, check_same_thread=False)
     conn.create_function("csf_fold", 1, _fold_column, deterministic=True)
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA busy_timeout = 60000")
+    enable_wal(conn)
+    conn.execute("PRAGMA synchronous = NORMAL")
     return conn
 
 

@@ -12,6 +12,7 @@ import sys
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -58,26 +59,61 @@ def test_an_expired_lease_is_taken_over_and_the_old_holder_cannot_renew(store: S
     assert store.leases() == []
 
 
-def test_racing_processes_on_one_database_one_wins(database_url: str) -> None:
-    url = database_url
-    barrier = threading.Barrier(8)
-    results: list[bool] = []
+def race(workers: int, task: Callable[[int], object]) -> tuple[list[object], list[BaseException]]:
+    """Run ``task(n)`` in ``workers`` threads released together; what they returned and
+    what they raised (a thread that fails never leaves the others waiting)."""
+    barrier = threading.Barrier(workers, timeout=60)
+    results: list[object] = []
+    errors: list[BaseException] = []
 
-    def contend(number: int) -> None:
-        store = Store(url)  # a connection pool of its own, like another process
-        barrier.wait()
-        won = store.acquire_lease(
-            "src", f"holder-{number}", host=f"host-{number}", pid=number, ttl=60.0
-        )
-        results.append(won)
-        store.close()
+    def run(number: int) -> None:
+        try:
+            barrier.wait()
+            results.append(task(number))
+        except BaseException as exc:  # reported by the test, not lost in the thread
+            barrier.abort()
+            errors.append(exc)
 
-    threads = [threading.Thread(target=contend, args=(n,)) for n in range(8)]
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(workers)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
-    assert sorted(results) == [False] * 7 + [True]
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a racing thread never ended"
+    return results, errors
+
+
+def test_racing_processes_on_one_database_one_wins(database_url: str) -> None:
+    def contend(number: int) -> bool:
+        store = Store(database_url)  # a connection pool of its own, like another process
+        try:
+            return store.acquire_lease(
+                "src", f"holder-{number}", host=f"host-{number}", pid=number, ttl=60.0
+            )
+        finally:
+            store.close()
+
+    results, errors = race(8, contend)
+    assert errors == []
+    assert sorted(results, key=bool) == [False] * 7 + [True]
+
+
+def test_processes_opening_a_new_database_together_all_open_it(tmp_path: Path) -> None:
+    """The first start of several processes: each makes sure of the schema at once, and
+    none may find it half made or fail to turn on the write-ahead log."""
+    for attempt in range(15):
+        url = f"sqlite:///{tmp_path / f'new-{attempt}.sqlite3'}"
+
+        def open_and_count(_number: int, url: str = url) -> int:
+            store = Store(url)
+            try:
+                return len(store.leases())
+            finally:
+                store.close()
+
+        results, errors = race(8, open_and_count)
+        assert errors == [], f"attempt {attempt}"
+        assert results == [0] * 8
 
 
 def test_claim_refuses_a_source_leased_on_another_machine(store: Store) -> None:
