@@ -28,6 +28,7 @@ from typing import Any
 
 import click
 
+from harvester.bench.ingest_memory import high_water_mb
 from harvester.core import paths
 from harvester.core.settings import HarvestSettings
 from harvester.core.sources import SourceConfig
@@ -145,7 +146,7 @@ def _run_phase(
         result = phase(*args)
     except Exception as exc:  # reported to the parent, which fails cleanly
         result = {"error": f"{type(exc).__name__}: {exc}"}
-    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    result["peak_rss_mb"] = round(high_water_mb(), 1)
     result["cpu_seconds"] = round(_cpu_seconds() - before, 2)
     queue.put(result)
 

@@ -31,7 +31,7 @@ from typing import Any
 import click
 
 from harvester.bench.harvest import _in_child, _sickle_phase, bench_source, synthetic_endpoint
-from harvester.bench.ingest_memory import ChildPeaks
+from harvester.bench.ingest_memory import ChildPeaks, high_water_mb
 
 
 @click.command("ingest")
@@ -171,7 +171,7 @@ def _ingest_phase(url: str, home: str, embed: str = "") -> dict[str, Any]:
     return {
         "seconds": seconds,
         "run_status": run.status,
-        "harvest_peak_rss_mb": round(own.ru_maxrss / 1024, 1),
+        "harvest_peak_rss_mb": round(high_water_mb(), 1),
         "harvest_cpu_seconds": round(
             own.ru_utime + own.ru_stime - before.ru_utime - before.ru_stime, 2
         ),

@@ -61,7 +61,7 @@ class ChildPeaks:
         """Read the high-water mark of each child of ``parent`` now."""
         for child in parent.children(recursive=True):
             try:
-                peak = _high_water_mb(child)
+                peak = high_water_mb(child)
                 role = self.children[child.pid].role if child.pid in self.children else _role(child)
                 times = child.cpu_times()
             except (psutil.NoSuchProcess, psutil.AccessDenied, OSError):
@@ -79,7 +79,12 @@ class ChildPeaks:
         return grouped
 
 
-def _high_water_mb(process: psutil.Process) -> float:
+def high_water_mb(process: psutil.Process | None = None) -> float:
+    """A process's peak resident memory in MB (this process's without one), as the kernel
+    counts it for the program it runs now (``VmHWM``; ``getrusage``'s ``ru_maxrss`` would
+    keep the parent's peak in a child started by fork and exec). Elsewhere than Linux, its
+    resident size now."""
+    process = process or psutil.Process()
     try:
         with open(f"/proc/{process.pid}/status", encoding="ascii") as status:
             for line in status:

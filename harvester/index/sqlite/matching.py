@@ -21,18 +21,23 @@ from harvester.index.sqlite.schema import EXACT_COLUMNS
 from harvester.index.text import Atom, TextQuery
 
 
-def fts_atom(atom: Atom) -> str:
+def fts_atom(atom: Atom, columns: str | None = None) -> str:
     """An atom as FTS5 syntax: always quoted strings, so no user syntax reaches FTS5; the
-    words as written in the exact columns, or any of its stems among the stems."""
-    exact = f'{{{EXACT_COLUMNS}}} : "' + " ".join(atom.words) + '"' + ("*" if atom.prefix else "")
-    if not atom.stems:
+    words as written in the exact columns, or any of its stems among the stems. Within
+    ``columns`` (a few of the exact ones), the words only: the stems column lies outside
+    them, so its stems could match nothing there, and FTS5 would still read them."""
+    words = '"' + " ".join(atom.words) + '"' + ("*" if atom.prefix else "")
+    exact = f"{{{columns or EXACT_COLUMNS}}} : {words}"
+    if not atom.stems or columns is not None:
         return exact
     return "(" + " OR ".join([exact, *(f'stems : "{stem}"' for stem in atom.stems)]) + ")"
 
 
-def fts_expression(clauses: Sequence[Sequence[Atom]]) -> str:
-    """AND of clauses, each an OR of atoms."""
-    return " AND ".join("(" + " OR ".join(fts_atom(a) for a in clause) + ")" for clause in clauses)
+def fts_expression(clauses: Sequence[Sequence[Atom]], columns: str | None = None) -> str:
+    """AND of clauses, each an OR of atoms (within ``columns``, see :func:`fts_atom`)."""
+    return " AND ".join(
+        "(" + " OR ".join(fts_atom(a, columns) for a in clause) + ")" for clause in clauses
+    )
 
 
 def match_set(conn: sqlite3.Connection, expression: str) -> BitMap:
@@ -98,7 +103,7 @@ class Matcher:
         """Rows matching the positive clauses within ``columns``."""
         if self.cache.enabled:
             return self._clauses_rows(conn, text.clauses, columns, version)
-        return match_set(conn, f"{{{columns}}} : ({fts_expression(text.clauses)})")
+        return match_set(conn, fts_expression(text.clauses, columns))
 
     def _clauses_rows(
         self,
@@ -123,10 +128,7 @@ class Matcher:
         key = ("atom", columns, atom)
         found: BitMap | None = self.cache.get(version, key)
         if found is None:
-            expression = fts_atom(atom)
-            if columns is not None:
-                expression = f"{{{columns}}} : ({expression})"
-            found = match_set(conn, expression)
+            found = match_set(conn, fts_atom(atom, columns))
             self.cache.put(version, key, found, _bitmap_bytes(found))
         return found
 

@@ -19,7 +19,7 @@ def suggest_titles(
 ) -> list[Suggestion]:
     """At most ``limit`` distinct titles matching ``words``, the last one as a prefix."""
     atom = Atom(tuple(words), prefix=True)
-    expression = f"{{title alt_titles}} : ({fts_atom(atom)})"
+    expression = fts_atom(atom, "title alt_titles")
     try:
         rows = conn.execute(
             "SELECT d.rowid, d.id, d.title FROM fts JOIN docs d ON d.rowid = fts.rowid "

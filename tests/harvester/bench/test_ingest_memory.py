@@ -6,7 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from harvester.bench.ingest_memory import ChildPeaks
+from harvester.bench.harvest import _in_child
+from harvester.bench.ingest_memory import ChildPeaks, high_water_mb
 
 HOLD_MB = 64
 # Fills HOLD_MB of memory, spins a little, then ends.
@@ -42,3 +43,22 @@ def test_children_are_told_apart_by_what_they_are() -> None:
     assert [c.pid for c in children.by_role()[seen[0].role] if c in seen] == sorted(
         [first.pid, second.pid]
     ), "by process id"
+
+
+def _nothing() -> dict[str, object]:
+    """A bench phase that holds no memory of its own."""
+    return {}
+
+
+def test_a_phase_in_a_child_reports_its_own_peak_not_its_parents() -> None:
+    """A child started by fork and exec inherits its parent's ``ru_maxrss``: the search
+    bench's query process would report the memory of the build before it."""
+    held = bytearray(HOLD_MB * 4 << 20)
+    for i in range(0, len(held), 4096):
+        held[i] = 1
+    parent = high_water_mb()
+    assert parent >= HOLD_MB * 4
+
+    child = _in_child(_nothing)["peak_rss_mb"]
+    assert 0 < child < parent - HOLD_MB * 3
+    del held
