@@ -20,6 +20,7 @@ from harvester.bench.relevance_corpus import (
 )
 from harvester.cli.main import main
 from harvester.store import Store
+from tests.support.fixture_provider import SHARED_FIXTURES
 
 RELEVANCE = Path(__file__).parents[2] / "fixtures" / "relevance"
 CORPUS = """
@@ -40,6 +41,7 @@ NEEDS = """
 """
 
 
+@pytest.mark.skipif(SHARED_FIXTURES is None, reason="shared/fixtures is absent")
 def test_every_judgement_of_the_set_names_a_record_of_its_corpus(tmp_path: Path) -> None:
     store = Store(f"sqlite:///{tmp_path}/store.sqlite3")
     refs = load_store(store, load_corpus(RELEVANCE), default_fixtures())

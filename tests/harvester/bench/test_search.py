@@ -5,11 +5,13 @@ from __future__ import annotations
 import itertools
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from harvester.bench.synthetic import corpus_texts, synthetic_records
 from harvester.bench.synthetic_vectors import sentences_of, texts_of
 from harvester.cli.main import main
+from tests.support.fixture_provider import SHARED_FIXTURES
 
 
 def test_bench_search_builds_the_index_and_times_the_mix_with_and_without_the_cache() -> None:
@@ -43,6 +45,7 @@ def test_bench_search_in_hybrid_mode_builds_vectors_and_times_the_encoder() -> N
     assert figures["median_total"] > 0
 
 
+@pytest.mark.skipif(SHARED_FIXTURES is None, reason="shared/fixtures is absent")
 def test_synthetic_records_are_read_back_into_the_corpus_texts_they_were_made_of() -> None:
     """Their vectors come from the corpus texts' vectors: a description must split into
     corpus sentences even where one lacks final punctuation, or each record would be

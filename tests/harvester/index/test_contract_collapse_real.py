@@ -21,6 +21,7 @@ from harvester.index.sqlite import SqliteIndex
 from harvester.store import Store
 from tests.harvester.index.conftest import elastic_index
 from tests.support.elastic_gaps import EsCluster
+from tests.support.fixture_provider import SHARED_FIXTURES
 
 SOURCES = ("eu_citizen_science", "jrc_citsci", "zooniverse")
 QUERIES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
@@ -35,6 +36,7 @@ QUERIES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 )
 FACETS = ("country", "platform", "source", "year")
 PER_PAGE = 50
+pytestmark = pytest.mark.skipif(SHARED_FIXTURES is None, reason="shared/fixtures is absent")
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import pytest
 
 from harvester.core.sources import SourceConfig
 from harvester.store import SUCCEEDED, Store
+from tests.support.fixture_provider import SHARED_FIXTURES
 from tests.support.harvesting import harvest_run
 from tests.support.platforms import Site, shared
 
@@ -48,7 +49,7 @@ def documents(store: Store) -> dict[str, dict[str, Any]]:
 
 @pytest.fixture
 def site() -> Site:
-    if not shared("schema-org").is_dir():
+    if SHARED_FIXTURES is None or not shared("schema-org").is_dir():
         pytest.skip("shared/fixtures is not available beside the repository")
     pages = {
         "/record/1196821": shared(
